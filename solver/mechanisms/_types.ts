@@ -101,6 +101,11 @@ export interface PointMechanism {
   readonly netReceive:
     | ((s: MechanismInstances, k: number, weights: Float64Array, offset: number, n: NodeArrays) => void)
     | undefined;
+  /**
+   * True when instances with these parameters at the same node may be merged into one (linear
+   * kinetics, no plasticity: events simply add to the states). Undefined: never merged.
+   */
+  readonly lumpable: ((params: Readonly<Record<string, number>>) => boolean) | undefined;
 }
 
 /** Either kind of mechanism. */

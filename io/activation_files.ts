@@ -1,0 +1,185 @@
+/**
+ * Per-sweep activation files (spec/outputs.md §3–§4): `simulation_runNNNN_synapses.csv`
+ * (synapse activations) and `simulation_runNNNN_presynaptic_cells.csv` (presynaptic spikes),
+ * written byte-for-byte as ISF does, and the synapse-activation reader used by replays
+ * (spec/algorithm.md §10; 7- and 6-column variants, Python-2 12-digit floats too).
+ *
+ * @module
+ */
+import { InputSyntaxError } from "./errors.ts";
+import { formatPythonFloat } from "./python_float.ts";
+
+/** One active synapse as written to `…_synapses.csv`. */
+export interface SynapseActivationRecord {
+  readonly type: string;
+  readonly synapseId: number;
+  /** [µm] */
+  readonly somaDist: number;
+  readonly section: number;
+  readonly ptId: number;
+  readonly label: string;
+  /** Ascending, without delay [ms]. */
+  readonly releaseTimes: ArrayLike<number>;
+}
+
+/** One presynaptic cell as written to `…_presynaptic_cells.csv`. */
+export interface PresynapticSpikeRecord {
+  readonly type: string;
+  readonly cellId: number;
+  /** Ascending [ms]. */
+  readonly spikes: ArrayLike<number>;
+}
+
+/** Header line of the synapse-activation file (without newline). */
+export const SYNAPSE_ACTIVATION_HEADER =
+  "# synapse type\tsynapse ID\tsoma distance\tsection ID\tsection pt ID\tdendrite label\tactivation times";
+/** Header line of the presynaptic-cells file (without newline). */
+export const PRESYNAPTIC_CELLS_HEADER = "# presynaptic cell type\tcell ID\tspike times";
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function times(t: ArrayLike<number>): string {
+  let s = "";
+  for (let i = 0; i < t.length; i++) s += formatPythonFloat(t[i]) + ",";
+  return s;
+}
+
+/**
+ * Text of `simulation_runNNNN_synapses.csv`: header, then one line per record sorted by type
+ * (code-point order) and synapse ID; records without release times are left out.
+ *
+ * @param records the active synapses
+ * @returns the file content (every line ends with `\n`)
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSynapseActivations } from "./activation_files.ts";
+ * const text = formatSynapseActivations([{ type: "L1_C1", synapseId: 19, somaDist: 0, section: 0,
+ *   ptId: 27, label: "Soma", releaseTimes: [14.5, 90] }]);
+ * assert.equal(text.split("\n")[1], "L1_C1\t19\t0.0\t0\t27\tSoma\t14.5,90.0,");
+ * ```
+ */
+export function formatSynapseActivations(records: readonly SynapseActivationRecord[]): string {
+  const sorted = records.filter((r) => r.releaseTimes.length > 0)
+    .sort((a, b) => compareNames(a.type, b.type) || a.synapseId - b.synapseId);
+  const lines = [SYNAPSE_ACTIVATION_HEADER];
+  for (const r of sorted) {
+    lines.push(
+      `${r.type}\t${r.synapseId}\t${formatPythonFloat(r.somaDist)}\t${r.section}\t${r.ptId}\t${r.label}\t${times(r.releaseTimes)}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Text of `simulation_runNNNN_presynaptic_cells.csv`: header, then one line per cell with at least
+ * one spike, sorted by type (code-point order) and cell ID.
+ *
+ * @param records the presynaptic cells
+ * @returns the file content (every line ends with `\n`)
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatPresynapticSpikes } from "./activation_files.ts";
+ * const text = formatPresynapticSpikes([{ type: "L1_B1", cellId: 6, spikes: [174.5, 281.25] }]);
+ * assert.equal(text, "# presynaptic cell type\tcell ID\tspike times\nL1_B1\t6\t174.5,281.25,\n");
+ * ```
+ */
+export function formatPresynapticSpikes(records: readonly PresynapticSpikeRecord[]): string {
+  const sorted = records.filter((r) => r.spikes.length > 0)
+    .sort((a, b) => compareNames(a.type, b.type) || a.cellId - b.cellId);
+  const lines = [PRESYNAPTIC_CELLS_HEADER];
+  for (const r of sorted) lines.push(`${r.type}\t${r.cellId}\t${times(r.spikes)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** One row of a synapse-activation file. */
+export interface ActivationRow {
+  readonly type: string;
+  /** Synapse ID as written (undefined in the 6-column variant). */
+  readonly synapseId: number | undefined;
+  /** Soma distance as written [µm] (replays recompute it). */
+  readonly somaDist: number;
+  readonly section: number;
+  readonly ptId: number;
+  readonly label: string;
+  /** Activation times as written [ms]. */
+  readonly times: readonly number[];
+  /** 1-based line. */
+  readonly line: number;
+}
+
+/** A parsed synapse-activation file. */
+export interface ActivationFile {
+  readonly file: string;
+  /** Rows in file order. */
+  readonly rows: readonly ActivationRow[];
+}
+
+const INT = /^-?\d+$/;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|nan)$/i;
+
+/**
+ * Parses a synapse-activation file (outputs.md §3): the first line is skipped, fields are split
+ * on TAB, times on `,` (empty pieces ignored). Rows with 7 fields carry a synapse ID; rows with
+ * 6 fields (old files) do not.
+ *
+ * @param text the file content
+ * @param file the file name, for messages
+ * @returns the rows
+ * @throws {InputSyntaxError} naming file:line for a wrong field count or a bad number
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSynapseActivationFile } from "./activation_files.ts";
+ * const f = parseSynapseActivationFile("# header\nL1_C1\t19\t1539.71545505\t50\t80\tApicalDendrite\t14.3144635349,\n", "a.csv");
+ * assert.deepEqual(f.rows[0].times, [14.3144635349]);
+ * ```
+ */
+export function parseSynapseActivationFile(text: string, file: string): ActivationFile {
+  const lines = text.split("\n");
+  const rows: ActivationRow[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    let l = lines[i];
+    if (l.endsWith("\r")) l = l.slice(0, -1);
+    if (l.trim() === "") continue;
+    const line = i + 1;
+    const f = l.split("\t");
+    if (f.length === 6 && f[5].trim() === "" && INT.test(f[1].trim())) f.push(""); // 7-column row without times, stripped
+    if (f.length !== 7 && f.length !== 6) {
+      throw new InputSyntaxError(
+        { file, line },
+        `Expected 7 tab-separated fields (type, synapse ID, soma distance, section ID, point ID, label, times) or 6 (without synapse ID), got ${f.length}`,
+      );
+    }
+    const off = f.length === 7 ? 1 : 0;
+    const int = (s: string, what: string): number => {
+      const t = s.trim();
+      if (!INT.test(t)) throw new InputSyntaxError({ file, line }, `Cannot read ${what}: expected an integer, got ${JSON.stringify(t)}`);
+      return Number(t);
+    };
+    const num = (s: string, what: string): number => {
+      const t = s.trim();
+      if (!FLOAT.test(t)) throw new InputSyntaxError({ file, line }, `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`);
+      return t.toLowerCase().endsWith("inf") ? (t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+    };
+    const times: number[] = [];
+    for (const piece of f[5 + off].split(",")) {
+      if (piece.trim() === "") continue;
+      times.push(num(piece, "an activation time"));
+    }
+    rows.push({
+      type: f[0].trim(),
+      synapseId: off ? int(f[1], "the synapse ID") : undefined,
+      somaDist: num(f[1 + off], "the soma distance"),
+      section: int(f[2 + off], "the section ID"),
+      ptId: int(f[3 + off], "the section point ID"),
+      label: f[4 + off].trim(),
+      times,
+      line,
+    });
+  }
+  return { file, rows };
+}

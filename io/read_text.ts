@@ -1,0 +1,100 @@
+/**
+ * Reads an input text file, turning file-system failures into {@linkcode InputValueError}s that
+ * name the file and what it was meant to be (a missing `.hoc` is bad input, not a crash).
+ *
+ * @module
+ */
+import { InputValueError } from "./errors.ts";
+
+/** Options of {@linkcode readTextInput}. */
+export interface ReadTextOptions {
+  /** What the file is, for messages, e.g. `"morphology (.hoc) file"`. Default `"input file"`. */
+  what?: string;
+  /** The parameter key that referenced the file (dotted path), if any. */
+  key?: string;
+  /** The file that referenced this one (e.g. the `.param`), for messages. */
+  referencedFrom?: string;
+  /** Line in `referencedFrom` where the reference is. */
+  line?: number;
+}
+
+function reason(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file";
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
+  if (e instanceof TypeError && /invalid utf-8|decode/i.test(e.message)) return "not UTF-8 text";
+  return e instanceof Error ? e.message : String(e);
+}
+
+function fail(path: string, options: ReadTextOptions, why: string): never {
+  const what = options.what ?? "input file";
+  if (options.referencedFrom !== undefined) {
+    const loc: { file: string; line?: number; key?: string } = { file: options.referencedFrom };
+    if (options.line !== undefined) loc.line = options.line;
+    if (options.key !== undefined) loc.key = options.key;
+    const k = options.key !== undefined ? ` (key "${options.key}")` : "";
+    throw new InputValueError(loc, `Cannot read ${what} "${path}"${k}: ${why}`);
+  }
+  const loc: { file: string; key?: string } = { file: path };
+  if (options.key !== undefined) loc.key = options.key;
+  throw new InputValueError(loc, `Cannot read ${what}: ${why}`);
+}
+
+/**
+ * Reads a whole UTF-8 text file.
+ *
+ * @param path the file path
+ * @param options what the file is and who referenced it, for messages
+ * @returns the text
+ * @throws {InputValueError} `x.hoc: Cannot read morphology (.hoc) file: no such file` (or, with
+ *   `referencedFrom`, `cell.param:12: Cannot read … "x.hoc" (key "neuron.filename"): no such file`)
+ * @example Missing file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InputValueError } from "./errors.ts";
+ * import { readTextInput } from "./read_text.ts";
+ * await assert.rejects(readTextInput("/nonexistent/x.hoc", { what: "morphology file" }), InputValueError);
+ * ```
+ */
+export async function readTextInput(path: string, options: ReadTextOptions = {}): Promise<string> {
+  try {
+    const bytes = await Deno.readFile(path);
+    return decode(bytes, path, options);
+  } catch (e) {
+    if (e instanceof InputValueError) throw e;
+    fail(path, options, reason(e));
+  }
+}
+
+/**
+ * Synchronous {@linkcode readTextInput}.
+ *
+ * @param path the file path
+ * @param options what the file is and who referenced it, for messages
+ * @returns the text
+ * @throws {InputValueError} if the file is missing, unreadable or not UTF-8
+ * @example Missing file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readTextInputSync } from "./read_text.ts";
+ * assert.throws(() => readTextInputSync("/nonexistent/x.syn"), /no such file/);
+ * ```
+ */
+export function readTextInputSync(path: string, options: ReadTextOptions = {}): string {
+  try {
+    return decode(Deno.readFileSync(path), path, options);
+  } catch (e) {
+    if (e instanceof InputValueError) throw e;
+    fail(path, options, reason(e));
+  }
+}
+
+const DECODER = new TextDecoder("utf-8", { fatal: true });
+
+function decode(bytes: Uint8Array, path: string, options: ReadTextOptions): string {
+  try {
+    return DECODER.decode(bytes);
+  } catch {
+    fail(path, options, "not UTF-8 text");
+  }
+}

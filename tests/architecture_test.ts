@@ -1,0 +1,104 @@
+/**
+ * Enforces the module boundaries of style.md §5.2: imports point one way
+ * (io ← solver ← network ← plugins ← simrun ← mod.ts ← main.ts), solver/ and network/ are pure
+ * (no Deno.*, Date.now, Math.random), and nothing uses `export default`.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { repoDir } from "./_shared.ts";
+
+/** Layer rank: a file may import only files of the same or a lower rank. */
+const RANK: Record<string, number> = {
+  io: 0,
+  solver: 1,
+  network: 2,
+  plugins: 3,
+  simrun: 4,
+  "mod.ts": 5,
+  "main.ts": 6,
+};
+const LAYERS = ["io", "solver", "network", "plugins", "simrun"];
+const PURE = ["solver", "network"];
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name === "testdata") continue;
+      out.push(...sourceFiles(p));
+    } else if (name.endsWith(".ts") && !name.endsWith("_test.ts")) out.push(p);
+  }
+  return out;
+}
+
+function layerOf(root: string, file: string): string | undefined {
+  const rel = relative(root, file);
+  const top = rel.split("/")[0];
+  return RANK[top] !== undefined ? top : undefined;
+}
+
+function imports(text: string): string[] {
+  const out: string[] = [];
+  const re = /(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+const root = repoDir();
+const files = [
+  ...LAYERS.flatMap((l) => {
+    try {
+      return sourceFiles(join(root, l));
+    } catch {
+      return [];
+    }
+  }),
+  join(root, "mod.ts"),
+  join(root, "main.ts"),
+].filter((f) => {
+  try {
+    return statSync(f).isFile();
+  } catch {
+    return false;
+  }
+});
+
+Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← mod ← main)", () => {
+  const bad: string[] = [];
+  for (const file of files) {
+    const from = layerOf(root, file)!;
+    for (const spec of imports(readFileSync(file, "utf8"))) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(file), spec);
+      const to = layerOf(root, target);
+      if (to === undefined) continue;
+      if (RANK[to] > RANK[from]) bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
+    }
+  }
+  assert.deepEqual(bad, [], `rightward imports:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.random", () => {
+  const bad: string[] = [];
+  for (const file of files) {
+    if (!PURE.includes(layerOf(root, file)!)) continue;
+    const text = stripComments(readFileSync(file, "utf8"));
+    for (const pat of [/\bDeno\./, /\bDate\.now\b/, /\bMath\.random\b/]) {
+      if (pat.test(text)) bad.push(`${relative(root, file)}: ${pat.source}`);
+    }
+  }
+  assert.deepEqual(bad, [], `impure code in pure layers:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: no default exports", () => {
+  const bad = files.filter((f) => /^\s*export\s+default\b/m.test(readFileSync(f, "utf8")));
+  assert.deepEqual(bad.map((f) => relative(root, f)), []);
+});
