@@ -1,0 +1,120 @@
+/**
+ * `gaba_syn` (ISF's `netgaba.mod`: Polsky 2010 after Sun et al. 2006, GABA_A with depression
+ * and facilitation after Varela et al. 1997, modified by Egger 2015). Equations:
+ * spec/mechanisms.md §4.2, transcribed in NMODL operation order; the slope is NEURON's
+ * difference quotient [I(V + 0.001) − I(V)]/0.001 for point processes.
+ *
+ * Units: conductances R, D, g [nS]; current i [nA]; the node receives I·(100/area) [mA/cm²].
+ *
+ * @module
+ */
+import {
+  cnexpDecay,
+  cnexpGate,
+  type MechanismInstances,
+  type NodeArrays,
+  type PointMechanism,
+} from "../../solver/mechanisms/mod.ts";
+
+function initGaba(s: MechanismInstances, _n: NodeArrays): void {
+  const f = s.fields;
+  const { risetime, decaytime, factor } = f;
+  f.d_gaba.fill(1);
+  f.f_gaba.fill(1);
+  f.R.fill(0);
+  f.D.fill(0);
+  f.g.fill(0);
+  f.i.fill(0);
+  for (let k = 0; k < s.node.length; k++) {
+    const rt = risetime[k], dtm = decaytime[k];
+    const tp = (rt * dtm) / (dtm - rt) * Math.log(dtm / rt);
+    const fk = -Math.exp(-tp / rt) + Math.exp(-tp / dtm);
+    factor[k] = 1 / fk;
+  }
+}
+
+function currentGaba(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { R, D, e, g, i } = s.fields;
+  const vn = n.v, area = n.area, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const ggaba = D[k] - R[k]; // [nS]
+    const iHigh = (1e-3) * ggaba * (vn[c] + .001 - e[k]); // at v + .001 [nA]
+    const rhs = (1e-3) * ggaba * (vn[c] - e[k]); // at v [nA]
+    g[k] = ggaba;
+    i[k] = rhs;
+    const toDensity = 1.e2 / area[c];
+    ng[c] += ((iHigh - rhs) / .001) * toDensity; // [S/cm²]
+    ni[c] += rhs * toDensity; // [mA/cm²]
+  }
+}
+
+function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { d_gaba, f_gaba, R, D, taudgaba, taufgaba, risetime, decaytime } = s.fields;
+  const dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    d_gaba[k] = cnexpGate(d_gaba[k], 1, taudgaba[k], dt);
+    f_gaba[k] = cnexpGate(f_gaba[k], 1, taufgaba[k], dt);
+    R[k] = cnexpDecay(R[k], risetime[k], dt);
+    D[k] = cnexpDecay(D[k], decaytime[k], dt);
+  }
+}
+
+function netReceiveGaba(
+  s: MechanismInstances,
+  k: number,
+  weights: Float64Array,
+  offset: number,
+  _n: NodeArrays,
+): void {
+  const f = s.fields;
+  const weight = weights[offset]; // [nS]
+  f.R[k] = f.R[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
+  f.D[k] = f.D[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
+  f.d_gaba[k] = f.d_gaba[k] * f.decaygaba[k];
+  f.f_gaba[k] = f.f_gaba[k] + f.facilgaba[k];
+}
+
+/**
+ * True when no depression or facilitation can act (decaygaba = 1, facilgaba = 0), so instances
+ * with equal parameters at one node can be merged into one.
+ */
+function lumpableGaba(params: Readonly<Record<string, number>>): boolean {
+  const p = GABA_SYN.parameters;
+  return (params.decaygaba ?? p.decaygaba.default) === 1 &&
+    (params.facilgaba ?? p.facilgaba.default) === 0;
+}
+
+/**
+ * The GABA_A synapse `gaba_syn`. NET_RECEIVE weight: [w] [nS].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GABA_SYN } from "./gaba_syn.ts";
+ * assert.equal(GABA_SYN.lumpable!({ decaygaba: 1, facilgaba: 0 }), true);
+ * assert.equal(GABA_SYN.lumpable!({}), false); // default decaygaba 0.8 depresses
+ * ```
+ */
+export const GABA_SYN: PointMechanism = {
+  kind: "point",
+  name: "gaba_syn",
+  parameters: {
+    e: { unit: "mV", default: -60.0 },
+    risetime: { unit: "ms", default: 1 },
+    decaytime: { unit: "ms", default: 20 },
+    taudgaba: { unit: "ms", default: 200 },
+    decaygaba: { unit: "1", default: 0.8 },
+    taufgaba: { unit: "ms", default: 200 },
+    facilgaba: { unit: "1", default: 0.0 },
+  },
+  states: ["d_gaba", "f_gaba", "R", "D"],
+  assigned: ["i", "g", "factor"],
+  init: initGaba,
+  current: currentGaba,
+  advance: advanceGaba,
+  netReceive: netReceiveGaba,
+  lumpable: lumpableGaba,
+};

@@ -1,0 +1,37 @@
+/**
+ * Synapse point processes of ISF's network (spec/mechanisms.md §4): `gaba_syn` and
+ * `glutamate_syn`, in NEURON's registration (state-update) order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { synapseMechanism } from "./mod.ts";
+ * assert.equal(synapseMechanism("glutamate_syn")?.parameters.tau1.default, 50);
+ * ```
+ *
+ * @module
+ */
+import type { PointMechanism } from "../../solver/mechanisms/mod.ts";
+import { GABA_SYN } from "./gaba_syn.ts";
+import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
+
+/** The synapse mechanisms in NEURON's state-update order (spec/mechanisms.md §1.6). */
+export const SYNAPSE_MECHANISMS: readonly PointMechanism[] = [GABA_SYN, GLUTAMATE_SYN];
+
+/**
+ * Finds a synapse mechanism by its POINT_PROCESS name (the receptor key of a network param).
+ *
+ * @param name e.g. `glutamate_syn`
+ * @returns the mechanism, or undefined if unknown
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { synapseMechanism } from "./mod.ts";
+ * assert.equal(synapseMechanism("gaba_syn")?.states.length, 4);
+ * ```
+ */
+export function synapseMechanism(name: string): PointMechanism | undefined {
+  return SYNAPSE_MECHANISMS.find((m) => m.name === name);
+}
+
+export { GABA_SYN, GLUTAMATE_SYN };

@@ -1,0 +1,87 @@
+/**
+ * `Ca_HVA`, the high-voltage-activated Ca²⁺ current (Reuveni et al. 1993) of the Hay et al.
+ * 2011 L5PT model. Equations: spec/mechanisms.md §2.8, transcribed from `Ca_HVA.mod` in NMODL
+ * operation order (no temperature factor).
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+
+/** PROCEDURE rates() at membrane potential `vm` [mV]; the guard shifts a local copy of v. */
+function rates(vm: number): void {
+  let v = vm;
+  if (v === -27) v = v + 0.0001;
+  const mAlpha = (0.055 * (-27 - v)) / (Math.exp((-27 - v) / 3.8) - 1);
+  const mBeta = 0.94 * Math.exp((-75 - v) / 17);
+  mInf = mAlpha / (mAlpha + mBeta);
+  mTau = 1 / (mAlpha + mBeta); // [ms]
+  const hAlpha = 0.000457 * Math.exp((-13 - v) / 50);
+  const hBeta = 0.0065 / (Math.exp((-v - 15) / 28) + 1);
+  hInf = hAlpha / (hAlpha + hBeta);
+  hTau = 1 / (hAlpha + hBeta); // [ms]
+}
+
+function initCaHVA(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+    h[k] = hInf;
+  }
+}
+
+function currentCaHVA(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gCa_HVAbar, m, h, ica, gCa_HVA } = s.fields;
+  const v = n.v, eca = n.eca, ni = n.i, ng = n.g, nica = n.ica;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const mk = m[k];
+    const g = gCa_HVAbar[k] * mk * mk * h[k]; // [S/cm²]
+    const i = g * (v[c] - eca[c]); // [mA/cm²]
+    gCa_HVA[k] = g;
+    ica[k] = i;
+    nica[c] += i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceCaHVA(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+  }
+}
+
+/**
+ * High-voltage-activated calcium channel `Ca_HVA`: ica = gCa_HVAbar·m²·h·(V − eca).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CA_HVA } from "./ca_hva.ts";
+ * assert.equal(CA_HVA.ion, "ca");
+ * ```
+ */
+export const CA_HVA: DensityMechanism = {
+  kind: "density",
+  name: "Ca_HVA",
+  ion: "ca",
+  writesCai: false,
+  parameters: { gCa_HVAbar: { unit: "S/cm2", default: 0.00001 } },
+  states: ["m", "h"],
+  assigned: ["ica", "gCa_HVA"],
+  init: initCaHVA,
+  current: currentCaHVA,
+  advance: advanceCaHVA,
+};

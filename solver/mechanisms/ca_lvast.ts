@@ -1,0 +1,85 @@
+/**
+ * `Ca_LVAst`, the low-voltage-activated Ca²⁺ current (Avery & Johnston 1996, shifted −10 mV)
+ * of the Hay et al. 2011 L5PT model. Equations: spec/mechanisms.md §2.9, transcribed from
+ * `Ca_LVAst.mod` in NMODL operation order.
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+/** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
+const QT = 2.952882641412121;
+
+let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+
+/** PROCEDURE rates() at membrane potential `vm` [mV] (the file evaluates at v + 10). */
+function rates(vm: number): void {
+  const v = vm + 10;
+  mInf = 1.0000 / (1 + Math.exp((v - -30.000) / -6));
+  mTau = (5.0000 + 20.0000 / (1 + Math.exp((v - -25.000) / 5))) / QT;
+  hInf = 1.0000 / (1 + Math.exp((v - -80.000) / 6.4));
+  hTau = (20.0000 + 50.0000 / (1 + Math.exp((v - -40.000) / 7))) / QT;
+}
+
+function initCaLVAst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+    h[k] = hInf;
+  }
+}
+
+function currentCaLVAst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gCa_LVAstbar, m, h, ica, gCa_LVAst } = s.fields;
+  const v = n.v, eca = n.eca, ni = n.i, ng = n.g, nica = n.ica;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const mk = m[k];
+    const g = gCa_LVAstbar[k] * mk * mk * h[k]; // [S/cm²]
+    const i = g * (v[c] - eca[c]); // [mA/cm²]
+    gCa_LVAst[k] = g;
+    ica[k] = i;
+    nica[c] += i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceCaLVAst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+  }
+}
+
+/**
+ * Low-voltage-activated calcium channel `Ca_LVAst`: ica = gCa_LVAstbar·m²·h·(V − eca).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CA_LVAST } from "./ca_lvast.ts";
+ * assert.deepEqual(CA_LVAST.assigned, ["ica", "gCa_LVAst"]);
+ * ```
+ */
+export const CA_LVAST: DensityMechanism = {
+  kind: "density",
+  name: "Ca_LVAst",
+  ion: "ca",
+  writesCai: false,
+  parameters: { gCa_LVAstbar: { unit: "S/cm2", default: 0.00001 } },
+  states: ["m", "h"],
+  assigned: ["ica", "gCa_LVAst"],
+  init: initCaLVAst,
+  current: currentCaLVAst,
+  advance: advanceCaLVAst,
+};

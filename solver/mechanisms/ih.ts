@@ -1,0 +1,82 @@
+/**
+ * `Ih`, the hyperpolarisation-activated cation current (Kole et al. 2006) of the Hay et al. 2011
+ * L5PT model. Non-specific current `ihcn` with reversal `ehcn`. Equations: spec/mechanisms.md
+ * §2.10, transcribed from `Ih.mod` in NMODL operation order (no temperature factor).
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+let mInf = 0, mTau = 0;
+
+/** PROCEDURE rates() at membrane potential `vm` [mV]; the guard shifts a local copy of v. */
+function rates(vm: number): void {
+  let v = vm;
+  if (v === -154.9) v = v + 0.0001;
+  const mAlpha = 0.001 * 6.43 * (v + 154.9) / (Math.exp((v + 154.9) / 11.9) - 1);
+  const mBeta = 0.001 * 193 * Math.exp(v / 33.1);
+  mInf = mAlpha / (mAlpha + mBeta);
+  mTau = 1 / (mAlpha + mBeta); // [ms]
+}
+
+function initIh(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+  }
+}
+
+function currentIh(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gIhbar, ehcn, m, ihcn, gIh } = s.fields;
+  const v = n.v, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const g = gIhbar[k] * m[k]; // [S/cm²]
+    const i = g * (v[c] - ehcn[k]); // [mA/cm²]
+    gIh[k] = g;
+    ihcn[k] = i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceIh(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+  }
+}
+
+/**
+ * HCN channel `Ih`: ihcn = gIhbar·m·(V − ehcn), ehcn −45 mV by default.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IH } from "./ih.ts";
+ * assert.equal(IH.parameters.ehcn.default, -45);
+ * ```
+ */
+export const IH: DensityMechanism = {
+  kind: "density",
+  name: "Ih",
+  ion: undefined,
+  writesCai: false,
+  parameters: {
+    gIhbar: { unit: "S/cm2", default: 0.00001 },
+    ehcn: { unit: "mV", default: -45.0 },
+  },
+  states: ["m"],
+  assigned: ["ihcn", "gIh"],
+  init: initIh,
+  current: currentIh,
+  advance: advanceIh,
+};

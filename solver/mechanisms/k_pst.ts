@@ -1,0 +1,89 @@
+/**
+ * `K_Pst`, the persistent K⁺ current (Korngreen & Sakmann 2000, shifted −10 mV) of the Hay et
+ * al. 2011 L5PT model. Equations: spec/mechanisms.md §2.4, transcribed from `K_Pst.mod` in NMODL
+ * operation order.
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+/** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
+const QT = 2.952882641412121;
+
+let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+
+/** PROCEDURE rates() at membrane potential `vm` [mV] (the file evaluates at v + 10). */
+function rates(vm: number): void {
+  const v = vm + 10;
+  mInf = 1 / (1 + Math.exp(-(v + 1) / 12));
+  if (v < -50) {
+    mTau = (1.25 + 175.03 * Math.exp(-v * -0.026)) / QT;
+  } else {
+    mTau = (1.25 + 13 * Math.exp(-v * 0.026)) / QT;
+  }
+  hInf = 1 / (1 + Math.exp(-(v + 54) / -11));
+  const x = (v + 75) / 48; // ((v+75)/48)^2: pow(x, 2) is x·x exactly rounded
+  hTau = (360 + (1010 + 24 * (v + 55)) * Math.exp(-(x * x))) / QT;
+}
+
+function initKPst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+    h[k] = hInf;
+  }
+}
+
+function currentKPst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gK_Pstbar, m, h, ik, gK_Pst } = s.fields;
+  const v = n.v, ek = n.ek, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const mk = m[k];
+    const g = gK_Pstbar[k] * mk * mk * h[k]; // [S/cm²]
+    const i = g * (v[c] - ek[c]); // [mA/cm²]
+    gK_Pst[k] = g;
+    ik[k] = i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceKPst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+  }
+}
+
+/**
+ * Persistent potassium channel `K_Pst`: ik = gK_Pstbar·m²·h·(V − ek).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { K_PST } from "./k_pst.ts";
+ * assert.equal(K_PST.ion, "k");
+ * ```
+ */
+export const K_PST: DensityMechanism = {
+  kind: "density",
+  name: "K_Pst",
+  ion: "k",
+  writesCai: false,
+  parameters: { gK_Pstbar: { unit: "S/cm2", default: 0.00001 } },
+  states: ["m", "h"],
+  assigned: ["ik", "gK_Pst"],
+  init: initKPst,
+  current: currentKPst,
+  advance: advanceKPst,
+};

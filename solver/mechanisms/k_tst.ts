@@ -1,0 +1,87 @@
+/**
+ * `K_Tst`, the transient K⁺ current (Korngreen & Sakmann 2000, shifted −10 mV) of the Hay et
+ * al. 2011 L5PT model. Equations: spec/mechanisms.md §2.5, transcribed from `K_Tst.mod` in NMODL
+ * operation order.
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+/** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
+const QT = 2.952882641412121;
+
+let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+
+/** PROCEDURE rates() at membrane potential `vm` [mV] (the file evaluates at v + 10). */
+function rates(vm: number): void {
+  const v = vm + 10;
+  mInf = 1 / (1 + Math.exp(-(v + 0) / 19));
+  const xm = (v + 71) / 59; // ^2 as x·x
+  mTau = (0.34 + 0.92 * Math.exp(-(xm * xm))) / QT;
+  hInf = 1 / (1 + Math.exp(-(v + 66) / -10));
+  const xh = (v + 73) / 23;
+  hTau = (8 + 49 * Math.exp(-(xh * xh))) / QT;
+}
+
+function initKTst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+    h[k] = hInf;
+  }
+}
+
+function currentKTst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gK_Tstbar, m, h, ik, gK_Tst } = s.fields;
+  const v = n.v, ek = n.ek, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const mk = m[k];
+    // gK_Tstbar*(m^4)*h: m·m·m·m matched NEURON's pow(m, 4) bit for bit on the reference rows.
+    const g = gK_Tstbar[k] * (mk * mk * mk * mk) * h[k]; // [S/cm²]
+    const i = g * (v[c] - ek[c]); // [mA/cm²]
+    gK_Tst[k] = g;
+    ik[k] = i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceKTst(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m, h } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+  }
+}
+
+/**
+ * Transient potassium channel `K_Tst`: ik = gK_Tstbar·m⁴·h·(V − ek).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { K_TST } from "./k_tst.ts";
+ * assert.equal(K_TST.parameters.gK_Tstbar.default, 1e-5);
+ * ```
+ */
+export const K_TST: DensityMechanism = {
+  kind: "density",
+  name: "K_Tst",
+  ion: "k",
+  writesCai: false,
+  parameters: { gK_Tstbar: { unit: "S/cm2", default: 0.00001 } },
+  states: ["m", "h"],
+  assigned: ["ik", "gK_Tst"],
+  init: initKTst,
+  current: currentKTst,
+  advance: advanceKTst,
+};

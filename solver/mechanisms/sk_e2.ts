@@ -1,0 +1,74 @@
+/**
+ * `SK_E2`, the small-conductance Ca²⁺-activated K⁺ current (Köhler et al. 1996) of the Hay et
+ * al. 2011 L5PT model. Equations: spec/mechanisms.md §2.7, transcribed from `SK_E2.mod` in NMODL
+ * operation order. It reads `cai` (n.cai), which CaDynamics_E2 has already advanced in the same
+ * step (its state update runs earlier in the catalogue order, spec §1.6).
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+/** PROCEDURE rates(ca): steady state of z at internal calcium `cai` [mM]. */
+function zInfOf(cai: number): number {
+  let ca = cai;
+  if (ca < 1e-7) ca = ca + 1e-07;
+  return 1 / (1 + Math.pow(0.00043 / ca, 4.8));
+}
+
+function initSKE2(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { z } = s.fields;
+  const cai = n.cai;
+  for (let k = 0; k < node.length; k++) z[k] = zInfOf(cai[node[k]]);
+}
+
+function currentSKE2(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gSK_E2bar, z, ik, gSK_E2 } = s.fields;
+  const v = n.v, ek = n.ek, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const g = gSK_E2bar[k] * z[k]; // [S/cm²]
+    const i = g * (v[c] - ek[c]); // [mA/cm²]
+    gSK_E2[k] = g;
+    ik[k] = i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceSKE2(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { z, zTau } = s.fields;
+  const cai = n.cai, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    z[k] = cnexpGate(z[k], zInfOf(cai[node[k]]), zTau[k], dt);
+  }
+}
+
+/**
+ * Ca²⁺-activated potassium channel `SK_E2`: ik = gSK_E2bar·z·(V − ek), z' = (z∞(cai) − z)/zTau.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SK_E2 } from "./sk_e2.ts";
+ * assert.equal(SK_E2.parameters.zTau.default, 1);
+ * ```
+ */
+export const SK_E2: DensityMechanism = {
+  kind: "density",
+  name: "SK_E2",
+  ion: "k",
+  writesCai: false,
+  parameters: {
+    gSK_E2bar: { unit: "S/cm2", default: 0.000001 },
+    zTau: { unit: "ms", default: 1 },
+  },
+  states: ["z"],
+  assigned: ["ik", "gSK_E2"],
+  init: initSKE2,
+  current: currentSKE2,
+  advance: advanceSKE2,
+};

@@ -1,0 +1,75 @@
+/**
+ * `SKv3_1`, the Kv3.1 K⁺ current (Rettig et al. 1992) of the Hay et al. 2011 L5PT model.
+ * Equations: spec/mechanisms.md §2.6, transcribed from `SKv3_1.mod` in NMODL operation order
+ * (no temperature factor).
+ *
+ * @module
+ */
+import { cnexpGate } from "./_gate.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+
+let mInf = 0, mTau = 0;
+
+/** PROCEDURE rates() at membrane potential `v` [mV]. */
+function rates(v: number): void {
+  mInf = 1 / (1 + Math.exp((v - 18.700) / -9.700));
+  mTau = 0.2 * 20.000 / (1 + Math.exp((v - -46.560) / -44.140)); // [ms]
+}
+
+function initSKv31(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m } = s.fields;
+  const v = n.v;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = mInf;
+  }
+}
+
+function currentSKv31(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { gSKv3_1bar, m, ik, gSKv3_1 } = s.fields;
+  const v = n.v, ek = n.ek, ni = n.i, ng = n.g;
+  for (let k = 0; k < node.length; k++) {
+    const c = node[k];
+    const g = gSKv3_1bar[k] * m[k]; // [S/cm²]
+    const i = g * (v[c] - ek[c]); // [mA/cm²]
+    gSKv3_1[k] = g;
+    ik[k] = i;
+    ni[c] += i;
+    ng[c] += g;
+  }
+}
+
+function advanceSKv31(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const { m } = s.fields;
+  const v = n.v, dt = n.dt;
+  for (let k = 0; k < node.length; k++) {
+    rates(v[node[k]]);
+    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+  }
+}
+
+/**
+ * Kv3.1 potassium channel `SKv3_1`: ik = gSKv3_1bar·m·(V − ek).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SKV3_1 } from "./skv3_1.ts";
+ * assert.equal(SKV3_1.name, "SKv3_1");
+ * ```
+ */
+export const SKV3_1: DensityMechanism = {
+  kind: "density",
+  name: "SKv3_1",
+  ion: "k",
+  writesCai: false,
+  parameters: { gSKv3_1bar: { unit: "S/cm2", default: 0.00001 } },
+  states: ["m"],
+  assigned: ["ik", "gSKv3_1"],
+  init: initSKv31,
+  current: currentSKv31,
+  advance: advanceSKv31,
+};
