@@ -1,0 +1,209 @@
+/**
+ * Cell-modify functions (spec/cell_modify_functions.md): the interface a function satisfies
+ * (plain, serialisable data in and out, so a sandboxed plugin can implement it later), the
+ * validated application of its result, the registry of ISF's built-ins, and the dispatcher for
+ * `neuron.cell_modify_functions` (applied in key order).
+ *
+ * @module
+ */
+import { type InputLocation, InputValueError, PluginError } from "../io/errors.ts";
+import {
+  isParamObject,
+  joinKeyPath,
+  paramLocation,
+  type ParamObject,
+  type ParamValue,
+} from "../io/param.ts";
+import type { Cell, PointProcessSpec } from "../solver/cell.ts";
+import { apicalCurrentInjection } from "./builtins/apical_current_injection.ts";
+import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
+import { bacInjection } from "./builtins/bac_injection.ts";
+import { scaleApical } from "./builtins/scale_apical.ts";
+import { scaleApicalMorph86 } from "./builtins/scale_apical_morph_86.ts";
+import { somaCurrentInjection } from "./builtins/soma_current_injection.ts";
+
+/** What a cell-modify function asks for. Everything is plain data. */
+export interface CellModification {
+  /** New present diameters of whole sections: one value per 3-D point [µm]. */
+  readonly diameters?: readonly { readonly section: number; readonly diam: readonly number[] }[];
+  /** Point processes to add (IClamp, epsp). */
+  readonly pointProcesses?: readonly PointProcessSpec[];
+}
+
+/** Context handed to a function: where its arguments are, for error messages. */
+export interface CellModifyContext {
+  /** Dotted key of the function's entry, e.g. `neuron.cell_modify_functions.BAC_injection`. */
+  readonly keyPath: string;
+  /** The cell param file. */
+  readonly paramFile: string;
+}
+
+/**
+ * A cell-modify function: reads the cell and its keyword arguments, returns the modification.
+ * It must not mutate the cell. Built-ins are synchronous; plugins may be asynchronous.
+ */
+export type CellModifyFunction = (
+  cell: Readonly<Cell>,
+  args: Readonly<Record<string, ParamValue>>,
+  context: CellModifyContext,
+) => CellModification | Promise<CellModification>;
+
+/** ISF's built-in cell-modify functions by their ISF name. */
+export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFunction>> = {
+  scale_apical_morph_86: scaleApicalMorph86,
+  scale_apical: scaleApical,
+  soma_current_injection: somaCurrentInjection,
+  apical_current_injection: apicalCurrentInjection,
+  apical_epsp_injection: apicalEpspInjection,
+  BAC_injection: bacInjection,
+};
+
+/**
+ * Validates a modification against the cell and applies it: diameters are stored as float32
+ * (as NEURON does); point processes are appended.
+ *
+ * @param cell the cell (modified in place)
+ * @param mod the modification
+ * @param source who produced it (function name or plugin path), for messages
+ * @throws PluginError for an invalid section index, a wrong number of diameters, a diameter that
+ *   is not a positive finite number, or an invalid point process
+ * @example
+ * ```ts ignore
+ * applyCellModification(cell, { diameters: [{ section: 6, diam: [...] }] }, "my_fn");
+ * ```
+ */
+export function applyCellModification(
+  cell: Cell,
+  mod: CellModification,
+  source = "cell-modify function",
+): void {
+  const fail = (msg: string): never => {
+    throw new PluginError(source, msg);
+  };
+  if (typeof mod !== "object" || mod === null) {
+    fail("must return an object { diameters?, pointProcesses? }");
+  }
+  const nsec = cell.sections.length;
+  const checkSection = (s: unknown, what: string): number => {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0 || s >= nsec) {
+      fail(`${what}: section ${String(s)} is not a section index 0..${nsec - 1}`);
+    }
+    return s as number;
+  };
+  const diams = mod.diameters ?? [];
+  if (!Array.isArray(diams)) fail("diameters must be a list");
+  for (const d of diams) {
+    const s = checkSection(d?.section, "diameters");
+    const sec = cell.sections[s];
+    if (!Array.isArray(d.diam) || d.diam.length !== sec.diam.length) {
+      fail(
+        `diameters of section ${s}: expected ${sec.diam.length} values (one per 3-D point), got ${
+          Array.isArray(d.diam) ? d.diam.length : typeof d.diam
+        }`,
+      );
+    }
+    for (let k = 0; k < d.diam.length; k++) {
+      const v = d.diam[k];
+      if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
+        fail(`diameters of section ${s}, point ${k}: expected a positive number, got ${String(v)}`);
+      }
+    }
+  }
+  const pps = mod.pointProcesses ?? [];
+  if (!Array.isArray(pps)) fail("pointProcesses must be a list");
+  for (const p of pps) {
+    if (typeof p?.mechanism !== "string" || p.mechanism === "") {
+      fail("point process without a mechanism name");
+    }
+    checkSection(p.section, `point process ${p.mechanism}`);
+    if (typeof p.x !== "number" || !(p.x >= 0 && p.x <= 1)) {
+      fail(`point process ${p.mechanism}: x must be in [0, 1], got ${String(p.x)}`);
+    }
+    for (const [k, v] of Object.entries(p.params ?? {})) {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        fail(
+          `point process ${p.mechanism}: parameter ${k} must be a finite number, got ${String(v)}`,
+        );
+      }
+    }
+  }
+  for (const d of diams) {
+    const sec = cell.sections[d.section];
+    for (let k = 0; k < d.diam.length; k++) sec.diam[k] = Math.fround(d.diam[k]);
+  }
+  for (const p of pps) {
+    cell.pointProcesses.push({
+      mechanism: p.mechanism,
+      section: p.section,
+      x: p.x,
+      params: { ...p.params },
+    });
+  }
+}
+
+/** Options of {@linkcode applyCellModifyFunctions}. */
+export interface ApplyCellModifyOptions {
+  /** The cell param file, for messages. */
+  readonly paramFile: string;
+  /** Dotted key of `functionsParam` (default `neuron.cell_modify_functions`). */
+  readonly keyPath?: string;
+  /**
+   * Resolves a name that is not a built-in (e.g. a path to a user plugin); undefined → unknown.
+   * Added by the plugin host.
+   */
+  readonly resolvePlugin?: (
+    name: string,
+    where: InputLocation,
+  ) => CellModifyFunction | undefined | Promise<CellModifyFunction | undefined>;
+}
+
+/**
+ * Applies `neuron.cell_modify_functions` in key order.
+ *
+ * @param cell the built cell (modified in place)
+ * @param functionsParam the `cell_modify_functions` object `{name: {kwargs}}`
+ * @param options param file, key path, plugin resolver
+ * @throws InputValueError (file:line:key) for an unknown name or bad arguments
+ * @example
+ * ```ts ignore
+ * await applyCellModifyFunctions(cell, neuron.cell_modify_functions as ParamObject, { paramFile });
+ * ```
+ */
+export async function applyCellModifyFunctions(
+  cell: Cell,
+  functionsParam: ParamObject,
+  options: ApplyCellModifyOptions,
+): Promise<void> {
+  const keyPath = options.keyPath ?? "neuron.cell_modify_functions";
+  for (const name of Object.keys(functionsParam)) {
+    const where = withFile(paramLocation(functionsParam, name, keyPath), options.paramFile);
+    const args = functionsParam[name];
+    if (!isParamObject(args)) {
+      throw new InputValueError(
+        where,
+        `Arguments of cell-modify function "${name}" must be an object {keyword: value}`,
+      );
+    }
+    let fn: CellModifyFunction | undefined = Object.hasOwn(BUILTIN_CELL_MODIFY_FUNCTIONS, name)
+      ? BUILTIN_CELL_MODIFY_FUNCTIONS[name]
+      : undefined;
+    if (fn === undefined && options.resolvePlugin) fn = await options.resolvePlugin(name, where);
+    if (fn === undefined) {
+      throw new InputValueError(
+        where,
+        `Unknown cell-modify function "${name}"; built-ins are ${
+          Object.keys(BUILTIN_CELL_MODIFY_FUNCTIONS).join(", ")
+        }`,
+      );
+    }
+    const mod = await fn(cell, args, {
+      keyPath: joinKeyPath(keyPath, name),
+      paramFile: options.paramFile,
+    });
+    applyCellModification(cell, mod, name);
+  }
+}
+
+function withFile(loc: InputLocation, file: string): InputLocation {
+  return loc.file === "<unknown>" ? { ...loc, file } : loc;
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { InputValueError } from "../io/errors.ts";
+import { parsePathMap } from "../io/path_map.ts";
+import { labelBlock, TEST_HOC } from "../solver/_test_cell.ts";
+import { createCell } from "./create_cell.ts";
+
+async function withParam(sim: string, fn: (p: string) => Promise<void>, extra = ""): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "simrun_cc_" });
+  try {
+    await Deno.writeTextFile(`${dir}/m.hoc`, TEST_HOC);
+    await Deno.writeTextFile(`${dir}/lm.landmarkAscii`, "@1\n0 0 100\n");
+    const p = `${dir}/c.param`;
+    await Deno.writeTextFile(
+      p,
+      `{\n"neuron": {"filename": "/foreign/prefix/m.hoc", ${extra}\n${
+        labelBlock("Soma", '"pas": {"spatial": "uniform", "g": 0.0001}')
+      }},\n"sim": ${sim}\n}`,
+    );
+    await fn(p);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("createCell: resolves paths through the path map, applies cell-modify functions, reads sim", async () => {
+  await withParam(
+    '{"Vinit": -75.0, "tStop": 250.0, "dt": 0.025, "T": 34.0, "recordingSites": ["/foreign/prefix/lm.landmarkAscii"]}',
+    async (p) => {
+      const dir = p.slice(0, p.lastIndexOf("/") + 1);
+      const r = await createCell(p, { pathMap: parsePathMap([`/foreign/prefix/=${dir}`]) });
+      assert.equal(r.cell.sections.length, 4);
+      assert.deepEqual(r.sim, {
+        vInit: -75,
+        tStop: 250,
+        dt: 0.025,
+        celsius: 34,
+        recordingSites: [`${dir}lm.landmarkAscii`],
+      });
+      assert.equal(r.cell.pointProcesses.length, 1);
+      assert.equal((r.param.sim as Record<string, unknown>).dt, 0.025);
+    },
+    '"cell_modify_functions": {"soma_current_injection": {"amplitude": 0.5, "delay": 1, "duration": 2}},',
+  );
+});
+
+Deno.test("createCell: bad sim values and a missing hoc are InputValueErrors with file:line:key", async () => {
+  await withParam('{"Vinit": -75.0, "tStop": 250.0, "dt": 0.0, "T": 34.0}', async (p) => {
+    const dir = p.slice(0, p.lastIndexOf("/") + 1);
+    await assert.rejects(
+      createCell(p, { pathMap: parsePathMap([`/foreign/prefix/=${dir}`]) }),
+      (e: unknown) => {
+        assert.ok(e instanceof InputValueError);
+        assert.equal(e.key, "sim.dt");
+        assert.ok(e.line > 0);
+        return true;
+      },
+    );
+    await assert.rejects(createCell(p, { pathMap: parsePathMap([]) }), /Cannot find morphology/);
+  });
+  await withParam('{"Vinit": -75.0, "dt": 0.1, "T": 34.0}', async (p) => {
+    const dir = p.slice(0, p.lastIndexOf("/") + 1);
+    await assert.rejects(
+      createCell(p, { pathMap: parsePathMap([`/foreign/prefix/=${dir}`]) }),
+      /Missing key "tStop"/,
+    );
+  });
+});
