@@ -67,7 +67,9 @@ export function formatSynapseActivations(records: readonly SynapseActivationReco
   const lines = [SYNAPSE_ACTIVATION_HEADER];
   for (const r of sorted) {
     lines.push(
-      `${r.type}\t${r.synapseId}\t${formatPythonFloat(r.somaDist)}\t${r.section}\t${r.ptId}\t${r.label}\t${times(r.releaseTimes)}`,
+      `${r.type}\t${r.synapseId}\t${
+        formatPythonFloat(r.somaDist)
+      }\t${r.section}\t${r.ptId}\t${r.label}\t${times(r.releaseTimes)}`,
     );
   }
   return lines.join("\n") + "\n";
@@ -157,13 +159,25 @@ export function parseSynapseActivationFile(text: string, file: string): Activati
     const off = f.length === 7 ? 1 : 0;
     const int = (s: string, what: string): number => {
       const t = s.trim();
-      if (!INT.test(t)) throw new InputSyntaxError({ file, line }, `Cannot read ${what}: expected an integer, got ${JSON.stringify(t)}`);
+      if (!INT.test(t)) {
+        throw new InputSyntaxError(
+          { file, line },
+          `Cannot read ${what}: expected an integer, got ${JSON.stringify(t)}`,
+        );
+      }
       return Number(t);
     };
     const num = (s: string, what: string): number => {
       const t = s.trim();
-      if (!FLOAT.test(t)) throw new InputSyntaxError({ file, line }, `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`);
-      return t.toLowerCase().endsWith("inf") ? (t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+      if (!FLOAT.test(t)) {
+        throw new InputSyntaxError(
+          { file, line },
+          `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`,
+        );
+      }
+      return t.toLowerCase().endsWith("inf")
+        ? (t.startsWith("-") ? -Infinity : Infinity)
+        : Number(t);
     };
     const times: number[] = [];
     for (const piece of f[5 + off].split(",")) {

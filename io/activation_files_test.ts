@@ -1,13 +1,49 @@
 import assert from "node:assert/strict";
 import { InputSyntaxError } from "./errors.ts";
-import { formatPresynapticSpikes, formatSynapseActivations, parseSynapseActivationFile } from "./activation_files.ts";
+import {
+  formatPresynapticSpikes,
+  formatSynapseActivations,
+  parseSynapseActivationFile,
+} from "./activation_files.ts";
 
 Deno.test("formatSynapseActivations() sorts by type code points then ID and writes Python floats", () => {
   const text = formatSynapseActivations([
-    { type: "L1_C1", synapseId: 23, somaDist: 1342.08330001, section: 60, ptId: 29, label: "ApicalDendrite", releaseTimes: [90.7338018772] },
-    { type: "L1_C1", synapseId: 19, somaDist: 1539.71545505, section: 50, ptId: 80, label: "ApicalDendrite", releaseTimes: [14.3144635349] },
-    { type: "L1_Beta", synapseId: 0, somaDist: 0, section: 0, ptId: 27, label: "Soma", releaseTimes: [1e-5, 100] },
-    { type: "L1_B2", synapseId: 1, somaDist: 3, section: 1, ptId: 2, label: "Dendrite", releaseTimes: [] },
+    {
+      type: "L1_C1",
+      synapseId: 23,
+      somaDist: 1342.08330001,
+      section: 60,
+      ptId: 29,
+      label: "ApicalDendrite",
+      releaseTimes: [90.7338018772],
+    },
+    {
+      type: "L1_C1",
+      synapseId: 19,
+      somaDist: 1539.71545505,
+      section: 50,
+      ptId: 80,
+      label: "ApicalDendrite",
+      releaseTimes: [14.3144635349],
+    },
+    {
+      type: "L1_Beta",
+      synapseId: 0,
+      somaDist: 0,
+      section: 0,
+      ptId: 27,
+      label: "Soma",
+      releaseTimes: [1e-5, 100],
+    },
+    {
+      type: "L1_B2",
+      synapseId: 1,
+      somaDist: 3,
+      section: 1,
+      ptId: 2,
+      label: "Dendrite",
+      releaseTimes: [],
+    },
   ]);
   assert.equal(
     text,
@@ -33,11 +69,25 @@ Deno.test("formatPresynapticSpikes() sorts by type then cell ID and skips silent
 });
 
 Deno.test("parseSynapseActivationFile() reads 7- and 6-column rows and round-trips the writer", () => {
-  const recs = [{ type: "A", synapseId: 3, somaDist: 77.2724093037, section: 139, ptId: 29, label: "Dendrite", releaseTimes: [146.358384937, 334.9263694] }];
+  const recs = [{
+    type: "A",
+    synapseId: 3,
+    somaDist: 77.2724093037,
+    section: 139,
+    ptId: 29,
+    label: "Dendrite",
+    releaseTimes: [146.358384937, 334.9263694],
+  }];
   const f = parseSynapseActivationFile(formatSynapseActivations(recs), "a.csv");
   assert.deepEqual(f.rows[0], {
-    type: "A", synapseId: 3, somaDist: 77.2724093037, section: 139, ptId: 29, label: "Dendrite",
-    times: [146.358384937, 334.9263694], line: 2,
+    type: "A",
+    synapseId: 3,
+    somaDist: 77.2724093037,
+    section: 139,
+    ptId: 29,
+    label: "Dendrite",
+    times: [146.358384937, 334.9263694],
+    line: 2,
   });
   const six = parseSynapseActivationFile("# h\nB\t12.5\t4\t7\tSoma\t1.0,2.0,\r\n", "b.csv");
   assert.equal(six.rows[0].synapseId, undefined);
@@ -45,8 +95,18 @@ Deno.test("parseSynapseActivationFile() reads 7- and 6-column rows and round-tri
 });
 
 Deno.test("parseSynapseActivationFile() reports file and line of a bad row", () => {
-  const bad = () => parseSynapseActivationFile("# h\nA\t0\t1.0\t2\t3\tSoma\t1.0,\nA\t1\t1.0\tx\t3\tSoma\t1.0,\n", "bad.csv");
+  const bad = () =>
+    parseSynapseActivationFile(
+      "# h\nA\t0\t1.0\t2\t3\tSoma\t1.0,\nA\t1\t1.0\tx\t3\tSoma\t1.0,\n",
+      "bad.csv",
+    );
   assert.throws(bad, InputSyntaxError);
-  assert.throws(bad, /^InputSyntaxError: bad\.csv:3: Cannot read the section ID|bad\.csv:3: Cannot read the section ID/);
-  assert.throws(() => parseSynapseActivationFile("# h\nA\t0\t1.0\n", "bad.csv"), /bad\.csv:2: Expected 7/);
+  assert.throws(
+    bad,
+    /^InputSyntaxError: bad\.csv:3: Cannot read the section ID|bad\.csv:3: Cannot read the section ID/,
+  );
+  assert.throws(
+    () => parseSynapseActivationFile("# h\nA\t0\t1.0\n", "bad.csv"),
+    /bad\.csv:2: Expected 7/,
+  );
 });

@@ -1,0 +1,480 @@
+/**
+ * Network realization per sweep (spec/algorithm.md §6): anatomical synapses from `.syn`
+ * (point snapping, geometric soma distance), presynaptic activity, `.con` connections, weights,
+ * release draws and `network_modify_functions`; plus the replay of synapse-activation files
+ * (§10). The result is plain data ({@linkcode NetworkRealization}) for the simulator and writers.
+ *
+ * Pure: files are read through an {@linkcode AnatomyCache} created with a text loader.
+ *
+ * @module
+ */
+import type { ActivationFile, ActivationRow } from "../io/activation_files.ts";
+import { InputValueError } from "../io/errors.ts";
+import { type ConFile, parseCon, parseSyn, type SynFile } from "../io/syn_con.ts";
+import type { Cell } from "../solver/cell.ts";
+import { geometricSomaDistance } from "../solver/distances.ts";
+import { generateTypeActivity, SPIKE_SOURCES, type TypeActivity } from "./activity.ts";
+import type { NetworkSpec, PresynapticTypeSpec, ReceptorSpec } from "./network_param.ts";
+import type { NetworkRandom } from "./rng/network_random.ts";
+
+/** One receptor (point process) of an active synapse. */
+export interface ActiveReceptor {
+  /** Point-process name (`glutamate_syn`, `gaba_syn`). */
+  readonly mechanism: string;
+  /** NetCon weight vector [nS]. */
+  readonly weights: number[];
+  /** Point-process parameters. */
+  readonly params: Readonly<Record<string, number>>;
+  /** NetCon delay [ms], added to every release time. */
+  readonly delay: number;
+}
+
+/** A synapse with at least one release in this sweep. */
+export interface ActiveSynapse {
+  /** Presynaptic type name. */
+  readonly type: string;
+  /** Index within the type (the `.syn` order; renumbered in replays). */
+  readonly synapseId: number;
+  /** Geometric soma distance (spec/algorithm.md §4.6) [µm]. */
+  readonly somaDist: number;
+  readonly section: number;
+  /** Index of the 3-D point the synapse is snapped to. */
+  readonly ptId: number;
+  /** Placement: relPts[ptId] clamped to the first/last segment centre (spec §6.5) [1]. */
+  readonly x: number;
+  /** Section label (`Soma`, `Dendrite`, `ApicalDendrite`, …). */
+  readonly label: string;
+  /** Release times, ascending, without delay [ms]. */
+  readonly releaseTimes: Float64Array;
+  readonly receptors: ActiveReceptor[];
+}
+
+/** Spike times of one presynaptic cell with at least one spike. */
+export interface PresynapticSpikes {
+  readonly type: string;
+  readonly cellId: number;
+  /** Ascending [ms]. */
+  readonly spikes: Float64Array;
+}
+
+/** Everything one sweep's network contributes. */
+export interface NetworkRealization {
+  /** Sorted by type name (code-point order), then synapse ID. */
+  readonly synapses: ActiveSynapse[];
+  /** Sorted by type name, then cell ID. */
+  readonly presynaptic: PresynapticSpikes[];
+}
+
+/** Parsed `.syn`/`.con` files, each parsed once per job. */
+export interface AnatomyCache {
+  syn(path: string): SynFile;
+  con(path: string): ConFile;
+}
+
+/**
+ * Creates an anatomy cache that reads each file once through `loadText`.
+ *
+ * @param loadText returns a file's text (simrun passes a synchronous file reader)
+ * @returns the cache
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createAnatomyCache } from "./network_mapper.ts";
+ * let reads = 0;
+ * const cache = createAnatomyCache(() => (reads++, "A\t0\t0.5\n"));
+ * cache.syn("a.syn");
+ * cache.syn("a.syn");
+ * assert.equal(reads, 1);
+ * ```
+ */
+export function createAnatomyCache(loadText: (path: string) => string): AnatomyCache {
+  const syn = new Map<string, SynFile>();
+  const con = new Map<string, ConFile>();
+  return {
+    syn(path) {
+      let f = syn.get(path);
+      if (f === undefined) syn.set(path, f = parseSyn(loadText(path), path));
+      return f;
+    },
+    con(path) {
+      let f = con.get(path);
+      if (f === undefined) con.set(path, f = parseCon(loadText(path), path));
+      return f;
+    },
+  };
+}
+
+/** Anatomical synapses of one type on the cell (structure of arrays; index = synapse ID). */
+interface TypeSynapses {
+  readonly section: Int32Array;
+  readonly ptId: Int32Array;
+  readonly pruned: Uint8Array;
+  readonly somaDist: Float64Array;
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of the 3-D point whose relPts value is closest to x (first of equals). */
+export function snapToPoint(relPts: Float64Array, x: number): number {
+  let best = 0;
+  let min = Math.abs(x - relPts[0]);
+  for (let i = 1; i < relPts.length; i++) {
+    const d = Math.abs(x - relPts[i]);
+    if (d < min) {
+      min = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+function placementX(cell: Cell, section: number, ptId: number): number {
+  const sec = cell.sections[section];
+  const x = sec.relPts[ptId];
+  const lo = 0.5 / sec.nseg, hi = (sec.nseg - 0.5) / sec.nseg;
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+function lognormalWeight(mean: number, random: NetworkRandom, type: string): number {
+  const std = mean ** 2;
+  const sigma = Math.sqrt(Math.log(1 + std ** 2 / mean ** 2));
+  const mu = Math.log(mean) - 0.5 * sigma ** 2;
+  return random.release(type).lognormal(mu, sigma);
+}
+
+function assignWeights(
+  receptors: readonly ReceptorSpec[],
+  into: number[][],
+  random: NetworkRandom,
+  type: string,
+): void {
+  for (let r = 0; r < receptors.length; r++) {
+    const rec = receptors[r];
+    for (const w of rec.weights) into[r].push(rec.lognormal ? lognormalWeight(w, random, type) : w);
+  }
+}
+
+/** Options of {@linkcode createNetworkMapper}. */
+export interface NetworkMapperOptions {
+  /** Parsed `.syn`/`.con` files (shared by all sweeps of a job). */
+  anatomy: AnatomyCache;
+  /** Simulation end [ms]; spike trains stop here. */
+  tStop: number;
+  /** The job's random policy. */
+  random: NetworkRandom;
+}
+
+/** Realizes the network of one job, sweep by sweep. */
+export interface NetworkMapper {
+  /** Realizes sweep `sweep` (isf random policy: in order 0, 1, 2, …). */
+  realizeSweep(sweep: number): NetworkRealization;
+}
+
+/**
+ * Creates the network mapper of one job: anatomical synapses are mapped once (first sweep),
+ * activity, connections and releases anew every sweep (spec/algorithm.md §6).
+ *
+ * @param cell the postsynaptic cell
+ * @param network the validated network
+ * @param options anatomy cache, tStop and random policy
+ * @returns the mapper
+ * @throws {InputValueError} for a section ID outside the cell (`.syn` file:line), an unknown synapse
+ *   or cell ID (`.con` file:line)
+ */
+export function createNetworkMapper(
+  cell: Cell,
+  network: NetworkSpec,
+  options: NetworkMapperOptions,
+): NetworkMapper {
+  const { anatomy, tStop, random } = options;
+  let synapses: Map<string, TypeSynapses> | undefined;
+
+  function mapAnatomy(): Map<string, TypeSynapses> {
+    const out = new Map<string, TypeSynapses>();
+    const nSec = cell.sections.length;
+    for (const type of network.types) {
+      const file = anatomy.syn(type.synapses.distributionFile);
+      for (const [name, rows] of file.types) {
+        if (out.has(name)) continue;
+        const n = rows.length;
+        const t: TypeSynapses = {
+          section: new Int32Array(n),
+          ptId: new Int32Array(n),
+          pruned: new Uint8Array(n),
+          somaDist: new Float64Array(n),
+        };
+        for (let i = 0; i < n; i++) {
+          const row = rows[i];
+          if (!(row.section >= 0 && row.section < nSec)) {
+            throw new InputValueError(
+              { file: file.file, line: row.line },
+              `Synapse ${i} of type "${name}" is on section ${row.section}, but the cell has ${nSec} sections (0..${
+                nSec - 1
+              })`,
+            );
+          }
+          t.section[i] = row.section;
+          t.ptId[i] = snapToPoint(cell.sections[row.section].relPts, row.x);
+          t.pruned[i] = row.pruned ? 1 : 0;
+          t.somaDist[i] = geometricSomaDistance(cell, row.section, row.x);
+        }
+        out.set(name, t);
+      }
+    }
+    return out;
+  }
+
+  function realizeSweep(sweep: number): NetworkRealization {
+    synapses ??= mapAnatomy();
+    random.beginSweep(sweep);
+    const activity = new Map<string, TypeActivity>();
+    for (const type of network.types) {
+      activity.set(type.name, generateTypeActivity(type, random, tStop));
+    }
+
+    // Per type: synapse ID → release times / source codes / weights.
+    const released = new Map<
+      string,
+      Map<number, { times: number[]; sources: number[]; weights: number[][] }>
+    >();
+    for (const type of network.types) {
+      const con = anatomy.con(type.synapses.connectionFile);
+      const rows = con.types.get(type.name);
+      if (rows === undefined) continue;
+      const syns = synapses.get(type.name);
+      const act = activity.get(type.name)!;
+      const rp = type.synapses.releaseProb;
+      const receptors = type.synapses.receptors;
+      const weightsOf = new Map<number, number[][]>();
+      const active = new Map<number, { times: number[]; sources: number[]; weights: number[][] }>();
+      released.set(type.name, active);
+      for (const row of rows) {
+        if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
+          throw new InputValueError(
+            { file: con.file, line: row.line },
+            `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
+          );
+        }
+        const nSyn = syns === undefined ? 0 : syns.section.length;
+        if (!(row.synId >= 0 && row.synId < nSyn)) {
+          throw new InputValueError(
+            { file: con.file, line: row.line },
+            `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
+          );
+        }
+        let w = weightsOf.get(row.synId);
+        if (w === undefined) weightsOf.set(row.synId, w = receptors.map(() => []));
+        assignWeights(receptors, w, random, type.name);
+        const spikes = act.spikes[row.cellId];
+        if (spikes.length === 0 || syns!.pruned[row.synId]) continue;
+        const src = act.sources[row.cellId];
+        const times: number[] = [], sources: number[] = [];
+        if (typeof rp === "number") {
+          const g = random.release(type.name);
+          for (let k = 0; k < spikes.length; k++) {
+            if (g.random() < rp) {
+              times.push(spikes[k]);
+              sources.push(src[k]);
+            }
+          }
+        } else {
+          for (let k = 0; k < spikes.length; k++) {
+            times.push(spikes[k]);
+            sources.push(src[k]);
+          }
+        }
+        if (times.length === 0) continue;
+        active.set(row.synId, { times, sources, weights: w });
+        // ISF seeds a NEURON Random for "dynamic" synapses from one global draw.
+        if (rp === "dynamic") random.release(type.name).random();
+      }
+    }
+    applyModifyFunctions(released);
+
+    const typeByName = new Map<string, PresynapticTypeSpec>();
+    for (const t of network.types) typeByName.set(t.name, t);
+    const out: ActiveSynapse[] = [];
+    for (const name of [...synapses.keys()].sort(compareNames)) {
+      const active = released.get(name);
+      if (active === undefined || active.size === 0) continue;
+      const syns = synapses.get(name)!;
+      const type = typeByName.get(name)!;
+      for (const id of [...active.keys()].sort((a, b) => a - b)) {
+        const a = active.get(id)!;
+        const section = syns.section[id], ptId = syns.ptId[id];
+        const releaseTimes = Float64Array.from(a.times).sort();
+        out.push({
+          type: name,
+          synapseId: id,
+          somaDist: syns.somaDist[id],
+          section,
+          ptId,
+          x: placementX(cell, section, ptId),
+          label: cell.sections[section].label,
+          releaseTimes,
+          receptors: type.synapses.receptors.map((r, i) => ({
+            mechanism: r.mechanism,
+            weights: a.weights[i],
+            params: r.params,
+            delay: r.delay,
+          })),
+        });
+      }
+    }
+    const presynaptic: PresynapticSpikes[] = [];
+    for (const name of [...activity.keys()].sort(compareNames)) {
+      const spikes = activity.get(name)!.spikes;
+      for (let c = 0; c < spikes.length; c++) {
+        if (spikes[c].length > 0) presynaptic.push({ type: name, cellId: c, spikes: spikes[c] });
+      }
+    }
+    return { synapses: out, presynaptic };
+  }
+
+  function applyModifyFunctions(
+    released: Map<string, Map<number, { times: number[]; sources: number[]; weights: number[][] }>>,
+  ): void {
+    for (const f of network.modifyFunctions) {
+      for (const range of f.ranges) {
+        const active = released.get(range.type);
+        const syns = synapses!.get(range.type);
+        if (active === undefined || syns === undefined) continue;
+        for (const [id, a] of [...active]) {
+          const d = syns.somaDist[id];
+          if (!(range.min <= d && d < range.max)) continue;
+          if (f.name === "silence_synapses_by_somadist") {
+            active.delete(id);
+            continue;
+          }
+          const keep = new Set(f.spikeSources);
+          const times: number[] = [], sources: number[] = [];
+          for (let k = 0; k < a.times.length; k++) {
+            if (keep.has(SPIKE_SOURCES[a.sources[k]])) {
+              times.push(a.times[k]);
+              sources.push(a.sources[k]);
+            }
+          }
+          if (times.length === 0) active.delete(id);
+          else active.set(id, { times, sources, weights: a.weights });
+        }
+      }
+    }
+  }
+
+  return { realizeSweep };
+}
+
+/** Options of {@linkcode createReplayMapper}. */
+export interface ReplayMapperOptions {
+  /**
+   * Random policy for lognormal weights (ISF draws them unseeded); only used when a receptor
+   * has `weightDistribution: "lognormal"`. `beginSweep(fileIndex)` is called per file.
+   */
+  random?: NetworkRandom;
+}
+
+/** Replays synapse-activation files one after another (one sweep each). */
+export interface ReplayMapper {
+  /** Realization of the next file (sweep 0, 1, …). */
+  replayFile(file: ActivationFile): NetworkRealization;
+}
+
+/**
+ * Creates the replay mapper of one job (spec/algorithm.md §10): every row becomes one synapse at
+ * (section, ptId) with x = relPts[ptId], released at all of its times (forced release), weights,
+ * parameters and delay from the network param, and one presynaptic "cell" per row. ISF quirk
+ * kept: synapse IDs keep counting across the files of a job (synapses accumulate on the cell).
+ *
+ * @param cell the postsynaptic cell
+ * @param network the validated network (receptors per type)
+ * @param options random policy for lognormal weights
+ * @returns the replay mapper
+ * @throws {InputValueError} for an unknown type, section or point (file:line of the row)
+ */
+export function createReplayMapper(
+  cell: Cell,
+  network: NetworkSpec,
+  options: ReplayMapperOptions = {},
+): ReplayMapper {
+  const created = new Map<string, number>();
+  const typeByName = new Map<string, PresynapticTypeSpec>();
+  for (const t of network.types) typeByName.set(t.name, t);
+  let sweep = 0;
+
+  function replayFile(file: ActivationFile): NetworkRealization {
+    const random = options.random;
+    random?.beginSweep(sweep);
+    sweep++;
+    const perType = new Map<string, ActivationRow[]>();
+    for (const row of file.rows) {
+      let list = perType.get(row.type);
+      if (list === undefined) perType.set(row.type, list = []);
+      list.push(row);
+    }
+    const synapses: ActiveSynapse[] = [];
+    const presynaptic: PresynapticSpikes[] = [];
+    for (const [name, rows] of perType) {
+      const type = typeByName.get(name);
+      if (type === undefined) {
+        throw new InputValueError(
+          { file: file.file, line: rows[0].line },
+          `Synapse type "${name}" is not in the network parameter file ${network.file}`,
+        );
+      }
+      const base = created.get(name) ?? 0;
+      created.set(name, base + rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        const sec = cell.sections[row.section];
+        if (sec === undefined) {
+          throw new InputValueError(
+            { file: file.file, line: row.line },
+            `Section ${row.section} does not exist: the cell has ${cell.sections.length} sections`,
+          );
+        }
+        if (!(row.ptId >= 0 && row.ptId < sec.relPts.length)) {
+          throw new InputValueError(
+            { file: file.file, line: row.line },
+            `Point ${row.ptId} does not exist on section ${row.section} (${sec.relPts.length} points)`,
+          );
+        }
+        if (row.times.length > 0) {
+          presynaptic.push({ type: name, cellId: i, spikes: Float64Array.from(row.times) });
+        }
+        if (row.times.length === 0) continue;
+        const weights = type.synapses.receptors.map(() => [] as number[]);
+        if (type.synapses.receptors.some((r) => r.lognormal) && random === undefined) {
+          throw new InputValueError(
+            { ...type.synapses.location },
+            `Replaying type "${name}" with lognormal weights needs a random policy`,
+          );
+        }
+        assignWeights(type.synapses.receptors, weights, random!, name);
+        const x = sec.relPts[row.ptId];
+        synapses.push({
+          type: name,
+          synapseId: base + i,
+          somaDist: geometricSomaDistance(cell, row.section, x),
+          section: row.section,
+          ptId: row.ptId,
+          x: placementX(cell, row.section, row.ptId),
+          label: sec.label,
+          releaseTimes: Float64Array.from(row.times).sort(),
+          receptors: type.synapses.receptors.map((r, k) => ({
+            mechanism: r.mechanism,
+            weights: weights[k],
+            params: r.params,
+            delay: r.delay,
+          })),
+        });
+      }
+    }
+    synapses.sort((a, b) => compareNames(a.type, b.type) || a.synapseId - b.synapseId);
+    presynaptic.sort((a, b) => compareNames(a.type, b.type) || a.cellId - b.cellId);
+    return { synapses, presynaptic };
+  }
+
+  return { replayFile };
+}

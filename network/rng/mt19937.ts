@@ -1,0 +1,81 @@
+/**
+ * NumPy's legacy `RandomState` on MT19937, bit-exact (spec/algorithm.md §7).
+ *
+ * @module
+ */
+import { LegacyDistributions } from "./random_stream.ts";
+
+const N = 624;
+const M = 397;
+
+/**
+ * MT19937 seeded like `numpy.random.seed(s)` / `RandomState(s)` (classic `init_genrand`), with
+ * NumPy's legacy double, randint, exponential, gauss and permutation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mt19937Stream } from "./mt19937.ts";
+ * const g = new Mt19937Stream(0);
+ * assert.equal(g.random(), 0.5488135039273248);
+ * ```
+ */
+export class Mt19937Stream extends LegacyDistributions {
+  #mt = new Int32Array(N); // int32 storage keeps values small integers for the JIT
+  #pos = N;
+  #initTo = N;
+
+  /** @param seed integer in [0, 2³²) */
+  constructor(seed: number) {
+    super();
+    this.seed(seed);
+  }
+
+  /** Re-seeds in place (as a fresh `RandomState(seed)`; clears the cached gauss). */
+  seed(seed: number): void {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`MT19937 seed must be an integer in [0, 2^32), got ${seed}`);
+    }
+    this.#mt[0] = seed | 0;
+    this.#initTo = 1;
+    this.#pos = N;
+    this.clearGauss();
+  }
+
+  /** init_genrand, lazily: fills mt[initTo..end) (a spike train needs only ~400 of 624 words). */
+  #initUpTo(end: number): void {
+    const mt = this.#mt;
+    let i = this.#initTo;
+    let prev = mt[i - 1];
+    for (; i < end; i++) {
+      prev = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) | 0;
+      mt[i] = prev;
+    }
+    this.#initTo = end;
+  }
+
+  nextU32(): number {
+    if (this.#pos >= N) this.#pos = 0;
+    const p = this.#pos++;
+    const mt = this.#mt;
+    // The twist, one word at a time: new mt[p] needs old mt[p], old mt[p+1] and mt[p+M]
+    // (old) or mt[p+M−N] (already new), exactly as the block-wise twist.
+    if (this.#initTo < N) this.#initUpTo(p + M + 1 < N ? p + M + 1 : N);
+    const next = p + 1 < N ? mt[p + 1] : mt[0];
+    const y = (mt[p] & -2147483648) | (next & 0x7fffffff);
+    const q = p + M < N ? p + M : p + M - N;
+    let v = mt[q] ^ (y >>> 1) ^ (y & 1 ? -1727483681 : 0); // 0x9908b0df
+    mt[p] = v;
+    v ^= v >>> 11;
+    v ^= (v << 7) & -1658038656; // 0x9d2c5680
+    v ^= (v << 15) & -272236544; // 0xefc60000
+    v ^= v >>> 18;
+    return v >>> 0;
+  }
+
+  random(): number {
+    const a = this.nextU32() >>> 5;
+    const b = this.nextU32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+}

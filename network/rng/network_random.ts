@@ -1,0 +1,139 @@
+/**
+ * Random-number policy of network realization: which stream each kind of draw uses.
+ *
+ * * `isf`: ISF's exact consumption (spec/algorithm.md §7). One global MT19937 seeded once per job
+ *   with the seed and continued across sweeps; activity and release draws come from it; every
+ *   spike train draws `randint(123456, 1234567)` from it and seeds a private MT19937.
+ *   Sweeps must therefore be realized in order 0, 1, 2, … .
+ * * `simrun` (default): every stream has its own seed derived from (seed, sweep, presynaptic type,
+ *   purpose, cell id), so a sweep depends only on the seed and its index, never on which sweeps
+ *   ran before or on which worker.
+ *
+ * @module
+ */
+import { InternalError } from "../../io/errors.ts";
+import { Mt19937Stream } from "./mt19937.ts";
+import type { RandomStream } from "./random_stream.ts";
+import { SeedrandomStream } from "./seedrandom_stream.ts";
+
+/** Names of the two policies. */
+export type NetworkRandomKind = "isf" | "simrun";
+
+/** Streams for one job; call `beginSweep()` before drawing for a sweep. */
+export interface NetworkRandom {
+  readonly kind: NetworkRandomKind;
+  /** Starts sweep `sweep` (isf: must be 0, 1, 2, … in order). */
+  beginSweep(sweep: number): void;
+  /** Stream for the activity draws of a presynaptic type (PSTH uniforms, phases, …). */
+  activity(typeName: string): RandomStream;
+  /**
+   * Stream for one spike train of cell `cellId` (`part` numbers the trains of one cell within a
+   * sweep: celltype entries and PSTH_poissontrain bins). The stream is valid until the next
+   * `spikeTrain()` call (isf re-seeds one private generator).
+   */
+  spikeTrain(typeName: string, cellId: number, part: number): RandomStream;
+  /** Stream for connection-time draws of a type: lognormal weights and release tests. */
+  release(typeName: string): RandomStream;
+}
+
+class IsfRandom implements NetworkRandom {
+  readonly kind = "isf" as const;
+  #global: Mt19937Stream;
+  #private = new Mt19937Stream(0);
+  #next = 0;
+
+  constructor(seed: number) {
+    this.#global = new Mt19937Stream(seed);
+  }
+
+  beginSweep(sweep: number): void {
+    if (sweep !== this.#next) {
+      throw new InternalError(
+        `isf random numbers need sweeps in order: expected sweep ${this.#next}, got ${sweep}`,
+      );
+    }
+    this.#next++;
+  }
+
+  activity(_typeName: string): RandomStream {
+    return this.#global;
+  }
+
+  spikeTrain(_typeName: string, _cellId: number, _part: number): RandomStream {
+    this.#private.seed(this.#global.randint(123456, 1234567));
+    return this.#private;
+  }
+
+  release(_typeName: string): RandomStream {
+    return this.#global;
+  }
+}
+
+class SimrunRandom implements NetworkRandom {
+  readonly kind = "simrun" as const;
+  #seed: number;
+  #prefix = "";
+  #activity = new Map<string, RandomStream>();
+  #release = new Map<string, RandomStream>();
+
+  constructor(seed: number) {
+    this.#seed = seed;
+  }
+
+  beginSweep(sweep: number): void {
+    this.#prefix = `simrun/${this.#seed}/${sweep}/`;
+    this.#activity.clear();
+    this.#release.clear();
+  }
+
+  #check(): void {
+    if (this.#prefix === "") throw new InternalError("NetworkRandom used before beginSweep()");
+  }
+
+  activity(typeName: string): RandomStream {
+    this.#check();
+    let s = this.#activity.get(typeName);
+    if (s === undefined) {
+      s = new SeedrandomStream(`${this.#prefix}${typeName}/activity`);
+      this.#activity.set(typeName, s);
+    }
+    return s;
+  }
+
+  spikeTrain(typeName: string, cellId: number, part: number): RandomStream {
+    this.#check();
+    return new SeedrandomStream(`${this.#prefix}${typeName}/spikeTrain/${cellId}/${part}`);
+  }
+
+  release(typeName: string): RandomStream {
+    this.#check();
+    let s = this.#release.get(typeName);
+    if (s === undefined) {
+      s = new SeedrandomStream(`${this.#prefix}${typeName}/release`);
+      this.#release.set(typeName, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * Creates the random-number policy of one job.
+ *
+ * @param kind `"isf"` (bit-exact ISF reproduction) or `"simrun"` (per-sweep derived streams)
+ * @param seed the job seed, integer in [0, 2³²)
+ * @returns the policy object
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createNetworkRandom } from "./network_random.ts";
+ * const r = createNetworkRandom("isf", 0);
+ * r.beginSweep(0);
+ * assert.equal(r.activity("L5tt_C2").random(), 0.5488135039273248);
+ * ```
+ */
+export function createNetworkRandom(kind: NetworkRandomKind, seed: number): NetworkRandom {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  return kind === "isf" ? new IsfRandom(seed) : new SimrunRandom(seed);
+}
