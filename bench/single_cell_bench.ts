@@ -1,0 +1,51 @@
+/**
+ * Single-cell benchmark: the A2_step_1p0 protocol (400 ms, soma IClamp 1 nA, 1,142 segments)
+ * against NEURON 8.2.2's 4.4 s on the same 2-core machine (reference/README.md).
+ *
+ * @module
+ */
+import process from "node:process";
+import { parsePathMap } from "../io/path_map.ts";
+import { createCell } from "../simrun/create_cell.ts";
+import { simulate, stepCount } from "../solver/simulation.ts";
+import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
+
+/** NEURON 8.2.2 wall time of A2_step_1p0, simulation only [s] (reference/README.md). */
+const NEURON_WALL_S = 4.4;
+
+/**
+ * Builds the example cell and times `simulate()` on A2_step_1p0 (400 ms, dt 0.025 ms).
+ *
+ * @returns one report line: wall and CPU time [s] (CPU time is less disturbed by other load on
+ *   a shared machine), compartment-steps per second and the ratio to NEURON (both from wall time)
+ * @example
+ * ```ts ignore
+ * console.log(await benchSingleCell());
+ * ```
+ */
+export async function benchSingleCell(): Promise<string> {
+  if (sharedDir() === undefined) return "single cell: skipped (../shared is absent)";
+  const param = sharedPath("reference", "single_cell", "A2_step_1p0_neuron_model.param");
+  const t0 = performance.now();
+  const { cell, sim } = await createCell(param, { pathMap: parsePathMap(isfPathMap()) });
+  const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const tStop = 400;
+  const r = simulate(cell, { vInit: sim.vInit, tStop, dt: sim.dt, celsius: sim.celsius });
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const wall = (t2 - t1) / 1000;
+  const segments = cell.sections.reduce((s, sec) => s + sec.nseg, 0);
+  const steps = stepCount(tStop, sim.dt);
+  const rate = segments * steps / wall;
+  let spikes = 0;
+  for (let k = 1; k < r.soma.length; k++) if (r.soma[k - 1] < 0 && r.soma[k] >= 0) spikes++;
+  return `single cell A2_step_1p0: build ${((t1 - t0) / 1000).toFixed(2)} s, simulate ${
+    wall.toFixed(2)
+  } s wall / ${cpuS.toFixed(2)} s CPU ` +
+    `(${steps} steps × ${segments} segments = ${(rate / 1e6).toFixed(2)} M compartment-steps/s), ` +
+    `${(wall / NEURON_WALL_S).toFixed(2)}× NEURON's ${NEURON_WALL_S} s, ${spikes} spikes`;
+}
+
+if (import.meta.main) console.log(await benchSingleCell());

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { createHinesSystem, solveHines, stepVoltage } from "./hines_solver.ts";
+
+/** Deterministic pseudo-random numbers in [0, 1) (LCG; tests stay reproducible). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Dense Gaussian elimination with partial pivoting: the independent reference. */
+function solveDense(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    [m[c], m[p]] = [m[p], m[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / m[r][r];
+  }
+  return x;
+}
+
+function randomTree(n: number, rnd: () => number) {
+  const parent = new Int32Array(n);
+  parent[0] = -1;
+  for (let i = 1; i < n; i++) parent[i] = Math.floor(rnd() * i);
+  const gAxial = new Float64Array(n);
+  const area = new Float64Array(n);
+  const cm = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    gAxial[i] = i === 0 ? 0 : 0.1 + 10 * rnd();
+    // every 5th node has zero area (like end nodes), the rest 10–1000 µm²
+    area[i] = i % 5 === 4 ? 0 : 10 + 990 * rnd();
+    cm[i] = 0.5 + rnd();
+  }
+  return { parent, gAxial, area, cm };
+}
+
+Deno.test("solveHines() agrees with dense elimination on a random tree to 1e-12 relative", () => {
+  const rnd = lcg(7);
+  const n = 60;
+  const parent = new Int32Array(n);
+  parent[0] = -1;
+  for (let i = 1; i < n; i++) parent[i] = Math.floor(rnd() * i);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const d = new Float64Array(n);
+  const rhs = new Float64Array(n);
+  const a = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    if (i > 0) {
+      upper[i] = -rnd();
+      lower[i] = -rnd();
+      a[parent[i]][i] = upper[i];
+      a[i][parent[i]] = lower[i];
+    }
+    rhs[i] = rnd() - 0.5;
+  }
+  // diagonally dominant
+  for (let i = 0; i < n; i++) {
+    let s = 1;
+    for (let j = 0; j < n; j++) if (j !== i) s += Math.abs(a[i][j]) + Math.abs(a[j][i]);
+    d[i] = s;
+    a[i][i] = s;
+  }
+  const expected = solveDense(a, [...rhs]);
+  solveHines(parent, upper, lower, d, rhs);
+  for (let i = 0; i < n; i++) {
+    assert.ok(
+      Math.abs(rhs[i] - expected[i]) <= 1e-12 * Math.max(1, Math.abs(expected[i])),
+      `node ${i}`,
+    );
+  }
+});
+
+Deno.test("stepVoltage() solves NEURON's backward-Euler cable equations (spec §8.3 step 5)", () => {
+  const rnd = lcg(11);
+  const n = 40;
+  const { parent, gAxial, area, cm } = randomTree(n, rnd);
+  const dt = 0.025;
+  const v0 = Float64Array.from({ length: n }, () => -80 + 40 * rnd());
+  const iMem = Float64Array.from({ length: n }, (_, k) => (area[k] > 0 ? 1e-3 * (rnd() - 0.5) : 0));
+  const gMem = Float64Array.from({ length: n }, (_, k) => (area[k] > 0 ? 1e-3 * rnd() : 0));
+  // Dense system written straight from the spec's equations.
+  const a = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const b = new Array<number>(n).fill(0);
+  for (let k = 0; k < n; k++) {
+    const s = area[k] > 0 ? 100 / area[k] : 1;
+    a[k][k] += area[k] > 0 ? 1e-3 * cm[k] / dt + gMem[k] : 0;
+    b[k] = -iMem[k];
+    const nb: [number, number][] = [];
+    if (k > 0) nb.push([parent[k], gAxial[k]]);
+    for (let j = 1; j < n; j++) if (parent[j] === k) nb.push([j, gAxial[j]]);
+    for (const [j, g] of nb) {
+      a[k][k] += s * g;
+      a[k][j] -= s * g;
+      b[k] += s * g * (v0[j] - v0[k]);
+    }
+  }
+  const dv = solveDense(a, b);
+  const sys = createHinesSystem(parent, gAxial, area, cm);
+  const v = Float64Array.from(v0);
+  const iw = Float64Array.from(iMem);
+  const gw = Float64Array.from(gMem);
+  stepVoltage(sys, v, iw, gw, dt);
+  for (let k = 0; k < n; k++) {
+    assert.ok(Math.abs(v[k] - (v0[k] + dv[k])) < 1e-10, `node ${k}: ${v[k]} vs ${v0[k] + dv[k]}`);
+    assert.equal(iw[k], 0);
+    assert.equal(gw[k], 0);
+  }
+});
+
+Deno.test("stepVoltage() keeps an isopotential passive tree at rest and conserves charge", () => {
+  const rnd = lcg(3);
+  const n = 25;
+  const { parent, gAxial, area, cm } = randomTree(n, rnd);
+  const sys = createHinesSystem(parent, gAxial, area, cm);
+  const v = new Float64Array(n).fill(-70);
+  stepVoltage(sys, v, new Float64Array(n), new Float64Array(n), 0.025);
+  for (let k = 0; k < n; k++) assert.ok(Math.abs(v[k] + 70) < 1e-12);
+  // No membrane current: total charge Σ cm·A·V on membrane nodes is conserved.
+  for (let k = 0; k < n; k++) v[k] = -80 + 30 * rnd();
+  const q = (x: Float64Array) => x.reduce((s, vk, k) => s + cm[k] * area[k] * vk, 0);
+  const q0 = q(v);
+  for (let s = 0; s < 50; s++) stepVoltage(sys, v, new Float64Array(n), new Float64Array(n), 0.025);
+  assert.ok(Math.abs(q(v) - q0) < 1e-9 * Math.abs(q0), `charge ${q(v)} vs ${q0}`);
+});
