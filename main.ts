@@ -1,1 +1,421 @@
-console.log("hi")
+/**
+ * The `simrun` command line: argument parsing, help, progress and exit codes only; the work is
+ * done by the simrun/ modules. Exit codes: 0 ok, 1 simulation or I/O failure, 2 usage or input
+ * error (printed as one line, no stack).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { isInputError, PluginError } from "./io/errors.ts";
+import { pathMapFromArgsAndEnv } from "./io/path_map.ts";
+import { jobSeeds, parseSeed } from "./simrun/seeds.ts";
+
+/** Thrown for bad command-line usage (exit 2). */
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const COMMON_HELP = `
+Path maps (all commands): --path-map FROM=TO (repeatable; also SIMRUN_PATH_MAP, rules separated by ';')
+  rewrites path prefixes stored in param files; FROM starting with '*' matches any prefix ending with
+  the rest, e.g. --path-map '*/getting_started/example_data/=/data/isf_example/'.
+  Relative paths inside a param file resolve against that file's folder.`;
+
+const HELP: Record<string, string> = {
+  main: `simrun: NEURON-exact single-cell simulations in a synaptic network (ISF-compatible)
+
+Usage: simrun <command> [options]   (simrun <command> --help for details)
+
+Commands:
+  run      <cell.param> <network.param>        new network simulations (ISF run_new_simulations)
+  replay   <cell.param> <network.param> <synapses.csv>...
+                                               re-simulate stored synapse activations
+                                               (ISF run_existing_synapse_activations)
+  network  <cell.param> <network.param>        write only per-sweep synapse/presynaptic files
+  cell     <cell.param>                        simulate the cell alone (stimuli from the param)
+  inspect  <cell.param>                        write section and segment tables of the built cell
+  demo                                         run the bundled example model (2 jobs, a few sweeps)
+
+Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error.`,
+  run: `Usage: simrun run <cell.param> <network.param> [options]
+
+ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSweeps, nprocs, tStop, tar)
+
+  <cell.param>          cellParamName: the neuron model (.param)
+  <network.param>       evokedUpParamName: the network model (.param)
+  --dir-prefix D        dirPrefix: results go to D/results/<YYYYMMDD-HHMM>_seed<S>_pid<P>/ (default: .)
+  --sweeps N            nSweeps: sweeps per job (default 1; ISF's default is 1000)
+  --nprocs P            nprocs: number of jobs, run in parallel, one seed each (default 1; ISF: 40)
+  --tstop MS            tStop: simulated time per sweep in ms (default 345), saved as sim.tStop
+  --tar                 tar: archive each job folder into <final>.tar
+  --seed S              seed of job 0 (jobs k >= 1 get seeds derived from S and k);
+                        without it seeds are drawn at random; all seeds are printed. S in [0, 4294967294]
+  --rng simrun|isf      random streams: simrun (default; each sweep independent, so --sweep-range
+                        reproduces a full run's files) or isf (NumPy MT19937 exactly as ISF)
+  --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
+  --plugin PATH         load a plugin module (repeatable)
+  --quiet               no progress output
+${COMMON_HELP}`,
+  replay: `Usage: simrun replay <cell.param> <network.param> <synapses.csv>... [options]
+
+ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, synapseActivation,
+     dirPrefix, nprocs, tStop)
+
+  <synapses.csv>...     synapseActivation: simulation_runNNNN_synapses.csv files, one sweep each
+  --dir-prefix D        dirPrefix (default: .)
+  --nprocs P            nprocs: the files are split into P contiguous chunks, one job each (default 1)
+  --tstop MS            tStop (default 345)
+  --tar                 archive each job folder
+  --quiet               no progress output
+${COMMON_HELP}`,
+  network:
+    `Usage: simrun network <cell.param> <network.param> --seed S --sweeps N --out DIR [--rng simrun|isf]
+
+Realizes the network (activity, connections, releases) without simulating the cell and writes
+simulation_runNNNN_synapses.csv and simulation_runNNNN_presynaptic_cells.csv into DIR.
+  --seed S  --sweeps N  --rng simrun|isf  --out DIR  --sweep-range A:B
+${COMMON_HELP}`,
+  cell: `Usage: simrun cell <cell.param> [--tstop MS] [--dt MS] [--record SEC:X]... [--out F.csv]
+
+Simulates the cell alone (stimuli from the param's cell_modify_functions) and writes a CSV
+t,v_soma,sec<SEC>_x<X>... (to F.csv or stdout); soma spike times go to stderr.
+${COMMON_HELP}`,
+  inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
+
+Writes one row per section (label, parent, nseg, L, area, ...) and one per segment (geometry,
+mechanism parameters, states right after initialization).
+${COMMON_HELP}`,
+  demo: `Usage: simrun demo [--dir-prefix D] [--quiet]
+
+Runs the bundled example (examples/model: a small pyramidal cell with Hay channels and four
+presynaptic types) with 2 jobs of 2 sweeps and prints where the results are.`,
+};
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(
+  args: string[],
+  options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>,
+): { values: Values; positionals: string[] } {
+  try {
+    const r = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: r.values as Values, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.split("\n")[0]!);
+  }
+}
+
+function str(o: Values, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+function strs(o: Values, key: string): string[] {
+  const v = o[key];
+  return Array.isArray(v) ? v : [];
+}
+
+function num(
+  v: string | undefined,
+  name: string,
+  opts: { integer?: boolean; min?: number } = {},
+): number | undefined {
+  if (v === undefined) return undefined;
+  const ok = opts.integer
+    ? /^\d+$/.test(v.trim())
+    : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim());
+  const x = Number(v);
+  if (!ok || !Number.isFinite(x) || (opts.min !== undefined && x < opts.min)) {
+    throw new UsageError(
+      `${name} expects ${opts.integer ? "an integer" : "a number"}${
+        opts.min !== undefined ? ` >= ${opts.min}` : ""
+      }, got "${v}"`,
+    );
+  }
+  return x;
+}
+
+function positionals(p: string[], n: number, cmd: string, variadic = false): void {
+  if (p.length < n || (!variadic && p.length > n)) {
+    throw new UsageError(
+      `${cmd} expects ${n}${variadic ? " or more" : ""} file argument(s), got ${p.length}`,
+    );
+  }
+}
+
+/** `--sweep-range A:B` → [A, B). */
+function sweepRange(v: string | undefined): { start: number; end: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(v.trim());
+  if (!m || Number(m[2]) <= Number(m[1])) {
+    throw new UsageError(`--sweep-range expects A:B with integers 0 <= A < B, got "${v}"`);
+  }
+  return { start: Number(m[1]), end: Number(m[2]) };
+}
+
+function rngKind(v: string | undefined): "simrun" | "isf" {
+  if (v === undefined || v === "simrun" || v === "isf") return v ?? "simrun";
+  throw new UsageError(`--rng expects simrun or isf, got "${v}"`);
+}
+
+/** tStop as given: an integer text stays an int in the saved param (ISF saves the argument verbatim). */
+function tStopArg(v: string | undefined): { tStop: number; tStopIsFloat: boolean } {
+  const t = num(v, "--tstop");
+  if (t === undefined) return { tStop: 345, tStopIsFloat: false };
+  if (!(t > 0)) throw new UsageError(`--tstop must be > 0, got "${v}"`);
+  return { tStop: t, tStopIsFloat: /[.eE]/.test(v!) };
+}
+
+const PATH_MAP = { "path-map": { type: "string", multiple: true } } as const;
+
+async function cmdRun(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    "dir-prefix": { type: "string" },
+    sweeps: { type: "string" },
+    nprocs: { type: "string" },
+    tstop: { type: "string" },
+    seed: { type: "string" },
+    rng: { type: "string" },
+    "sweep-range": { type: "string" },
+    tar: { type: "boolean" },
+    quiet: { type: "boolean" },
+    plugin: { type: "string", multiple: true },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("run");
+  positionals(p, 2, "run");
+  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
+  const nSweeps = num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1;
+  const seed = o.seed === undefined ? undefined : parseSeed(str(o, "seed")!);
+  const range = sweepRange(str(o, "sweep-range"));
+  if (range && o.sweeps !== undefined && range.end > nSweeps) {
+    throw new UsageError(
+      `--sweep-range ${range.start}:${range.end} goes beyond --sweeps ${nSweeps}`,
+    );
+  }
+  const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
+  const seeds = jobSeeds(nprocs, seed);
+  const quiet = o.quiet === true;
+  if (!quiet) {
+    console.error(
+      `simrun: job seeds ${seeds.join(" ")}${seed === undefined ? " (drawn at random)" : ""}`,
+    );
+  }
+  const { runJobs } = await import("./simrun/run.ts");
+  const results = await runJobs({
+    cellParam: p[0]!,
+    networkParam: p[1]!,
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    nSweeps,
+    seeds,
+    ...tStopArg(str(o, "tstop")),
+    rng: rngKind(str(o, "rng")),
+    ...(range ? { sweepRange: range } : {}),
+    tar: o.tar === true,
+    pathMap,
+    plugins: strs(o, "plugin"),
+    progress: quiet ? "quiet" : undefined,
+  });
+  for (const r of results) console.log(r.output);
+  return 0;
+}
+
+async function cmdReplay(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    "dir-prefix": { type: "string" },
+    nprocs: { type: "string" },
+    tstop: { type: "string" },
+    tar: { type: "boolean" },
+    quiet: { type: "boolean" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("replay");
+  positionals(p, 3, "replay", true);
+  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
+  const { runReplay } = await import("./simrun/replay.ts");
+  const results = await runReplay({
+    cellParam: p[0]!,
+    networkParam: p[1]!,
+    synapseFiles: p.slice(2),
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    nprocs,
+    ...tStopArg(str(o, "tstop")),
+    tar: o.tar === true,
+    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    progress: o.quiet ? "quiet" : undefined,
+  });
+  for (const r of results) console.log(r.output);
+  return 0;
+}
+
+async function cmdNetwork(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    seed: { type: "string" },
+    sweeps: { type: "string" },
+    rng: { type: "string" },
+    out: { type: "string" },
+    "sweep-range": { type: "string" },
+    tstop: { type: "string" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("network");
+  positionals(p, 2, "network");
+  if (o.seed === undefined) throw new UsageError("network requires --seed S");
+  if (o.out === undefined) throw new UsageError("network requires --out DIR");
+  const { runNetworkOnly } = await import("./simrun/network_only.ts");
+  const range = sweepRange(str(o, "sweep-range"));
+  const written = await runNetworkOnly({
+    cellParam: p[0]!,
+    networkParam: p[1]!,
+    seed: parseSeed(str(o, "seed")!),
+    nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
+    ...(range ? { sweepRange: range } : {}),
+    rng: rngKind(str(o, "rng")),
+    outDir: str(o, "out")!,
+    ...tStopArg(str(o, "tstop")),
+    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+  });
+  console.log(`${o.out}: ${written.length} files`);
+  return 0;
+}
+
+async function cmdCell(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    tstop: { type: "string" },
+    dt: { type: "string" },
+    record: { type: "string", multiple: true },
+    out: { type: "string" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("cell");
+  positionals(p, 1, "cell");
+  const record = (strs(o, "record")).map((r) => {
+    const m = /^(\d+):([0-9.eE+-]+)$/.exec(r);
+    const x = m ? Number(m[2]) : NaN;
+    if (!m || !(x >= 0 && x <= 1)) {
+      throw new UsageError(`--record expects SEC:X with 0 <= X <= 1, got "${r}"`);
+    }
+    return { section: Number(m[1]), x };
+  });
+  const tStop = num(str(o, "tstop"), "--tstop");
+  const dt = num(str(o, "dt"), "--dt");
+  if (tStop !== undefined && !(tStop > 0)) throw new UsageError(`--tstop must be > 0`);
+  if (dt !== undefined && !(dt > 0)) throw new UsageError(`--dt must be > 0`);
+  const { runCell } = await import("./simrun/cell_run.ts");
+  const res = await runCell(p[0]!, {
+    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    record,
+    ...(tStop !== undefined ? { tStop } : {}),
+    ...(dt !== undefined ? { dt } : {}),
+  });
+  if (o.out !== undefined) await Deno.writeTextFile(str(o, "out")!, res.csv);
+  else await Deno.stdout.write(new TextEncoder().encode(res.csv));
+  console.error(`soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`);
+  return 0;
+}
+
+async function cmdInspect(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    sections: { type: "string" },
+    segments: { type: "string" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("inspect");
+  positionals(p, 1, "inspect");
+  if (o.sections === undefined || o.segments === undefined) {
+    throw new UsageError("inspect requires --sections S.csv and --segments G.csv");
+  }
+  const { createCell } = await import("./simrun/create_cell.ts");
+  const { inspectTables } = await import("./simrun/inspect.ts");
+  const { initialState } = await import("./solver/initial_state.ts");
+  const built = await createCell(p[0]!, { pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")) });
+  const state = initialState(built.cell, built.sim);
+  const extraColumns = state.map((c) => ({
+    name: c.name,
+    values: Array.from(c.values, (v) => (Number.isNaN(v) ? undefined : v)),
+  }));
+  const t = inspectTables(built.cell, { extraColumns });
+  await Deno.writeTextFile(str(o, "sections")!, t.sections);
+  await Deno.writeTextFile(str(o, "segments")!, t.segments);
+  return 0;
+}
+
+async function cmdDemo(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    "dir-prefix": { type: "string" },
+    quiet: { type: "boolean" },
+  });
+  if (o.help) return help("demo");
+  positionals(p, 0, "demo");
+  const { runDemo } = await import("./examples/demo.ts");
+  const summary = await runDemo({
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    quiet: o.quiet === true,
+  });
+  console.log(summary);
+  return 0;
+}
+
+function help(cmd: string): number {
+  console.log(HELP[cmd]);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: cmdRun,
+  replay: cmdReplay,
+  network: cmdNetwork,
+  cell: cmdCell,
+  inspect: cmdInspect,
+  demo: cmdDemo,
+};
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv arguments without the program name
+ * @returns the exit code
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+      console.log(HELP.main);
+      return cmd === undefined ? 2 : 0;
+    }
+    const run = COMMANDS[cmd];
+    if (run === undefined) throw new UsageError(`unknown command "${cmd}"`);
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`simrun: ${e.message} (see simrun ${COMMANDS[cmd!] ? cmd + " " : ""}--help)`);
+      return 2;
+    }
+    if (isInputError(e)) {
+      console.error(`simrun: ${e.message}`);
+      return 2;
+    }
+    if (
+      e instanceof PluginError || e instanceof Deno.errors.AlreadyExists ||
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      console.error(`simrun: ${e.message}`);
+      return 1;
+    }
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

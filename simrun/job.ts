@@ -1,0 +1,545 @@
+/**
+ * One job = ISF's `_evoked_activity` (spec/algorithm.md §3) in the same order: read and validate
+ * everything, create the `_running` folder with its host-name marker, then per sweep realize the
+ * network, simulate, write the sweep's synapse and presynaptic files; at the end write the traces
+ * and the saved params, and rename (or archive) the folder.
+ *
+ * Everything that can be checked before the first sweep (files, keys, mechanisms, section ids,
+ * recording sites, tStop/dt, sweep range) is checked before the folder is created, so bad input
+ * fails with an input error and leaves nothing behind.
+ *
+ * @module
+ */
+import {
+  type ActivationFile,
+  formatPresynapticSpikes,
+  formatSynapseActivations,
+  parseSynapseActivationFile,
+} from "../io/activation_files.ts";
+import { InputValueError, InternalError } from "../io/errors.ts";
+import { readLandmarkFile } from "../io/landmark.ts";
+import { cloneParam, joinKeyPath, type ParamObject, readParamFile, setParam } from "../io/param.ts";
+import { formatParamJson } from "../io/param_writer.ts";
+import { type PathMap, resolveInputPath } from "../io/path_map.ts";
+import { formatPythonFloat } from "../io/python_float.ts";
+import { readTextInput, readTextInputSync } from "../io/read_text.ts";
+import type { PointMechanism } from "../solver/mechanisms/_types.ts";
+import { landmarkBasename, type RecordingSite, recordingSites } from "../solver/recording_sites.ts";
+import { type RecordSite, simulate, stepCount, type SynapticInput } from "../solver/simulation.ts";
+import {
+  type ActiveSynapse,
+  createAnatomyCache,
+  createNetworkMapper,
+  createReplayMapper,
+  type NetworkRealization,
+} from "../network/network_mapper.ts";
+import { type NetworkSpec, readNetworkSpec } from "../network/network_param.ts";
+import { createNetworkRandom, type NetworkRandomKind } from "../network/rng/network_random.ts";
+import { SYNAPSE_MECHANISMS, synapseMechanism } from "../network/synapses/mod.ts";
+import { createCell, type CreatedCell } from "./create_cell.ts";
+import { JobFolder } from "./output_dir.ts";
+
+/** Largest number of time steps per sweep accepted (guards against a tStop/dt typo). */
+export const MAX_STEPS = 50_000_000;
+
+/** Everything one job needs; plain data so that it can be posted to a worker. */
+export interface JobSpec {
+  /** Cell param path (ISF `cellParamName`). */
+  readonly cellParam: string;
+  /** Network param path (ISF `evokedUpParamName`). */
+  readonly networkParam: string;
+  /** ISF `dirPrefix` ("" = working directory). */
+  readonly dirPrefix: string;
+  /** The job's seed [0, 4294967294]; part of the folder name. */
+  readonly seed: number;
+  /** Number of sweeps (ISF `nSweeps`); ignored when `sweepRange` is given. */
+  readonly nSweeps: number;
+  /** Run only sweeps [start, end). */
+  readonly sweepRange?: { readonly start: number; readonly end: number };
+  /** ISF `tStop` [ms]; saved as `sim.tStop` (an int unless `tStopIsFloat`). */
+  readonly tStop: number;
+  /** Save `sim.tStop` as a float (`345.0`) rather than an int. */
+  readonly tStopIsFloat: boolean;
+  /** Random streams: ISF's exact MT19937 use (`isf`) or independent per-sweep streams (`simrun`). */
+  readonly rng: NetworkRandomKind;
+  /** ISF `tar`. */
+  readonly tar: boolean;
+  /** Rules for foreign paths inside the param files. */
+  readonly pathMap: PathMap;
+  /** Plugin module paths (recorders), see `JobHooks.openRecorders`. */
+  readonly plugins: readonly string[];
+}
+
+/** A recorder hook called once per sweep with the recorded arrays (plugins/). */
+export interface RecorderHook {
+  /** Extra variables to record (recorded after the recording sites). */
+  sites(): readonly RecordSite[];
+  /** One sweep's data: time, and one array per site of `sites()` in order. */
+  deliver(sweep: number, t: Float64Array, values: Float64Array[]): Promise<void>;
+  /** After the last sweep (before the folder is renamed). */
+  close(): Promise<void>;
+}
+
+/** Callbacks and overrides of {@link runJob}. */
+export interface JobHooks {
+  /** Called after each sweep's files are written. */
+  readonly onSweep?: (sweep: number, somaSpikes: number) => void;
+  /** Process id in the folder name (default `Deno.pid`). */
+  readonly pid?: number;
+  /** Recorder plugins, opened by the caller once the job folder exists. */
+  readonly openRecorders?: (jobDir: string) => Promise<RecorderHook>;
+}
+
+/** What a finished job reports. */
+export interface JobResult {
+  /** Final folder (or `.tar`). */
+  readonly output: string;
+  /** The job's seed (0 for replays). */
+  readonly seed: number;
+  /** Sweep numbers run. */
+  readonly sweeps: readonly number[];
+  /** Soma spike count per sweep. */
+  readonly somaSpikes: readonly number[];
+}
+
+/** One sweep's network: synapses for the solver and the two per-sweep files. */
+export interface SweepNetwork {
+  /** Every synapse with at least one release. */
+  readonly synapses: readonly ActiveSynapse[];
+  /** Content of `simulation_runNNNN_synapses.csv`. */
+  synapsesCsv(): string;
+  /** Content of `simulation_runNNNN_presynaptic_cells.csv`. */
+  presynapticCsv(): string;
+}
+
+/** The network side of a job, prepared (and validated) before the first sweep. */
+export interface PreparedNetwork {
+  /** Recording sites of `sim.recordingSites`, in order. */
+  readonly recordSites: readonly RecordingSite[];
+  /** Receptor name → point mechanism, for every receptor of the network. */
+  readonly mechanisms: Readonly<Record<string, PointMechanism>>;
+  /** Realizes sweep `sweep` (isf generator: sweeps must come in increasing order). */
+  realize(sweep: number): SweepNetwork;
+}
+
+/**
+ * Recording sites of `sim.recordingSites` (formats.md §6): every landmark of every file, in order.
+ *
+ * @param built the cell with its resolved recording-site paths
+ * @returns the sites with ISF's labels
+ */
+export async function loadRecordingSites(built: CreatedCell): Promise<RecordingSite[]> {
+  const out: RecordingSite[] = [];
+  for (const path of built.sim.recordingSites) {
+    const landmarks = await readLandmarkFile(path);
+    out.push(...recordingSites(built.cell, landmarks, landmarkBasename(path)));
+  }
+  return out;
+}
+
+/**
+ * Sweep numbers of a spec: `sweepRange` when given, else 0 … nSweeps−1.
+ *
+ * @param spec `nSweeps` and optional `sweepRange`
+ * @returns the sweep numbers in order
+ */
+export function sweepList(spec: Pick<JobSpec, "nSweeps" | "sweepRange">): number[] {
+  const a = spec.sweepRange?.start ?? 0, b = spec.sweepRange?.end ?? spec.nSweeps;
+  return Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
+}
+
+/**
+ * Upward crossings of 0 mV (the time of the first sample ≥ 0 mV).
+ *
+ * @param t times [ms]
+ * @param v voltages [mV]
+ * @returns spike times [ms]
+ */
+export function spikeTimes(t: Float64Array, v: Float64Array): number[] {
+  const out: number[] = [];
+  for (let k = 1; k < v.length; k++) if (v[k - 1]! < 0 && v[k]! >= 0) out.push(t[k]!);
+  return out;
+}
+
+/**
+ * A trace file (outputs.md §5): header `t\tVm run 00…`, then one row per sample.
+ *
+ * @param t time of the last sweep [ms]
+ * @param columns one voltage array per sweep [mV]
+ * @param sweeps sweep numbers for the header
+ * @returns file content
+ */
+export function formatTraces(
+  t: Float64Array,
+  columns: readonly Float64Array[],
+  sweeps: readonly number[],
+): string {
+  const parts: string[] = [
+    "t" + sweeps.map((s) => `\tVm run ${String(s).padStart(2, "0")}`).join("") + "\n",
+  ];
+  for (let k = 0; k < t.length; k++) {
+    let row = formatPythonFloat(t[k]!);
+    for (const c of columns) row += "\t" + formatPythonFloat(c[k]!);
+    parts.push(row + "\n");
+  }
+  return parts.join("");
+}
+
+/**
+ * Turns the realized synapses of a sweep into solver inputs: one input per receptor, event time =
+ * release time + NetCon delay.
+ *
+ * @param synapses the sweep's active synapses
+ * @param mechanisms receptor name → point mechanism
+ * @returns the solver's synaptic inputs
+ */
+export function synapticInputs(
+  synapses: readonly ActiveSynapse[],
+  mechanisms: Readonly<Record<string, PointMechanism>>,
+): SynapticInput[] {
+  const out: SynapticInput[] = [];
+  for (const s of synapses) {
+    for (const r of s.receptors) {
+      const mechanism = mechanisms[r.mechanism];
+      if (mechanism === undefined) {
+        throw new InternalError(`receptor "${r.mechanism}" was not validated before the run`);
+      }
+      const eventTimes = new Float64Array(s.releaseTimes.length);
+      for (let i = 0; i < eventTimes.length; i++) eventTimes[i] = s.releaseTimes[i]! + r.delay;
+      out.push({
+        mechanism,
+        section: s.section,
+        x: s.x,
+        params: r.params,
+        weights: r.weights,
+        eventTimes,
+      });
+    }
+  }
+  return out;
+}
+
+/** Validates tStop and dt before anything runs. */
+function checkTimes(spec: Pick<JobSpec, "tStop">, dt: number, paramFile: string): void {
+  if (!(spec.tStop > 0) || !Number.isFinite(spec.tStop)) {
+    throw new InputValueError(
+      { file: "<command line>", key: "tStop" },
+      `tStop must be > 0, got ${spec.tStop}`,
+    );
+  }
+  if (!(dt > 0) || !Number.isFinite(dt)) {
+    throw new InputValueError({ file: paramFile, key: "sim.dt" }, `sim.dt must be > 0, got ${dt}`);
+  }
+  const n = stepCount(spec.tStop, dt);
+  if (n > MAX_STEPS) {
+    throw new InputValueError(
+      { file: paramFile, key: "sim.dt" },
+      `tStop ${spec.tStop} ms with dt ${dt} ms needs ${n} steps per sweep (more than ${MAX_STEPS})`,
+    );
+  }
+}
+
+/** What {@link executeJob} needs: a prepared cell and network plus the naming of one job kind. */
+export interface PreparedJob {
+  /** The built cell and its param. */
+  readonly built: CreatedCell;
+  /** The network param as read (saved verbatim). */
+  readonly networkParam: ParamObject;
+  /** The prepared network. */
+  readonly net: PreparedNetwork;
+  /** `seed<S>_pid<P>` (run) or `seed00000_pid<P>` (replay). */
+  readonly uniqueId: string;
+  /** Sweep numbers, in order. */
+  readonly sweeps: readonly number[];
+  /** Prefix of a sweep's two files: `simulation_run0000` (run) or `simulation_run0000000` (replay). */
+  readonly sweepFilePrefix: (sweep: number) => string;
+  /** Files written right after the folder is created (replay: `synapse_file_paths.csv`). */
+  readonly startFiles?: Readonly<Record<string, string>>;
+}
+
+/** Settings shared by run and replay jobs. */
+export type JobSettings = Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar">;
+
+/**
+ * Runs prepared sweeps into a new job folder: §3 steps 4–11 (folder, sweeps with their files,
+ * traces, saved params, rename or archive).
+ *
+ * @param job prepared cell, network and naming
+ * @param settings folder prefix, tStop, tar
+ * @param hooks progress, pid, recorders
+ * @returns the final folder, sweeps and spike counts (seed 0 here; callers fill it in)
+ */
+export async function executeJob(
+  job: PreparedJob,
+  settings: JobSettings,
+  hooks: JobHooks = {},
+): Promise<JobResult> {
+  const { built, net, uniqueId, sweeps } = job;
+  // §3 step 4: output folder + host-name marker.
+  const folder = await JobFolder.create(settings.dirPrefix, uniqueId);
+  for (const [name, text] of Object.entries(job.startFiles ?? {})) {
+    await Deno.writeTextFile(folder.file(name), text);
+  }
+  const recorder = hooks.openRecorders ? await hooks.openRecorders(folder.path) : undefined;
+  const extra = recorder?.sites() ?? [];
+  const record: RecordSite[] = [
+    ...net.recordSites.map((s) => ({ section: s.section, x: s.x })),
+    ...extra,
+  ];
+
+  const somaTraces: Float64Array[] = [];
+  const siteTraces: Float64Array[][] = net.recordSites.map(() => []);
+  const spikes: number[] = [];
+  let lastT: Float64Array = new Float64Array(0);
+  for (const sweep of sweeps) {
+    // §3 step 7.1: a fresh realization per sweep; 7.3: simulate.
+    const realization = net.realize(sweep);
+    const res = simulate(built.cell, {
+      vInit: built.sim.vInit,
+      tStop: settings.tStop,
+      dt: built.sim.dt,
+      celsius: built.sim.celsius,
+      record,
+      synapses: synapticInputs(realization.synapses, net.mechanisms),
+    });
+    lastT = res.t;
+    somaTraces.push(res.soma);
+    net.recordSites.forEach((_, i) => siteTraces[i]!.push(res.traces[i]!));
+    // §3 step 7.5: per-sweep files right after the sweep.
+    const prefix = job.sweepFilePrefix(sweep);
+    await Deno.writeTextFile(folder.file(`${prefix}_synapses.csv`), realization.synapsesCsv());
+    await Deno.writeTextFile(
+      folder.file(`${prefix}_presynaptic_cells.csv`),
+      realization.presynapticCsv(),
+    );
+    if (recorder) await recorder.deliver(sweep, res.t, res.traces.slice(net.recordSites.length));
+    const n = spikeTimes(res.t, res.soma).length;
+    spikes.push(n);
+    hooks.onSweep?.(sweep, n);
+  }
+  await recorder?.close();
+
+  // §3 step 8: traces (t of the last sweep), one column per sweep number.
+  const labels = sweeps;
+  await Deno.writeTextFile(
+    folder.file(`${uniqueId}_vm_all_traces.csv`),
+    formatTraces(lastT, somaTraces, labels),
+  );
+  for (const [i, site] of net.recordSites.entries()) {
+    await Deno.writeTextFile(
+      folder.file(`${uniqueId}_${site.label}_vm_dend_traces.csv`),
+      formatTraces(lastT, siteTraces[i]!, labels),
+    );
+  }
+  // §3 step 9: saved params (sim.tStop = the tStop argument).
+  const cellParam = cloneParam(built.param) as ParamObject;
+  setParam(cellParam.sim as ParamObject, "tStop", settings.tStop, { float: settings.tStopIsFloat });
+  await Deno.writeTextFile(
+    folder.file(`${uniqueId}_neuron_model.param`),
+    formatParamJson(cellParam),
+  );
+  await Deno.writeTextFile(
+    folder.file(`${uniqueId}_network_model.param`),
+    formatParamJson(job.networkParam),
+  );
+  // §3 steps 10–11.
+  const output = await folder.finish({ tar: settings.tar });
+  return { output, seed: 0, sweeps, somaSpikes: spikes };
+}
+
+/** `simulation_run%04d` (run jobs). */
+export function runPrefix(sweep: number): string {
+  return `simulation_run${String(sweep).padStart(4, "0")}`;
+}
+
+/** `simulation_run%07d` (replay jobs). */
+export function replayPrefix(sweep: number): string {
+  return `simulation_run${String(sweep).padStart(7, "0")}`;
+}
+
+/**
+ * Reads and checks the cell and the network param before anything is written: ISF §3 steps 2–3
+ * plus every check that can be made before the first sweep.
+ *
+ * @param spec cell/network paths, path map, tStop
+ * @returns the built cell, the network param and the recording sites
+ */
+export async function prepareInputs(
+  spec: Pick<JobSpec, "cellParam" | "networkParam" | "pathMap" | "tStop">,
+): Promise<{ built: CreatedCell; networkParam: ParamObject; sites: RecordingSite[] }> {
+  const built = await createCell(spec.cellParam, { pathMap: spec.pathMap });
+  checkTimes(spec, built.sim.dt, spec.cellParam);
+  const networkParam = await readParamFile(spec.networkParam);
+  const sites = await loadRecordingSites(built);
+  return { built, networkParam, sites };
+}
+
+/**
+ * Runs one job (ISF `_evoked_activity`) and returns its final folder.
+ *
+ * @param spec inputs and settings
+ * @param hooks progress callback, pid, recorders
+ * @returns the final folder, seed, sweeps and spike counts
+ * @throws InputSyntaxError / InputValueError before the folder is created for bad input
+ */
+export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<JobResult> {
+  const sweeps = sweepList(spec);
+  if (sweeps.length === 0) {
+    throw new InputValueError({ file: "<command line>", key: "nSweeps" }, "no sweeps to run");
+  }
+  if (spec.plugins.length > 0 && hooks.openRecorders === undefined) {
+    // TODO(#plugins): open recorder plugins through the plugins/ host once it exists.
+    throw new InputValueError(
+      { file: spec.plugins[0]!, key: "--plugin" },
+      "recorder plugins cannot be loaded: this build has no plugin host",
+    );
+  }
+  const { built, networkParam, sites } = await prepareInputs(spec);
+  const net = prepareNetwork(built, networkParam, spec, sites);
+  const result = await executeJob(
+    {
+      built,
+      networkParam,
+      net,
+      uniqueId: `seed${spec.seed}_pid${hooks.pid ?? Deno.pid}`,
+      sweeps,
+      sweepFilePrefix: runPrefix,
+    },
+    spec,
+    hooks,
+  );
+  return { ...result, seed: spec.seed };
+}
+
+/** Reads the network param's types with `.syn`/`.con` paths resolved (relative to the param file, then the path map). */
+function networkSpec(
+  networkParam: ParamObject,
+  spec: Pick<JobSpec, "networkParam" | "pathMap">,
+): NetworkSpec {
+  return readNetworkSpec(networkParam, {
+    resolvePath: (p) =>
+      resolveInputPath(p, {
+        map: spec.pathMap,
+        file: spec.networkParam,
+        what: "anatomical realization file",
+      }),
+  });
+}
+
+/** The point mechanisms of every receptor in the network; unknown names are input errors. */
+function receptorMechanisms(net: NetworkSpec): Record<string, PointMechanism> {
+  const out: Record<string, PointMechanism> = {};
+  for (const t of net.types) {
+    for (const r of t.synapses.receptors) {
+      const m = synapseMechanism(r.mechanism);
+      if (m === undefined) {
+        const key = joinKeyPath(
+          joinKeyPath(`network.${t.name}.synapses`, "receptors"),
+          r.mechanism,
+        );
+        throw new InputValueError(
+          { ...t.synapses.location, key },
+          `Unknown receptor "${r.mechanism}" in "${t.name}": known are ${
+            SYNAPSE_MECHANISMS.map((k) => k.name).join(", ")
+          }`,
+        );
+      }
+      out[r.mechanism] = m;
+    }
+  }
+  return out;
+}
+
+function sweepNetwork(r: NetworkRealization): SweepNetwork {
+  return {
+    synapses: r.synapses,
+    synapsesCsv: () => formatSynapseActivations(r.synapses),
+    presynapticCsv: () => formatPresynapticSpikes(r.presynaptic),
+  };
+}
+
+/**
+ * Prepares the network of a run job and realizes its first sweep at once, so that every problem
+ * of the network inputs (.syn/.con, section ids, receptors) shows before the output folder exists.
+ * Realizing early changes no draw: nothing random happens between (ISF §3 steps 2–6).
+ *
+ * @param built the cell
+ * @param networkParam the parsed network param
+ * @param spec paths, seed, generator, tStop, sweeps
+ * @param sites recording sites
+ * @returns the prepared network
+ */
+export function prepareNetwork(
+  built: CreatedCell,
+  networkParam: ParamObject,
+  spec: Pick<
+    JobSpec,
+    "networkParam" | "pathMap" | "tStop" | "seed" | "rng" | "nSweeps" | "sweepRange"
+  >,
+  sites: readonly RecordingSite[],
+): PreparedNetwork {
+  const net = networkSpec(networkParam, spec);
+  const mechanisms = receptorMechanisms(net);
+  const mapper = createNetworkMapper(built.cell, net, {
+    anatomy: createAnatomyCache((p) =>
+      readTextInputSync(p, { what: "anatomical realization file" })
+    ),
+    tStop: spec.tStop,
+    random: createNetworkRandom(spec.rng, spec.seed),
+  });
+  let next = 0;
+  const realizeRaw = (sweep: number): NetworkRealization => {
+    // The isf generator continues across sweeps: sweeps before a --sweep-range are realized and dropped.
+    if (spec.rng === "isf") { while (next < sweep) mapper.realizeSweep(next++); }
+    next = sweep + 1;
+    return mapper.realizeSweep(sweep);
+  };
+  const first = sweepList(spec)[0]!;
+  let pending: NetworkRealization | undefined = realizeRaw(first);
+  return {
+    recordSites: sites,
+    mechanisms,
+    realize(sweep) {
+      const r = pending !== undefined && sweep === first ? pending : realizeRaw(sweep);
+      pending = undefined;
+      return sweepNetwork(r);
+    },
+  };
+}
+
+/**
+ * Prepares a replay job: reads every synapse activation file and replays the first one before the
+ * output folder exists (bad files fail early).
+ *
+ * @param built the cell
+ * @param networkParam the parsed network param
+ * @param spec paths and the job's activation files
+ * @param sites recording sites
+ * @returns the prepared network (sweep i = file i)
+ */
+export async function prepareReplayNetwork(
+  built: CreatedCell,
+  networkParam: ParamObject,
+  spec: Pick<JobSpec, "networkParam" | "pathMap"> & { readonly synapseFiles: readonly string[] },
+  sites: readonly RecordingSite[],
+): Promise<PreparedNetwork> {
+  const net = networkSpec(networkParam, spec);
+  const mechanisms = receptorMechanisms(net);
+  const files: ActivationFile[] = [];
+  for (const f of spec.synapseFiles) {
+    files.push(
+      parseSynapseActivationFile(await readTextInput(f, { what: "synapse activation file" }), f),
+    );
+  }
+  const mapper = createReplayMapper(built.cell, net);
+  let pending: NetworkRealization | undefined = mapper.replayFile(files[0]!);
+  return {
+    recordSites: sites,
+    mechanisms,
+    realize(sweep) {
+      const r = sweep === 0 && pending !== undefined ? pending : mapper.replayFile(files[sweep]!);
+      pending = undefined;
+      return sweepNetwork(r);
+    },
+  };
+}

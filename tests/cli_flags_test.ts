@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { compileArgs, simrunTaskFlags } from "../scripts/compile.ts";
+import { cliCommand } from "./_cli.ts";
+import { repoDir } from "./_shared.ts";
+
+const denoJson = () => Deno.readTextFileSync(`${repoDir()}/deno.json`);
+
+function permissionFlags(args: readonly string[]): string[] {
+  return args.filter((a) => /^--(allow|deny|unstable)-/.test(a) || a === "-A").sort();
+}
+
+Deno.test("compile uses exactly the permission and unstable flags of the simrun task", () => {
+  const task = JSON.parse(denoJson()).tasks.simrun as string;
+  const fromTask = permissionFlags(task.split(/\s+/));
+  assert.ok(fromTask.length >= 3, `simrun task has too few flags: ${task}`);
+  assert.deepEqual(permissionFlags(compileArgs(simrunTaskFlags(denoJson()))), fromTask);
+  // The demo task and the tests' CLI runner use the same flags.
+  const demo = JSON.parse(denoJson()).tasks.demo as string;
+  assert.deepEqual(permissionFlags(demo.split(/\s+/)), fromTask);
+  assert.deepEqual(permissionFlags(cliCommand(["run"])), fromTask);
+});
+
+Deno.test("the compile task runs scripts/compile.ts and writes dist/simrun", () => {
+  const tasks = JSON.parse(denoJson()).tasks as Record<string, string>;
+  assert.match(tasks.compile!, /scripts\/compile\.ts$/);
+  const args = compileArgs(["--allow-read"]);
+  assert.deepEqual(args.slice(0, 2), ["compile", "--allow-read"]);
+  assert.deepEqual(args.slice(-3), ["-o", "dist/simrun", "main.ts"]);
+  assert.ok(args.includes("simrun/job_worker.ts"), "the worker module must be embedded");
+});
+
+Deno.test("simrunTaskFlags() rejects a simrun task of another shape", () => {
+  assert.throws(() => simrunTaskFlags('{"tasks": {"simrun": "deno run main.ts extra"}}'));
+});
+
+Deno.test("every command answers --help with exit 0, naming ISF's parameters where it stands for ISF", async () => {
+  const { runCli } = await import("./_cli.ts");
+  for (const cmd of ["run", "replay", "network", "cell", "inspect", "demo"]) {
+    const r = await runCli([cmd, "--help"]);
+    assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`Usage: simrun ${cmd}`));
+  }
+  const run = (await runCli(["run", "--help"])).stdout;
+  for (
+    const isf of [
+      "cellParamName",
+      "evokedUpParamName",
+      "dirPrefix",
+      "nSweeps",
+      "nprocs",
+      "tStop",
+      "tar",
+    ]
+  ) {
+    assert.ok(run.includes(isf), `run --help does not mention ${isf}`);
+  }
+  const bad = await runCli(["frobnicate"]);
+  assert.equal(bad.code, 2);
+});
