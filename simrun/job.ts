@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { spikeTimes } from "./cell_run.ts";
 import {
   type ActivationFile,
   formatPresynapticSpikes,
@@ -146,19 +147,6 @@ export async function loadRecordingSites(built: CreatedCell): Promise<RecordingS
 export function sweepList(spec: Pick<JobSpec, "nSweeps" | "sweepRange">): number[] {
   const a = spec.sweepRange?.start ?? 0, b = spec.sweepRange?.end ?? spec.nSweeps;
   return Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
-}
-
-/**
- * Upward crossings of 0 mV (the time of the first sample ≥ 0 mV).
- *
- * @param t times [ms]
- * @param v voltages [mV]
- * @returns spike times [ms]
- */
-export function spikeTimes(t: Float64Array, v: Float64Array): number[] {
-  const out: number[] = [];
-  for (let k = 1; k < v.length; k++) if (v[k - 1]! < 0 && v[k]! >= 0) out.push(t[k]!);
-  return out;
 }
 
 /**
