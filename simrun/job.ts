@@ -36,6 +36,8 @@ import {
 } from "../network/network_mapper.ts";
 import { type NetworkSpec, readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom, type NetworkRandomKind } from "../network/rng/network_random.ts";
+import { type ElementaryFunctions, JS_MATH } from "../network/rng/elementary_functions.ts";
+import { loadSystemLibm } from "./system_libm.ts";
 import { SYNAPSE_MECHANISMS, synapseMechanism } from "../network/synapses/mod.ts";
 import { createCell, type CreatedCell } from "./create_cell.ts";
 import { JobFolder } from "./output_dir.ts";
@@ -473,7 +475,7 @@ export function prepareNetwork(
       readTextInputSync(p, { what: "anatomical realization file" })
     ),
     tStop: spec.tStop,
-    random: createNetworkRandom(spec.rng, spec.seed),
+    random: createNetworkRandom(spec.rng, spec.seed, { math: isfMath(spec.rng) }),
   });
   let next = 0;
   const realizeRaw = (sweep: number): NetworkRealization => {
@@ -493,6 +495,27 @@ export function prepareNetwork(
       return sweepNetwork(r);
     },
   };
+}
+
+let libmWarned = false;
+
+/**
+ * The libm functions for a job's random numbers: the C library's for `--rng isf` (ISF's
+ * byte-exact spike times), JavaScript's otherwise or when the library cannot be opened (then a
+ * one-time warning says what that costs).
+ */
+function isfMath(rng: NetworkRandomKind): ElementaryFunctions {
+  if (rng !== "isf") return JS_MATH;
+  const libm = loadSystemLibm();
+  if (libm.ok) return libm.math;
+  if (!libmWarned) {
+    libmWarned = true;
+    console.warn(
+      `simrun: warning: ${libm.reason}; --rng isf falls back to JavaScript's Math.log, so about ` +
+        "1 in 1,300 spike times may differ from ISF's in the last digit",
+    );
+  }
+  return JS_MATH;
 }
 
 /**

@@ -3,10 +3,8 @@
  * network of the ISF example reproduces ISF's per-sweep activation files
  * (reference/network/B_run_new_simulations, spec/algorithm.md §6–§7).
  *
- * Every column except the times must be identical, and so must the number of times per line.
- * Times may differ in the last bits: spike-train intervals use ln(), and V8's `Math.log`
- * (fdlibm) and glibc's `log` (used by NumPy) round a few near-tie arguments differently
- * (≈ 1 in 1,300 draws); the difference stays at the last ulp of a spike time.
+ * With the C library's `log` bound (as `simrun run --rng isf` does) the files are byte-identical;
+ * see tests/_activation_compare.ts for the fallback comparison where it cannot be bound.
  */
 import assert from "node:assert/strict";
 import { formatPresynapticSpikes, formatSynapseActivations } from "../io/activation_files.ts";
@@ -16,11 +14,19 @@ import { createAnatomyCache, createNetworkMapper } from "../network/network_mapp
 import { readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom } from "../network/rng/network_random.ts";
 import { createCell } from "../simrun/create_cell.ts";
+import { loadSystemLibm } from "../simrun/system_libm.ts";
+import { JS_MATH } from "../network/rng/elementary_functions.ts";
 import { isfPathMap, sharedDir, sharedPath } from "./_shared.ts";
 import { compareActivationFiles as compareFiles } from "./_activation_compare.ts";
 
 const SEED = 20250101;
 const T_STOP = 345;
+
+/** The C library's log/exp when they can be bound (as `simrun run --rng isf` does). */
+function libmOrJs() {
+  const libm = loadSystemLibm();
+  return libm.ok ? libm.math : JS_MATH;
+}
 
 Deno.test({
   name: "createNetworkMapper() with isf random numbers reproduces ISF's sweep files",
@@ -39,7 +45,7 @@ Deno.test({
     const mapper = createNetworkMapper(cell, network, {
       anatomy: createAnatomyCache((p) => Deno.readTextFileSync(p)),
       tStop: T_STOP,
-      random: createNetworkRandom("isf", SEED),
+      random: createNetworkRandom("isf", SEED, { math: libmOrJs() }),
     });
     const dir = sharedPath("reference", "network", "B_run_new_simulations");
     for (const sweep of [0, 1]) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ElementaryFunctions } from "./elementary_functions.ts";
 import { LegacyDistributions } from "./random_stream.ts";
 
 const N = 624;
@@ -25,9 +26,12 @@ export class Mt19937Stream extends LegacyDistributions {
   #pos = N;
   #initTo = N;
 
-  /** @param seed integer in [0, 2³²) */
-  constructor(seed: number) {
-    super();
+  /**
+   * @param seed integer in [0, 2³²)
+   * @param math log/exp for the distributions (default: JavaScript's Math)
+   */
+  constructor(seed: number, math?: ElementaryFunctions) {
+    super(math);
     this.seed(seed);
   }
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { InternalError } from "../../io/errors.ts";
+import type { ElementaryFunctions } from "./elementary_functions.ts";
 import { Mt19937Stream } from "./mt19937.ts";
 import type { RandomStream } from "./random_stream.ts";
 import { SeedrandomStream } from "./seedrandom_stream.ts";
@@ -39,11 +40,12 @@ export interface NetworkRandom {
 class IsfRandom implements NetworkRandom {
   readonly kind = "isf" as const;
   #global: Mt19937Stream;
-  #private = new Mt19937Stream(0);
+  #private: Mt19937Stream;
   #next = 0;
 
-  constructor(seed: number) {
-    this.#global = new Mt19937Stream(seed);
+  constructor(seed: number, math: ElementaryFunctions | undefined) {
+    this.#global = new Mt19937Stream(seed, math);
+    this.#private = new Mt19937Stream(0, math);
   }
 
   beginSweep(sweep: number): void {
@@ -116,11 +118,21 @@ class SimrunRandom implements NetworkRandom {
   }
 }
 
+/** Options of `createNetworkRandom()`. */
+export interface NetworkRandomOptions {
+  /**
+   * log/exp used by the isf policy's distributions; pass the system libm for ISF's byte-exact
+   * spike times (see elementary_functions.ts). Default: JavaScript's Math.
+   */
+  readonly math?: ElementaryFunctions;
+}
+
 /**
  * Creates the random-number policy of one job.
  *
  * @param kind `"isf"` (bit-exact ISF reproduction) or `"simrun"` (per-sweep derived streams)
  * @param seed the job seed, integer in [0, 2³²)
+ * @param options the libm functions for the isf policy
  * @returns the policy object
  * @example
  * ```ts
@@ -131,9 +143,13 @@ class SimrunRandom implements NetworkRandom {
  * assert.equal(r.activity("L5tt_C2").random(), 0.5488135039273248);
  * ```
  */
-export function createNetworkRandom(kind: NetworkRandomKind, seed: number): NetworkRandom {
+export function createNetworkRandom(
+  kind: NetworkRandomKind,
+  seed: number,
+  options: NetworkRandomOptions = {},
+): NetworkRandom {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
   }
-  return kind === "isf" ? new IsfRandom(seed) : new SimrunRandom(seed);
+  return kind === "isf" ? new IsfRandom(seed, options.math) : new SimrunRandom(seed);
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { type ElementaryFunctions, JS_MATH } from "./elementary_functions.ts";
+
 /** One stream of random numbers with NumPy legacy `RandomState` semantics. */
 export interface RandomStream {
   /** Next uniform double in [0, 1) (`random_sample`). */
@@ -43,6 +45,13 @@ function maskFor(r: number): number {
 export abstract class LegacyDistributions implements RandomStream {
   #hasGauss = false;
   #gauss = 0;
+  /** libm functions for exponential/gauss/lognormal (see elementary_functions.ts). */
+  protected readonly math: ElementaryFunctions;
+
+  /** @param math log/exp to use (default: JavaScript's Math) */
+  constructor(math: ElementaryFunctions = JS_MATH) {
+    this.math = math;
+  }
 
   /** Next raw 32-bit word (unsigned). */
   abstract nextU32(): number;
@@ -75,7 +84,7 @@ export abstract class LegacyDistributions implements RandomStream {
   }
 
   exponential(scale: number): number {
-    return scale * -Math.log(1.0 - this.random());
+    return scale * -this.math.log(1.0 - this.random());
   }
 
   gauss(): number {
@@ -91,7 +100,7 @@ export abstract class LegacyDistributions implements RandomStream {
       x2 = 2.0 * this.random() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 === 0.0);
-    const f = Math.sqrt(-2.0 * Math.log(r2) / r2);
+    const f = Math.sqrt(-2.0 * this.math.log(r2) / r2);
     this.#gauss = f * x1;
     this.#hasGauss = true;
     return f * x2;
@@ -102,7 +111,7 @@ export abstract class LegacyDistributions implements RandomStream {
   }
 
   lognormal(mu: number, sigma: number): number {
-    return Math.exp(mu + sigma * this.gauss());
+    return this.math.exp(mu + sigma * this.gauss());
   }
 
   permutation(n: number): Int32Array {
