@@ -6,7 +6,6 @@
  * With the C library's `log` bound (as `simrun run --rng isf` does) the files are byte-identical;
  * see tests/_activation_compare.ts for the fallback comparison where it cannot be bound.
  */
-import assert from "node:assert/strict";
 import { formatPresynapticSpikes, formatSynapseActivations } from "../io/activation_files.ts";
 import { readParamFile } from "../io/param.ts";
 import { mapPath, parsePathMap } from "../io/path_map.ts";
