@@ -1,0 +1,61 @@
+/**
+ * One 345 ms network sweep: replay of ISF's stored sweep 0 (reference/network/B_run_new_simulations)
+ * on the example cell, simulation only (cell built and activation file read beforehand), against
+ * NEURON 8.2.2's 8.0–8.3 s for the same sweep (shared/reference/README.md).
+ *
+ * @module
+ */
+import { readParamFile } from "../io/param.ts";
+import { parsePathMap } from "../io/path_map.ts";
+import { parseSynapseActivationFile } from "../io/activation_files.ts";
+import { readNetworkSpec } from "../network/network_param.ts";
+import { createReplayMapper } from "../network/network_mapper.ts";
+import { SYNAPSE_MECHANISMS } from "../network/synapses/mod.ts";
+import { simulate } from "../solver/simulation.ts";
+import { createCell } from "../simrun/create_cell.ts";
+import { synapticInputs } from "../simrun/job.ts";
+import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
+
+/** NEURON 8.2.2, one 345 ms network sweep, simulation only [s] (midpoint of 8.0–8.3 s). */
+const NEURON_SWEEP_S = 8.1;
+
+/**
+ * Replays sweep 0 and returns one printable line.
+ *
+ * @returns e.g. `replay sweep (345 ms, 4,400 synapses): 1.9 s (NEURON 8.1 s, 0.23×)`
+ */
+export async function benchReplay(): Promise<string> {
+  if (sharedDir() === undefined) return "replay: skipped (../shared is absent)";
+  const pathMap = parsePathMap(isfPathMap());
+  const { cell, sim } = await createCell(
+    sharedPath("data", "isf_example", "biophysical_constraints", "86_C2_center.param"),
+    { pathMap },
+  );
+  const netFile = sharedPath("data", "isf_example", "functional_constraints", "network.param");
+  const network = readNetworkSpec(await readParamFile(netFile), {
+    resolvePath: (p: string) => p,
+  });
+  const actFile = sharedPath(
+    "reference",
+    "network",
+    "B_run_new_simulations",
+    "simulation_run0000_synapses.csv",
+  );
+  const act = parseSynapseActivationFile(await Deno.readTextFile(actFile), actFile);
+  const realization = createReplayMapper(cell, network).replayFile(act);
+  const mechanisms = Object.fromEntries(SYNAPSE_MECHANISMS.map((m) => [m.name, m]));
+  const synapses = synapticInputs(realization.synapses, mechanisms);
+  const t0 = performance.now();
+  const run = simulate(cell, {
+    vInit: sim.vInit,
+    tStop: 345,
+    dt: sim.dt,
+    celsius: sim.celsius,
+    synapses,
+  });
+  const s = (performance.now() - t0) / 1000;
+  const steps = run.t.length - 1;
+  return `replay sweep (345 ms, ${realization.synapses.length} active synapses, ${synapses.length} receptors): ` +
+    `${s.toFixed(2)} s (NEURON ${NEURON_SWEEP_S} s, ${(s / NEURON_SWEEP_S).toFixed(2)}×), ` +
+    `${(1142 * steps / s / 1e6).toFixed(1)} M compartment-steps/s`;
+}
