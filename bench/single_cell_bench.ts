@@ -16,6 +16,8 @@ const NEURON_WALL_S = 4.4;
 /**
  * Builds the example cell and times `simulate()` on A2_step_1p0 (400 ms, dt 0.025 ms).
  *
+ * @param rateTables gate updates from rate tables (default, as `simulate`) or NEURON-exact
+ *   formulas (`false`)
  * @returns one report line: wall and CPU time [s] (CPU time is less disturbed by other load on
  *   a shared machine), compartment-steps per second and the ratio to NEURON (both from wall time)
  * @example
@@ -23,7 +25,7 @@ const NEURON_WALL_S = 4.4;
  * console.log(await benchSingleCell());
  * ```
  */
-export async function benchSingleCell(): Promise<string> {
+export async function benchSingleCell(rateTables = true): Promise<string> {
   if (sharedDir() === undefined) return "single cell: skipped (../shared is absent)";
   const param = sharedPath("reference", "single_cell", "A2_step_1p0_neuron_model.param");
   const t0 = performance.now();
@@ -31,7 +33,13 @@ export async function benchSingleCell(): Promise<string> {
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
   const tStop = 400;
-  const r = simulate(cell, { vInit: sim.vInit, tStop, dt: sim.dt, celsius: sim.celsius });
+  const r = simulate(cell, {
+    vInit: sim.vInit,
+    tStop,
+    dt: sim.dt,
+    celsius: sim.celsius,
+    rateTables,
+  });
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -41,11 +49,14 @@ export async function benchSingleCell(): Promise<string> {
   const rate = segments * steps / wall;
   let spikes = 0;
   for (let k = 1; k < r.soma.length; k++) if (r.soma[k - 1] < 0 && r.soma[k] >= 0) spikes++;
-  return `single cell A2_step_1p0: build ${((t1 - t0) / 1000).toFixed(2)} s, simulate ${
-    wall.toFixed(2)
-  } s wall / ${cpuS.toFixed(2)} s CPU ` +
+  return `single cell A2_step_1p0 (${rateTables ? "rate tables" : "exact"}): build ${
+    ((t1 - t0) / 1000).toFixed(2)
+  } s, simulate ${wall.toFixed(2)} s wall / ${cpuS.toFixed(2)} s CPU ` +
     `(${steps} steps × ${segments} segments = ${(rate / 1e6).toFixed(2)} M compartment-steps/s), ` +
     `${(wall / NEURON_WALL_S).toFixed(2)}× NEURON's ${NEURON_WALL_S} s, ${spikes} spikes`;
 }
 
-if (import.meta.main) console.log(await benchSingleCell());
+if (import.meta.main) {
+  console.log(await benchSingleCell());
+  if (Deno.args.includes("--exact")) console.log(await benchSingleCell(false));
+}

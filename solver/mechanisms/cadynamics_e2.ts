@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { cnexpStep } from "./_gate.ts";
 import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
 
 function initCaDynamicsE2(s: MechanismInstances, n: NodeArrays): void {
+  CONSTANTS.delete(s);
   const node = s.node;
   const { cai } = s.fields;
   const ncai = n.cai;
@@ -23,19 +23,76 @@ function currentCaDynamicsE2(_s: MechanismInstances, _n: NodeArrays): void {
   // No current.
 }
 
+/**
+ * Per-instance constants of the cnexp step, computed once instead of every step (bit-identical:
+ * the same operations on the same operands): b = −1/decay, 1 − exp(dt·b), 2·FARADAY·depth and
+ * (−minCai)/decay. Rebuilt when dt or FARADAY change, per instance when decay, depth or minCai do.
+ */
+interface StepConstants {
+  dt: number;
+  faraday: number;
+  readonly decay: Float64Array;
+  readonly depth: Float64Array;
+  readonly minCai: Float64Array;
+  readonly b: Float64Array;
+  readonly oneMinusExp: Float64Array;
+  readonly twoFDepth: Float64Array;
+  readonly minOverDecay: Float64Array;
+}
+
+const CONSTANTS = new WeakMap<MechanismInstances, StepConstants>();
+
+function fillConstants(c: StepConstants, s: MechanismInstances, k: number): void {
+  const { decay, depth, minCai } = s.fields;
+  const dk = decay[k];
+  c.decay[k] = dk;
+  c.depth[k] = depth[k];
+  c.minCai[k] = minCai[k];
+  const b = -1.0 / dk;
+  c.b[k] = b;
+  c.oneMinusExp[k] = 1 - Math.exp(c.dt * b);
+  c.twoFDepth[k] = 2.0 * c.faraday * depth[k];
+  c.minOverDecay[k] = (-minCai[k]) / dk;
+}
+
+function stepConstants(s: MechanismInstances, n: NodeArrays): StepConstants {
+  let c = CONSTANTS.get(s);
+  if (c === undefined || c.dt !== n.dt || c.faraday !== n.faraday) {
+    const count = s.node.length;
+    c = {
+      dt: n.dt,
+      faraday: n.faraday,
+      decay: new Float64Array(count),
+      depth: new Float64Array(count),
+      minCai: new Float64Array(count),
+      b: new Float64Array(count),
+      oneMinusExp: new Float64Array(count),
+      twoFDepth: new Float64Array(count),
+      minOverDecay: new Float64Array(count),
+    };
+    for (let k = 0; k < count; k++) fillConstants(c, s, k);
+    CONSTANTS.set(s, c);
+  }
+  return c;
+}
+
 function advanceCaDynamicsE2(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
   const { gamma, decay, depth, minCai, cai } = s.fields;
-  const ncai = n.cai, nica = n.ica, dt = n.dt, FARADAY = n.faraday;
+  const ncai = n.cai, nica = n.ica;
+  const c = stepConstants(s, n);
+  const { b, oneMinusExp, twoFDepth, minOverDecay } = c;
   for (let k = 0; k < node.length; k++) {
-    const c = node[k];
-    const dk = decay[k]; // [ms]
-    // cai' = -(10000)*(ica*gamma/(2*FARADAY*depth)) - (cai - minCai)/decay  [mM/ms]
-    const a = -10000.0 * ((nica[c] * gamma[k]) / (2.0 * FARADAY * depth[k])) -
-      (-minCai[k]) / dk;
-    const b = -1.0 / dk;
-    const x = cnexpStep(ncai[c], a, b, dt);
-    ncai[c] = x;
+    if (decay[k] !== c.decay[k] || depth[k] !== c.depth[k] || minCai[k] !== c.minCai[k]) {
+      fillConstants(c, s, k);
+    }
+    const nc = node[k];
+    // cai' = -(10000)*(ica*gamma/(2*FARADAY*depth)) - (cai - minCai)/decay  [mM/ms];
+    // cnexp: cai + (1 − exp(dt·b))·(−a/b − cai), NEURON's operation order.
+    const a = -10000.0 * ((nica[nc] * gamma[k]) / twoFDepth[k]) - minOverDecay[k];
+    const x0 = ncai[nc];
+    const x = x0 + oneMinusExp[k] * (-a / b[k] - x0);
+    ncai[nc] = x;
     cai[k] = x;
   }
 }

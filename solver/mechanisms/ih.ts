@@ -6,7 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceOneGateTabulated, RateTableCache } from "./_rate_table.ts";
+import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
 
 let mInf = 0, mTau = 0;
 
@@ -54,6 +55,25 @@ function advanceIh(s: MechanismInstances, n: NodeArrays): void {
     m[k] = cnexpGate(m[k], mInf, mTau, dt);
   }
 }
+
+/** m∞ and 1 − exp(−dt/τm) at `v` [mV]: the quantities of the rate table. */
+function gateValues(v: number, dt: number, out: Float64Array): void {
+  rates(v);
+  out[0] = mInf;
+  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
+}
+
+const TABLE = new RateTableCache(2, gateValues);
+
+function advanceIhTabulated(s: MechanismInstances, n: NodeArrays): void {
+  advanceOneGateTabulated(TABLE, n.dt, s.node, n.v, s.fields.m);
+}
+
+/**
+ * The `advance` kernel of `Ih` with m∞, τm from a cubic rate table (solver/mechanisms/_rate_table.ts):
+ * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
+ */
+export const IH_ADVANCE_TABULATED: Kernel = advanceIhTabulated;
 
 /**
  * HCN channel `Ih`: ihcn = gIhbar·m·(V − ehcn), ehcn −45 mV by default.

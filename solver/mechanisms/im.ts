@@ -5,7 +5,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceOneGateTabulated, RateTableCache } from "./_rate_table.ts";
+import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -54,6 +55,25 @@ function advanceIm(s: MechanismInstances, n: NodeArrays): void {
     m[k] = cnexpGate(m[k], mInf, mTau, dt);
   }
 }
+
+/** m∞ and 1 − exp(−dt/τm) at `v` [mV]: the quantities of the rate table. */
+function gateValues(v: number, dt: number, out: Float64Array): void {
+  rates(v);
+  out[0] = mInf;
+  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
+}
+
+const TABLE = new RateTableCache(2, gateValues);
+
+function advanceImTabulated(s: MechanismInstances, n: NodeArrays): void {
+  advanceOneGateTabulated(TABLE, n.dt, s.node, n.v, s.fields.m);
+}
+
+/**
+ * The `advance` kernel of `Im` with m∞, τm from a cubic rate table (solver/mechanisms/_rate_table.ts):
+ * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
+ */
+export const IM_ADVANCE_TABULATED: Kernel = advanceImTabulated;
 
 /**
  * Muscarinic potassium channel `Im`: ik = gImbar·m·(V − ek).

@@ -6,7 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
+import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -66,6 +67,27 @@ function advanceNapEt2(s: MechanismInstances, n: NodeArrays): void {
     h[k] = cnexpGate(h[k], hInf, hTau, dt);
   }
 }
+
+/** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
+function gateValues(v: number, dt: number, out: Float64Array): void {
+  rates(v);
+  out[0] = mInf;
+  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
+  out[2] = hInf;
+  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+}
+
+const TABLE = new RateTableCache(4, gateValues);
+
+function advanceNapEt2Tabulated(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+}
+
+/**
+ * The `advance` kernel of `Nap_Et2` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
+ * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
+ */
+export const NAP_ET2_ADVANCE_TABULATED: Kernel = advanceNapEt2Tabulated;
 
 /**
  * Persistent sodium channel `Nap_Et2`: ina = gNap_Et2bar·m³·h·(V − ena).

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { cnexpGate } from "./_gate.ts";
 import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
 
 /** PROCEDURE rates(ca): steady state of z at internal calcium `cai` [mM]. */
@@ -17,6 +16,7 @@ function zInfOf(cai: number): number {
 }
 
 function initSKE2(s: MechanismInstances, n: NodeArrays): void {
+  CONSTANTS.delete(s);
   const node = s.node;
   const { z } = s.fields;
   const cai = n.cai;
@@ -38,12 +38,55 @@ function currentSKE2(s: MechanismInstances, n: NodeArrays): void {
   }
 }
 
+/**
+ * Per-instance constants of the cnexp step, computed once instead of every step (bit-identical):
+ * b = −1/zTau and 1 − exp(dt·b). Rebuilt when dt changes, per instance when zTau does.
+ */
+interface StepConstants {
+  readonly dt: number;
+  readonly zTau: Float64Array;
+  readonly b: Float64Array;
+  readonly oneMinusExp: Float64Array;
+}
+
+const CONSTANTS = new WeakMap<MechanismInstances, StepConstants>();
+
+function fillConstants(c: StepConstants, tau: number, k: number): void {
+  c.zTau[k] = tau;
+  const b = -1.0 / tau;
+  c.b[k] = b;
+  c.oneMinusExp[k] = 1 - Math.exp(c.dt * b);
+}
+
+function stepConstants(s: MechanismInstances, dt: number): StepConstants {
+  let c = CONSTANTS.get(s);
+  if (c === undefined || c.dt !== dt) {
+    const count = s.node.length;
+    c = {
+      dt,
+      zTau: new Float64Array(count),
+      b: new Float64Array(count),
+      oneMinusExp: new Float64Array(count),
+    };
+    const zTau = s.fields.zTau;
+    for (let k = 0; k < count; k++) fillConstants(c, zTau[k], k);
+    CONSTANTS.set(s, c);
+  }
+  return c;
+}
+
 function advanceSKE2(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
   const { z, zTau } = s.fields;
-  const cai = n.cai, dt = n.dt;
+  const cai = n.cai;
+  const c = stepConstants(s, n.dt);
+  const { b, oneMinusExp } = c;
   for (let k = 0; k < node.length; k++) {
-    z[k] = cnexpGate(z[k], zInfOf(cai[node[k]]), zTau[k], dt);
+    const tau = zTau[k];
+    if (tau !== c.zTau[k]) fillConstants(c, tau, k);
+    // cnexpGate in NEURON's operation order: z + (1 − exp(dt·b))·(−(z∞/zTau)/b − z).
+    const zk = z[k];
+    z[k] = zk + oneMinusExp[k] * (-(zInfOf(cai[node[k]]) / tau) / b[k] - zk);
   }
 }
 
