@@ -57,6 +57,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
                         reproduces a full run's files) or isf (NumPy MT19937 exactly as ISF)
   --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
   --plugin PATH         load a plugin module (repeatable)
+  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --quiet               no progress output
 ${COMMON_HELP}`,
   replay: `Usage: simrun replay <cell.param> <network.param> <synapses.csv>... [options]
@@ -69,6 +70,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
   --nprocs P            nprocs: the files are split into P contiguous chunks, one job each (default 1)
   --tstop MS            tStop (default 345)
   --tar                 archive each job folder
+  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --quiet               no progress output
 ${COMMON_HELP}`,
   network:
@@ -81,7 +83,9 @@ ${COMMON_HELP}`,
   cell: `Usage: simrun cell <cell.param> [--tstop MS] [--dt MS] [--record SEC:X]... [--out F.csv]
 
 Simulates the cell alone (stimuli from the param's cell_modify_functions) and writes a CSV
-t,v_soma,sec<SEC>_x<X>... (to F.csv or stdout); soma spike times go to stderr.
+t,v_soma,sec<SEC>_x<X>... (to F.csv, or to stdout without --out) and prints the soma spike
+times (upward 0 mV crossings, first sample >= 0) to stdout (to stderr when the CSV goes there).
+  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
 ${COMMON_HELP}`,
   inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
 
@@ -187,6 +191,7 @@ async function cmdRun(args: string[]): Promise<number> {
     "sweep-range": { type: "string" },
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
+    exact: { type: "boolean" },
     plugin: { type: "string", multiple: true },
     ...PATH_MAP,
   });
@@ -222,6 +227,7 @@ async function cmdRun(args: string[]): Promise<number> {
     tar: o.tar === true,
     pathMap,
     plugins: strs(o, "plugin"),
+    exact: o.exact === true,
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
@@ -235,6 +241,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     tstop: { type: "string" },
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
+    exact: { type: "boolean" },
     ...PATH_MAP,
   });
   if (o.help) return help("replay");
@@ -250,6 +257,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...tStopArg(str(o, "tstop")),
     tar: o.tar === true,
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    exact: o.exact === true,
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
@@ -293,6 +301,7 @@ async function cmdCell(args: string[]): Promise<number> {
     dt: { type: "string" },
     record: { type: "string", multiple: true },
     out: { type: "string" },
+    exact: { type: "boolean" },
     ...PATH_MAP,
   });
   if (o.help) return help("cell");
@@ -315,10 +324,16 @@ async function cmdCell(args: string[]): Promise<number> {
     record,
     ...(tStop !== undefined ? { tStop } : {}),
     ...(dt !== undefined ? { dt } : {}),
+    exact: o.exact === true,
   });
-  if (o.out !== undefined) await Deno.writeTextFile(str(o, "out")!, res.csv);
-  else await Deno.stdout.write(new TextEncoder().encode(res.csv));
-  console.error(`soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`);
+  const spikes = `soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`;
+  if (o.out !== undefined) {
+    await Deno.writeTextFile(str(o, "out")!, res.csv);
+    console.log(spikes);
+  } else {
+    await Deno.stdout.write(new TextEncoder().encode(res.csv));
+    console.error(spikes);
+  }
   return 0;
 }
 

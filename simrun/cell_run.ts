@@ -21,6 +21,8 @@ export interface RunCellOptions {
   readonly record: readonly { readonly section: number; readonly x: number }[];
   /** Physical constants (default `modern`). */
   readonly units?: "modern" | "legacy";
+  /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
+  readonly exact?: boolean;
   /** Progress callback (steps done, total steps). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -88,6 +90,7 @@ export async function runCell(paramPath: string, options: RunCellOptions): Promi
     dt,
     celsius: sim.celsius,
     record: options.record,
+    rateTables: options.exact !== true,
     ...(options.units !== undefined ? { units: options.units } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });

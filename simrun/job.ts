@@ -71,6 +71,8 @@ export interface JobSpec {
   readonly pathMap: PathMap;
   /** Plugin module paths (recorders), see `JobHooks.openRecorders`. */
   readonly plugins: readonly string[];
+  /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
+  readonly exact?: boolean;
 }
 
 /** A recorder hook called once per sweep with the recorded arrays (plugins/). */
@@ -248,7 +250,7 @@ export interface PreparedJob {
 }
 
 /** Settings shared by run and replay jobs. */
-export type JobSettings = Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar">;
+export type JobSettings = Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact">;
 
 /**
  * Runs prepared sweeps into a new job folder: §3 steps 4–11 (folder, sweeps with their files,
@@ -291,6 +293,7 @@ export async function executeJob(
       celsius: built.sim.celsius,
       record,
       synapses: synapticInputs(realization.synapses, net.mechanisms),
+      rateTables: settings.exact !== true,
     });
     lastT = res.t;
     somaTraces.push(res.soma);
