@@ -9,8 +9,6 @@
  * @module
  */
 import {
-  cnexpDecay,
-  cnexpGate,
   type MechanismInstances,
   type NodeArrays,
   type PointMechanism,
@@ -31,6 +29,7 @@ function initGaba(s: MechanismInstances, _n: NodeArrays): void {
     const fk = -Math.exp(-tp / rt) + Math.exp(-tp / dtm);
     factor[k] = 1 / fk;
   }
+  f.stepDt.fill(0); // step factors are computed at the first advance (dt known then)
 }
 
 function currentGaba(s: MechanismInstances, n: NodeArrays): void {
@@ -52,13 +51,24 @@ function currentGaba(s: MechanismInstances, n: NodeArrays): void {
 
 function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { d_gaba, f_gaba, R, D, taudgaba, taufgaba, risetime, decaytime } = s.fields;
+  const f = s.fields;
+  const { d_gaba, f_gaba, R, D, taudgaba, taufgaba, risetime, decaytime, stepDt } = f;
+  const { kd, kf, kR, kD } = f;
   const dt = n.dt;
   for (let k = 0; k < node.length; k++) {
-    d_gaba[k] = cnexpGate(d_gaba[k], 1, taudgaba[k], dt);
-    f_gaba[k] = cnexpGate(f_gaba[k], 1, taufgaba[k], dt);
-    R[k] = cnexpDecay(R[k], risetime[k], dt);
-    D[k] = cnexpDecay(D[k], decaytime[k], dt);
+    if (stepDt[k] !== dt) {
+      // cnexp factors 1 − exp(dt·(−1/τ)): constant per instance and dt.
+      kd[k] = 1 - Math.exp(dt * (-1.0 / taudgaba[k]));
+      kf[k] = 1 - Math.exp(dt * (-1.0 / taufgaba[k]));
+      kR[k] = 1 - Math.exp(dt * (-1.0 / risetime[k]));
+      kD[k] = 1 - Math.exp(dt * (-1.0 / decaytime[k]));
+      stepDt[k] = dt;
+    }
+    // cnexp (mechanisms.md §1.2): x + (1 − exp(dt·b))·(x∞ − x).
+    d_gaba[k] = d_gaba[k] + kd[k] * (1 - d_gaba[k]);
+    f_gaba[k] = f_gaba[k] + kf[k] * (1 - f_gaba[k]);
+    R[k] = R[k] + kR[k] * (0.0 - R[k]);
+    D[k] = D[k] + kD[k] * (0.0 - D[k]);
   }
 }
 
@@ -111,7 +121,8 @@ export const GABA_SYN: PointMechanism = {
     facilgaba: { unit: "1", default: 0.0 },
   },
   states: ["d_gaba", "f_gaba", "R", "D"],
-  assigned: ["i", "g", "factor"],
+  // i, g, factor; then per-instance step constants (computed once, not per step)
+  assigned: ["i", "g", "factor", "stepDt", "kd", "kf", "kR", "kD"],
   init: initGaba,
   current: currentGaba,
   advance: advanceGaba,

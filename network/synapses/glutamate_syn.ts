@@ -10,8 +10,6 @@
  * @module
  */
 import {
-  cnexpDecay,
-  cnexpGate,
   type MechanismInstances,
   type NodeArrays,
   type PointMechanism,
@@ -40,27 +38,50 @@ function initGlutamate(s: MechanismInstances, _n: NodeArrays): void {
   f.i.fill(0);
   f.i_nmda.fill(0);
   f.i_ampa.fill(0);
+  const { gama, mgStep, stepDt } = f;
   for (let k = 0; k < s.node.length; k++) {
     factor1[k] = peakFactor(tau1[k], tau2[k]); // NMDA
     factor2[k] = peakFactor(tau3[k], tau4[k]); // AMPA
+    mgStep[k] = Math.exp(-gama[k] * .001); // exp(−gama·(v + .001)) = exp(−gama·v)·mgStep
+    stepDt[k] = 0; // step factors are computed at the first advance (dt known then)
   }
+}
+
+/**
+ * cnexp factors 1 − exp(dt·(−1/τ)) of instance k for the step dt (they depend on dt and the
+ * time constants only, so each is one exp per instance instead of one per step).
+ */
+function fillStepFactors(f: Record<string, Float64Array>, k: number, dt: number): void {
+  f.kA[k] = 1 - Math.exp(dt * (-1.0 / f.tau1[k]));
+  f.kB[k] = 1 - Math.exp(dt * (-1.0 / f.tau2[k]));
+  f.kC[k] = 1 - Math.exp(dt * (-1.0 / f.tau3[k]));
+  f.kD[k] = 1 - Math.exp(dt * (-1.0 / f.tau4[k]));
+  f.kdampa[k] = 1 - Math.exp(dt * (-1.0 / f.taudampa[k]));
+  f.kdnmda[k] = 1 - Math.exp(dt * (-1.0 / f.taudnmda[k]));
+  f.kfampa[k] = 1 - Math.exp(dt * (-1.0 / f.taufampa[k]));
+  f.kfnmda[k] = 1 - Math.exp(dt * (-1.0 / f.taufnmda[k]));
+  f.stepDt[k] = dt;
 }
 
 function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { A, B, C, D, e, n: nMg, gama, g_nmda, g_ampa, i, i_nmda, i_ampa } = s.fields;
+  const { A, B, C, D, e, n: nMg, gama, mgStep, g_nmda, g_ampa, i, i_nmda, i_ampa } = s.fields;
   const vn = n.v, area = n.area, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
     const c = node[k];
-    const ek = e[k], nk = nMg[k], gk = gama[k];
+    const ek = e[k], nk = nMg[k];
+    const nmda = A[k] - B[k];
+    // Mg block exp(−gama·v); at v + .001 it is that times exp(−gama·.001) (equal to the
+    // direct exp within rounding). Before the first event A − B = 0 and no exp is needed.
+    const ex = nmda === 0 ? 0 : Math.exp(-gama[k] * vn[c]);
     // BREAKPOINT at v + .001 (states frozen) for the slope ...
     let v = vn[c] + .001;
-    let gnmda = (A[k] - B[k]) / (1 + nk * Math.exp(-gk * v));
+    let gnmda = nmda === 0 ? 0 : nmda / (1 + nk * (ex * mgStep[k]));
     let gampa = C[k] - D[k];
     const iHigh = (1e-3) * gnmda * (v - ek) + (1e-3) * gampa * (v - ek); // [nA]
     // ... and at v, which leaves the assigned values.
     v = vn[c];
-    gnmda = (A[k] - B[k]) / (1 + nk * Math.exp(-gk * v));
+    gnmda = nmda === 0 ? 0 : nmda / (1 + nk * ex);
     gampa = C[k] - D[k];
     const inmda = (1e-3) * gnmda * (v - ek);
     const iampa = (1e-3) * gampa * (v - ek);
@@ -78,34 +99,21 @@ function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
 
 function advanceGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const {
-    A,
-    B,
-    C,
-    D,
-    d_ampa,
-    d_nmda,
-    f_ampa,
-    f_nmda,
-    tau1,
-    tau2,
-    tau3,
-    tau4,
-    taudampa,
-    taudnmda,
-    taufampa,
-    taufnmda,
-  } = s.fields;
+  const f = s.fields;
+  const { A, B, C, D, d_ampa, d_nmda, f_ampa, f_nmda, stepDt } = f;
+  const { kA, kB, kC, kD, kdampa, kdnmda, kfampa, kfnmda } = f;
   const dt = n.dt;
   for (let k = 0; k < node.length; k++) {
-    A[k] = cnexpDecay(A[k], tau1[k], dt);
-    B[k] = cnexpDecay(B[k], tau2[k], dt);
-    C[k] = cnexpDecay(C[k], tau3[k], dt);
-    D[k] = cnexpDecay(D[k], tau4[k], dt);
-    d_ampa[k] = cnexpGate(d_ampa[k], 1, taudampa[k], dt);
-    d_nmda[k] = cnexpGate(d_nmda[k], 1, taudnmda[k], dt);
-    f_ampa[k] = cnexpGate(f_ampa[k], 1, taufampa[k], dt);
-    f_nmda[k] = cnexpGate(f_nmda[k], 1, taufnmda[k], dt);
+    if (stepDt[k] !== dt) fillStepFactors(f, k, dt);
+    // cnexp (mechanisms.md §1.2): x + (1 − exp(dt·b))·(x∞ − x), x∞ = 0 for A..D, 1 for d, f.
+    A[k] = A[k] + kA[k] * (0.0 - A[k]);
+    B[k] = B[k] + kB[k] * (0.0 - B[k]);
+    C[k] = C[k] + kC[k] * (0.0 - C[k]);
+    D[k] = D[k] + kD[k] * (0.0 - D[k]);
+    d_ampa[k] = d_ampa[k] + kdampa[k] * (1 - d_ampa[k]);
+    d_nmda[k] = d_nmda[k] + kdnmda[k] * (1 - d_nmda[k]);
+    f_ampa[k] = f_ampa[k] + kfampa[k] * (1 - f_ampa[k]);
+    f_nmda[k] = f_nmda[k] + kfnmda[k] * (1 - f_nmda[k]);
   }
 }
 
@@ -188,7 +196,26 @@ export const GLUTAMATE_SYN: PointMechanism = {
     facilnmda: { unit: "1", default: 0.0 },
   },
   states: ["A", "B", "C", "D", "d_ampa", "d_nmda", "f_ampa", "f_nmda"],
-  assigned: ["i", "g_ampa", "g_nmda", "i_ampa", "i_nmda", "factor1", "factor2"],
+  assigned: [
+    "i",
+    "g_ampa",
+    "g_nmda",
+    "i_ampa",
+    "i_nmda",
+    "factor1",
+    "factor2",
+    // per-instance step constants (computed once, not per step)
+    "mgStep",
+    "stepDt",
+    "kA",
+    "kB",
+    "kC",
+    "kD",
+    "kdampa",
+    "kdnmda",
+    "kfampa",
+    "kfnmda",
+  ],
   init: initGlutamate,
   current: currentGlutamate,
   advance: advanceGlutamate,
