@@ -8,76 +8,13 @@ import { compareActivationFiles } from "./_activation_compare.ts";
 import { parseTar } from "../simrun/tar.ts";
 import { deriveSeed } from "../simrun/seeds.ts";
 import { runCli } from "./_cli.ts";
+import { compareTraces, generic, listDir, readTraces, resultOf } from "./_traces.ts";
 import { isfPathMap, repoDir, sharedDir, sharedPath } from "./_shared.ts";
 
-/** Spike-time bar against ISF/NEURON: 0.1 ms = 4 steps of 0.025 ms (task requirement). */
-const MAX_SPIKE_SHIFT_MS = 0.1;
-/** RMS ΔV bar over a whole trace (COMPASS fidelity bar for network runs) [mV]. */
-const MAX_RMS_DV_MV = 1;
 /** ISF's absolute prefix in the example params; the reference files hold the placeholder instead. */
 const GPFS_ROOT = "/gpfs/soma_fs/scratch/meulemeester/project_src/in_silico_framework";
 
 const MODEL = `${repoDir()}/examples/model`;
-
-async function listDir(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) out.push(e.name);
-  return out.sort();
-}
-
-/** The only folder (or file) under `<prefix>/results`. */
-async function resultOf(prefix: string): Promise<string> {
-  const names = await listDir(`${prefix}/results`);
-  assert.equal(names.length, 1, `expected one result, got ${names.join(", ")}`);
-  return `${prefix}/results/${names[0]}`;
-}
-
-/** File name without the job-specific `seed<S>_pid<P>_` prefix. */
-function generic(name: string): string {
-  return name.replace(/^seed\d+_pid\d+_/, "").replace(/^hostname_.*/, "hostname_<host>");
-}
-
-interface Traces {
-  readonly header: string;
-  readonly t: number[];
-  readonly columns: number[][];
-}
-
-function readTraces(text: string): Traces {
-  const lines = text.trimEnd().split("\n");
-  const rows = lines.slice(1).map((l) => l.split("\t").map(Number));
-  return {
-    header: lines[0]!,
-    t: rows.map((r) => r[0]!),
-    columns: rows[0]!.slice(1).map((_, c) => rows.map((r) => r[c + 1]!)),
-  };
-}
-
-function spikes(t: number[], v: number[]): number[] {
-  const out: number[] = [];
-  for (let k = 1; k < v.length; k++) if (v[k - 1]! < 0 && v[k]! >= 0) out.push(t[k]!);
-  return out;
-}
-
-function compareTraces(ours: Traces, ref: Traces, what: string): void {
-  assert.equal(ours.header, ref.header, `${what}: header`);
-  assert.equal(ours.t.length, ref.t.length, `${what}: sample count`);
-  for (const [c, v] of ours.columns.entries()) {
-    const r = ref.columns[c]!;
-    const a = spikes(ours.t, v), b = spikes(ref.t, r);
-    assert.equal(a.length, b.length, `${what} sweep ${c}: spikes ${a} vs ISF ${b}`);
-    a.forEach((s, i) => {
-      assert.ok(
-        Math.abs(s - b[i]!) <= MAX_SPIKE_SHIFT_MS,
-        `${what} sweep ${c}: spike ${s} vs ISF ${b[i]} ms`,
-      );
-    });
-    let sum = 0;
-    for (let k = 0; k < v.length; k++) sum += (v[k]! - r[k]!) ** 2;
-    const rms = Math.sqrt(sum / v.length);
-    assert.ok(rms <= MAX_RMS_DV_MV, `${what} sweep ${c}: RMS ΔV ${rms} mV > ${MAX_RMS_DV_MV} mV`);
-  }
-}
 
 Deno.test({
   name: "simrun run --rng isf reproduces ISF's example job (files, synapses, traces, params)",
