@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
 import { isInputError, PluginError } from "./io/errors.ts";
 import { pathMapFromArgsAndEnv } from "./io/path_map.ts";
 import { jobSeeds, parseSeed } from "./simrun/seeds.ts";
+import type { RunCellOptions } from "./simrun/cell_run.ts";
+import type { CreateCellOptions } from "./simrun/create_cell.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -23,6 +25,19 @@ Path maps (all commands): --path-map FROM=TO (repeatable; also SIMRUN_PATH_MAP, 
   rewrites path prefixes stored in param files; FROM starting with '*' matches any prefix ending with
   the rest, e.g. --path-map '*/getting_started/example_data/=/data/isf_example/'.
   Relative paths inside a param file resolve against that file's folder.`;
+
+const PLUGIN_HELP = `
+Plugins (docs/plugins.md): a neuron.cell_modify_functions key that is a path (ends in .ts/.js or
+  contains '/', relative to the param file) runs that TypeScript/JavaScript cell-modify plugin.
+  Plugins run sandboxed: they may read only their own folder, recorders may write only into the
+  job folder; no network, environment, subprocesses. A plugin failure exits 1.
+  --plugin-read PATH    let plugins also read PATH (file or folder; repeatable)
+  --plugin-time-limit S stop a plugin call (load, cellModify, sites, one sweep, finish) after
+                        S seconds (default 30)`;
+
+const RECORDER_HELP =
+  `  --plugin PATH         run the recorder plugin module PATH (repeatable): it chooses what to
+                        record and gets the traces once per sweep; it may write into the job folder`;
 
 const HELP: Record<string, string> = {
   main: `simrun: NEURON-exact single-cell simulations in a synaptic network (ISF-compatible)
@@ -56,10 +71,11 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
   --rng simrun|isf      random streams: simrun (default; each sweep independent, so --sweep-range
                         reproduces a full run's files) or isf (NumPy MT19937 exactly as ISF)
   --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
-  --plugin PATH         load a plugin module (repeatable)
+${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --quiet               no progress output
-${COMMON_HELP}`,
+${COMMON_HELP}
+${PLUGIN_HELP}`,
   replay: `Usage: simrun replay <cell.param> <network.param> <synapses.csv>... [options]
 
 ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, synapseActivation,
@@ -70,9 +86,11 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
   --nprocs P            nprocs: the files are split into P contiguous chunks, one job each (default 1)
   --tstop MS            tStop (default 345)
   --tar                 archive each job folder
+${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --quiet               no progress output
-${COMMON_HELP}`,
+${COMMON_HELP}
+${PLUGIN_HELP}`,
   network:
     `Usage: simrun network <cell.param> <network.param> --seed S --sweeps N --out DIR [--rng simrun|isf]
 
@@ -86,12 +104,14 @@ Simulates the cell alone (stimuli from the param's cell_modify_functions) and wr
 t,v_soma,sec<SEC>_x<X>... (to F.csv, or to stdout without --out) and prints the soma spike
 times (upward 0 mV crossings, first sample >= 0) to stdout (to stderr when the CSV goes there).
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
-${COMMON_HELP}`,
+${COMMON_HELP}
+${PLUGIN_HELP}`,
   inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
 
 Writes one row per section (label, parent, nseg, L, area, ...) and one per segment (geometry,
 mechanism parameters, states right after initialization).
-${COMMON_HELP}`,
+${COMMON_HELP}
+${PLUGIN_HELP}`,
   demo: `Usage: simrun demo [--dir-prefix D] [--quiet]
 
 Runs the bundled example (examples/model: a small pyramidal cell with Hay channels and four
@@ -179,6 +199,43 @@ function tStopArg(v: string | undefined): { tStop: number; tStopIsFloat: boolean
 }
 
 const PATH_MAP = { "path-map": { type: "string", multiple: true } } as const;
+/** Sandbox options of every command that builds a cell (plugins may run). */
+const PLUGIN_SANDBOX = {
+  "plugin-read": { type: "string", multiple: true },
+  "plugin-time-limit": { type: "string" },
+} as const;
+/** Recorder plugins (`run`, `replay`). */
+const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
+
+/** `--plugin-read` and `--plugin-time-limit S` → read grants and the time limit [ms]. */
+function pluginSandbox(o: Values): { pluginRead: string[]; pluginTimeLimitMs?: number } {
+  const s = num(str(o, "plugin-time-limit"), "--plugin-time-limit");
+  if (s !== undefined && !(s > 0)) {
+    throw new UsageError(
+      `--plugin-time-limit must be > 0 seconds, got "${o["plugin-time-limit"]}"`,
+    );
+  }
+  return {
+    pluginRead: strs(o, "plugin-read"),
+    ...(s !== undefined ? { pluginTimeLimitMs: s * 1000 } : {}),
+  };
+}
+
+/** The `createCell` plugin hook for `--plugin-read` / `--plugin-time-limit`. */
+async function cellModifyOption(
+  o: Values,
+): Promise<Required<Pick<CreateCellOptions, "cellModify">>> {
+  const { userPluginResolver } = await import("./plugins/user_cell_modify.ts");
+  const { pluginRead, pluginTimeLimitMs } = pluginSandbox(o);
+  return {
+    cellModify: {
+      resolvePlugin: userPluginResolver({
+        read: pluginRead,
+        ...(pluginTimeLimitMs !== undefined ? { timeLimitMs: pluginTimeLimitMs } : {}),
+      }),
+    },
+  };
+}
 
 async function cmdRun(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
@@ -192,7 +249,8 @@ async function cmdRun(args: string[]): Promise<number> {
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
-    plugin: { type: "string", multiple: true },
+    ...RECORDER_PLUGINS,
+    ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
   if (o.help) return help("run");
@@ -207,6 +265,7 @@ async function cmdRun(args: string[]): Promise<number> {
     );
   }
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
+  const sandbox = pluginSandbox(o);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
   if (!quiet) {
@@ -227,6 +286,7 @@ async function cmdRun(args: string[]): Promise<number> {
     tar: o.tar === true,
     pathMap,
     plugins: strs(o, "plugin"),
+    ...sandbox,
     exact: o.exact === true,
     progress: quiet ? "quiet" : undefined,
   });
@@ -242,11 +302,14 @@ async function cmdReplay(args: string[]): Promise<number> {
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
+    ...RECORDER_PLUGINS,
+    ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
+  const sandbox = pluginSandbox(o);
   const { runReplay } = await import("./simrun/replay.ts");
   const results = await runReplay({
     cellParam: p[0]!,
@@ -257,6 +320,8 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...tStopArg(str(o, "tstop")),
     tar: o.tar === true,
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    plugins: strs(o, "plugin"),
+    ...sandbox,
     exact: o.exact === true,
     progress: o.quiet ? "quiet" : undefined,
   });
@@ -302,6 +367,7 @@ async function cmdCell(args: string[]): Promise<number> {
     record: { type: "string", multiple: true },
     out: { type: "string" },
     exact: { type: "boolean" },
+    ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
   if (o.help) return help("cell");
@@ -319,13 +385,16 @@ async function cmdCell(args: string[]): Promise<number> {
   if (tStop !== undefined && !(tStop > 0)) throw new UsageError(`--tstop must be > 0`);
   if (dt !== undefined && !(dt > 0)) throw new UsageError(`--dt must be > 0`);
   const { runCell } = await import("./simrun/cell_run.ts");
-  const res = await runCell(p[0]!, {
+  // `cellModify` is passed on to createCell by runCell (RunCellOptions.cellModify).
+  const options: RunCellOptions & Pick<CreateCellOptions, "cellModify"> = {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
     record,
     ...(tStop !== undefined ? { tStop } : {}),
     ...(dt !== undefined ? { dt } : {}),
     exact: o.exact === true,
-  });
+    ...(await cellModifyOption(o)),
+  };
+  const res = await runCell(p[0]!, options);
   const spikes = `soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`;
   if (o.out !== undefined) {
     await Deno.writeTextFile(str(o, "out")!, res.csv);
@@ -341,6 +410,7 @@ async function cmdInspect(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
     sections: { type: "string" },
     segments: { type: "string" },
+    ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
   if (o.help) return help("inspect");
@@ -351,7 +421,10 @@ async function cmdInspect(args: string[]): Promise<number> {
   const { createCell } = await import("./simrun/create_cell.ts");
   const { inspectTables } = await import("./simrun/inspect.ts");
   const { initialState } = await import("./solver/initial_state.ts");
-  const built = await createCell(p[0]!, { pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")) });
+  const built = await createCell(p[0]!, {
+    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    ...(await cellModifyOption(o)),
+  });
   const state = initialState(built.cell, built.sim);
   const extraColumns = state.map((c) => ({
     name: c.name,
@@ -418,8 +491,13 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`simrun: ${e.message}`);
       return 2;
     }
+    if (e instanceof PluginError) {
+      // One line: a plugin's own error message may span several.
+      console.error(`simrun: ${e.message.replace(/\s*\n\s*/g, " ")}`);
+      return 1;
+    }
     if (
-      e instanceof PluginError || e instanceof Deno.errors.AlreadyExists ||
+      e instanceof Deno.errors.AlreadyExists ||
       e instanceof Deno.errors.NotFound ||
       e instanceof Deno.errors.PermissionDenied
     ) {

@@ -1,7 +1,8 @@
 /**
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
- * `createCell` + `simulate`), the input readers and writers, and the error classes.
+ * `createCell` + `simulate`), the input readers and writers, the plugin host and the types
+ * plugin authors implement (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
  * ```ts ignore
@@ -76,15 +77,46 @@ export type { ActiveSynapse, NetworkMapper, NetworkRealization } from "./network
 export { applyCellModifyFunctions, BUILTIN_CELL_MODIFY_FUNCTIONS } from "./plugins/cell_modify.ts";
 export type { CellModification, CellModifyFunction } from "./plugins/cell_modify.ts";
 
+// Plugins (docs/plugins.md): the types plugin authors implement, and the host side
+export type {
+  CellDescription,
+  CellModification as PluginCellModification,
+  CellModifyPlugin,
+  MechanismDescription,
+  PluginArgs,
+  PointProcessDescription,
+  RecorderContext,
+  RecorderPlugin,
+  RecordSite as PluginRecordSite,
+  SectionDescription,
+  SweepData,
+} from "./plugins/plugin_api.ts";
+export { openRecorderHook, openRecorders } from "./plugins/recorder.ts";
+export type {
+  OpenRecorderHookOptions,
+  OpenRecordersOptions,
+  RecorderHook,
+  RecorderSession,
+  RecorderSpec,
+} from "./plugins/recorder.ts";
+export {
+  isPluginPath,
+  runCellModifyPlugin,
+  userPluginResolver,
+} from "./plugins/user_cell_modify.ts";
+export type { UserPluginOptions } from "./plugins/user_cell_modify.ts";
+export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./plugins/host.ts";
+export type { PluginWorkerOptions } from "./plugins/host.ts";
+
 // Workflows
 export { createCell } from "./simrun/create_cell.ts";
-export type { CreatedCell, CreateCellOptions } from "./simrun/create_cell.ts";
+export type { CreateCellOptions, CreatedCell } from "./simrun/create_cell.ts";
 export { inspectTables } from "./simrun/inspect.ts";
 export { runCell, spikeTimes } from "./simrun/cell_run.ts";
 export type { CellRunResult, RunCellOptions } from "./simrun/cell_run.ts";
 export { runJobs } from "./simrun/run.ts";
 export type { RunJobsOptions } from "./simrun/run.ts";
-export type { JobResult, JobSpec } from "./simrun/job.ts";
+export type { JobResult, JobSpec, PluginSettings } from "./simrun/job.ts";
 export { runReplay } from "./simrun/replay.ts";
 export type { ReplayOptions } from "./simrun/replay.ts";
 export { runNetworkOnly } from "./simrun/network_only.ts";

@@ -8,8 +8,12 @@
  * @module
  */
 
-/** Files loaded at run time that `deno compile` must embed (worker module, demo model). */
-export const COMPILE_INCLUDES: readonly string[] = ["simrun/job_worker.ts", "examples/model"];
+/** Files loaded at run time that `deno compile` must embed (worker modules, demo model). */
+export const COMPILE_INCLUDES: readonly string[] = [
+  "simrun/job_worker.ts",
+  "plugins/plugin_worker.js",
+  "examples/model",
+];
 
 /**
  * The flags of the `simrun` task: everything between `deno run` and `main.ts`.

@@ -7,7 +7,7 @@
 import { InputValueError } from "../io/errors.ts";
 import type { PathMap } from "../io/path_map.ts";
 import { simulate } from "../solver/simulation.ts";
-import { createCell } from "./create_cell.ts";
+import { createCell, type CreateCellOptions } from "./create_cell.ts";
 
 /** Options of {@link runCell}. */
 export interface RunCellOptions {
@@ -23,6 +23,8 @@ export interface RunCellOptions {
   readonly units?: "modern" | "legacy";
   /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
   readonly exact?: boolean;
+  /** Cell-modify hooks (user plugin resolver with its grants and time limit). */
+  readonly cellModify?: CreateCellOptions["cellModify"];
   /** Progress callback (steps done, total steps). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -72,7 +74,10 @@ export function spikeTimes(t: Float64Array, v: Float64Array, thresholdMv = 0): n
  * ```
  */
 export async function runCell(paramPath: string, options: RunCellOptions): Promise<CellRunResult> {
-  const { cell, sim } = await createCell(paramPath, { pathMap: options.pathMap });
+  const { cell, sim } = await createCell(paramPath, {
+    pathMap: options.pathMap,
+    ...(options.cellModify !== undefined ? { cellModify: options.cellModify } : {}),
+  });
   const tStop = options.tStop ?? sim.tStop;
   const dt = options.dt ?? sim.dt;
   if (!(dt > 0) || !Number.isFinite(dt)) {

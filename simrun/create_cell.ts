@@ -18,6 +18,7 @@ import {
 } from "../io/param.ts";
 import { type PathMap, resolveInputPath } from "../io/path_map.ts";
 import { applyCellModifyFunctions, type ApplyCellModifyOptions } from "../plugins/cell_modify.ts";
+import { userPluginResolver } from "../plugins/user_cell_modify.ts";
 import { buildCell } from "../solver/build_cell.ts";
 import type { Cell } from "../solver/cell.ts";
 
@@ -39,7 +40,12 @@ export interface CellSimSettings {
 export interface CreateCellOptions {
   /** Rules that map the param's foreign absolute paths to local ones. */
   readonly pathMap: PathMap;
-  /** Plugin hook for cell-modify functions that are not built-ins. */
+  /**
+   * Plugin hook for cell-modify functions that are not built-ins. Default: a key that is a path
+   * runs that user plugin with the default sandbox (`userPluginResolver()`: its own folder
+   * readable, 30 s per call); pass `{ resolvePlugin: userPluginResolver({ read, timeLimitMs }) }`
+   * to grant more or change the limit.
+   */
   readonly cellModify?: Pick<ApplyCellModifyOptions, "resolvePlugin">;
 }
 
@@ -93,9 +99,7 @@ export async function createCell(
     await applyCellModifyFunctions(cell, cmf, {
       paramFile: paramPath,
       keyPath: "neuron.cell_modify_functions",
-      ...(options.cellModify?.resolvePlugin
-        ? { resolvePlugin: options.cellModify.resolvePlugin }
-        : {}),
+      resolvePlugin: options.cellModify?.resolvePlugin ?? userPluginResolver(),
     });
   }
   const sim = getObject(param, "sim");

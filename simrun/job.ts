@@ -22,8 +22,11 @@ import { readLandmarkFile } from "../io/landmark.ts";
 import { cloneParam, joinKeyPath, type ParamObject, readParamFile, setParam } from "../io/param.ts";
 import { formatParamJson } from "../io/param_writer.ts";
 import { type PathMap, resolveInputPath } from "../io/path_map.ts";
+import { openRecorderHook } from "../plugins/recorder.ts";
+import { type UserPluginOptions, userPluginResolver } from "../plugins/user_cell_modify.ts";
 import { formatPythonFloat } from "../io/python_float.ts";
 import { readTextInput, readTextInputSync } from "../io/read_text.ts";
+import type { Cell } from "../solver/cell.ts";
 import type { PointMechanism } from "../solver/mechanisms/_types.ts";
 import { landmarkBasename, type RecordingSite, recordingSites } from "../solver/recording_sites.ts";
 import { type RecordSite, simulate, stepCount, type SynapticInput } from "../solver/simulation.ts";
@@ -45,8 +48,18 @@ import { JobFolder } from "./output_dir.ts";
 /** Largest number of time steps per sweep accepted (guards against a tStop/dt typo). */
 export const MAX_STEPS = 50_000_000;
 
+/** Plugin settings of a job (CLI `--plugin`, `--plugin-read`, `--plugin-time-limit`). */
+export interface PluginSettings {
+  /** Recorder plugin module paths (`--plugin`), opened once per job (docs/plugins.md). */
+  readonly plugins?: readonly string[];
+  /** Extra files or folders plugins may read besides their own folder (`--plugin-read`). */
+  readonly pluginRead?: readonly string[];
+  /** Time limit of one plugin call [ms] (default `DEFAULT_PLUGIN_TIME_LIMIT_MS`, 30 s). */
+  readonly pluginTimeLimitMs?: number;
+}
+
 /** Everything one job needs; plain data so that it can be posted to a worker. */
-export interface JobSpec {
+export interface JobSpec extends PluginSettings {
   /** Cell param path (ISF `cellParamName`). */
   readonly cellParam: string;
   /** Network param path (ISF `evokedUpParamName`). */
@@ -69,20 +82,22 @@ export interface JobSpec {
   readonly tar: boolean;
   /** Rules for foreign paths inside the param files. */
   readonly pathMap: PathMap;
-  /** Plugin module paths (recorders), see `JobHooks.openRecorders`. */
+  /** Recorder plugin module paths (`--plugin`); see {@link JobHooks.openRecorders}. */
   readonly plugins: readonly string[];
   /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
   readonly exact?: boolean;
 }
 
-/** A recorder hook called once per sweep with the recorded arrays (plugins/). */
+/** A recorder hook called once per sweep with the recorded arrays (plugins/recorder.ts). */
 export interface RecorderHook {
   /** Extra variables to record (recorded after the recording sites). */
   sites(): readonly RecordSite[];
-  /** One sweep's data: time, and one array per site of `sites()` in order. */
+  /** One sweep's data: time, and one array per site of `sites()` in order (moved, not copied). */
   deliver(sweep: number, t: Float64Array, values: Float64Array[]): Promise<void>;
-  /** After the last sweep (before the folder is renamed). */
+  /** After the last sweep (before the folder is renamed): waits for the recorders, `finish()`. */
   close(): Promise<void>;
+  /** Stops the recorders without `finish()` after any other error. */
+  abort(): void;
 }
 
 /** Callbacks and overrides of {@link runJob}. */
@@ -91,8 +106,11 @@ export interface JobHooks {
   readonly onSweep?: (sweep: number, somaSpikes: number) => void;
   /** Process id in the folder name (default `Deno.pid`). */
   readonly pid?: number;
-  /** Recorder plugins, opened by the caller once the job folder exists. */
-  readonly openRecorders?: (jobDir: string) => Promise<RecorderHook>;
+  /**
+   * Opens the job's recorders once the job folder exists and the cell is built. Default: the
+   * settings' `plugins` through `openRecorderHook` (none when `plugins` is empty).
+   */
+  readonly openRecorders?: (jobDir: string, cell: Cell) => Promise<RecorderHook>;
 }
 
 /** What a finished job reports. */
@@ -250,7 +268,44 @@ export interface PreparedJob {
 }
 
 /** Settings shared by run and replay jobs. */
-export type JobSettings = Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact">;
+export type JobSettings =
+  & Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact">
+  & PluginSettings;
+
+/**
+ * The sandbox options of a job's plugins: read grants and time limit.
+ *
+ * @param settings `pluginRead`, `pluginTimeLimitMs`
+ * @returns options for `userPluginResolver` and the recorders
+ */
+export function pluginOptions(settings: PluginSettings): UserPluginOptions {
+  return {
+    read: settings.pluginRead ?? [],
+    ...(settings.pluginTimeLimitMs !== undefined
+      ? { timeLimitMs: settings.pluginTimeLimitMs }
+      : {}),
+  };
+}
+
+/**
+ * The recorder opener of a job: the hook given by the caller, else the settings' `plugins`
+ * (each a recorder module, sandboxed, writing only into the job folder), else none.
+ *
+ * @param settings plugin paths, read grants, time limit
+ * @param hooks the caller's hooks
+ * @returns the opener, or undefined when the job has no recorders
+ */
+export function recorderOpener(
+  settings: PluginSettings,
+  hooks: JobHooks,
+): ((jobDir: string, cell: Cell) => Promise<RecorderHook>) | undefined {
+  if (hooks.openRecorders !== undefined) return hooks.openRecorders;
+  const plugins = settings.plugins ?? [];
+  if (plugins.length === 0) return undefined;
+  const options = pluginOptions(settings);
+  return (jobDir, cell) =>
+    openRecorderHook(plugins.map((path) => ({ path })), { jobDir, cell, ...options });
+}
 
 /**
  * Runs prepared sweeps into a new job folder: §3 steps 4–11 (folder, sweeps with their files,
@@ -272,45 +327,54 @@ export async function executeJob(
   for (const [name, text] of Object.entries(job.startFiles ?? {})) {
     await Deno.writeTextFile(folder.file(name), text);
   }
-  const recorder = hooks.openRecorders ? await hooks.openRecorders(folder.path) : undefined;
-  const extra = recorder?.sites() ?? [];
-  const record: RecordSite[] = [
-    ...net.recordSites.map((s) => ({ section: s.section, x: s.x })),
-    ...extra,
-  ];
-
+  const open = recorderOpener(settings, hooks);
+  const recorder = open ? await open(folder.path, built.cell) : undefined;
   const somaTraces: Float64Array[] = [];
   const siteTraces: Float64Array[][] = net.recordSites.map(() => []);
   const spikes: number[] = [];
   let lastT: Float64Array = new Float64Array(0);
-  for (const sweep of sweeps) {
-    // §3 step 7.1: a fresh realization per sweep; 7.3: simulate.
-    const realization = net.realize(sweep);
-    const res = simulate(built.cell, {
-      vInit: built.sim.vInit,
-      tStop: settings.tStop,
-      dt: built.sim.dt,
-      celsius: built.sim.celsius,
-      record,
-      synapses: synapticInputs(realization.synapses, net.mechanisms),
-      rateTables: settings.exact !== true,
-    });
-    lastT = res.t;
-    somaTraces.push(res.soma);
-    net.recordSites.forEach((_, i) => siteTraces[i]!.push(res.traces[i]!));
-    // §3 step 7.5: per-sweep files right after the sweep.
-    const prefix = job.sweepFilePrefix(sweep);
-    await Deno.writeTextFile(folder.file(`${prefix}_synapses.csv`), realization.synapsesCsv());
-    await Deno.writeTextFile(
-      folder.file(`${prefix}_presynaptic_cells.csv`),
-      realization.presynapticCsv(),
-    );
-    if (recorder) await recorder.deliver(sweep, res.t, res.traces.slice(net.recordSites.length));
-    const n = spikeTimes(res.t, res.soma).length;
-    spikes.push(n);
-    hooks.onSweep?.(sweep, n);
+  // Any failure while recorders run stops them (else their workers keep the job alive); the
+  // folder keeps its `_running` name.
+  try {
+    // The recording sites (for the dend trace files), then the recorders' sites (their arrays
+    // go to the recorders after each sweep).
+    const record: RecordSite[] = [
+      ...net.recordSites.map((s) => ({ section: s.section, x: s.x })),
+      ...(recorder?.sites() ?? []),
+    ];
+    for (const sweep of sweeps) {
+      // §3 step 7.1: a fresh realization per sweep; 7.3: simulate.
+      const realization = net.realize(sweep);
+      const res = simulate(built.cell, {
+        vInit: built.sim.vInit,
+        tStop: settings.tStop,
+        dt: built.sim.dt,
+        celsius: built.sim.celsius,
+        record,
+        synapses: synapticInputs(realization.synapses, net.mechanisms),
+        rateTables: settings.exact !== true,
+      });
+      lastT = res.t;
+      somaTraces.push(res.soma);
+      net.recordSites.forEach((_, i) => siteTraces[i]!.push(res.traces[i]!));
+      // §3 step 7.5: per-sweep files right after the sweep.
+      const prefix = job.sweepFilePrefix(sweep);
+      await Deno.writeTextFile(folder.file(`${prefix}_synapses.csv`), realization.synapsesCsv());
+      await Deno.writeTextFile(
+        folder.file(`${prefix}_presynaptic_cells.csv`),
+        realization.presynapticCsv(),
+      );
+      if (recorder) await recorder.deliver(sweep, res.t, res.traces.slice(net.recordSites.length));
+      const n = spikeTimes(res.t, res.soma).length;
+      spikes.push(n);
+      hooks.onSweep?.(sweep, n);
+    }
+    // Before the folder is renamed: a failing recorder leaves only the `_running` folder.
+    await recorder?.close();
+  } catch (e) {
+    recorder?.abort(); // stops what is still running (a no-op after close)
+    throw e;
   }
-  await recorder?.close();
 
   // §3 step 8: traces (t of the last sweep), one column per sweep number.
   const labels = sweeps;
@@ -358,9 +422,15 @@ export function replayPrefix(sweep: number): string {
  * @returns the built cell, the network param and the recording sites
  */
 export async function prepareInputs(
-  spec: Pick<JobSpec, "cellParam" | "networkParam" | "pathMap" | "tStop">,
+  spec:
+    & Pick<JobSpec, "cellParam" | "networkParam" | "pathMap" | "tStop">
+    & Pick<PluginSettings, "pluginRead" | "pluginTimeLimitMs">,
 ): Promise<{ built: CreatedCell; networkParam: ParamObject; sites: RecordingSite[] }> {
-  const built = await createCell(spec.cellParam, { pathMap: spec.pathMap });
+  // A `cell_modify_functions` key that is a path runs that user plugin in its sandbox.
+  const built = await createCell(spec.cellParam, {
+    pathMap: spec.pathMap,
+    cellModify: { resolvePlugin: userPluginResolver(pluginOptions(spec)) },
+  });
   checkTimes(spec, built.sim.dt, spec.cellParam);
   const networkParam = await readParamFile(spec.networkParam);
   const sites = await loadRecordingSites(built);
@@ -379,13 +449,6 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<JobRe
   const sweeps = sweepList(spec);
   if (sweeps.length === 0) {
     throw new InputValueError({ file: "<command line>", key: "nSweeps" }, "no sweeps to run");
-  }
-  if (spec.plugins.length > 0 && hooks.openRecorders === undefined) {
-    // TODO(#plugins): open recorder plugins through the plugins/ host once it exists.
-    throw new InputValueError(
-      { file: spec.plugins[0]!, key: "--plugin" },
-      "recorder plugins cannot be loaded: this build has no plugin host",
-    );
   }
   const { built, networkParam, sites } = await prepareInputs(spec);
   const net = prepareNetwork(built, networkParam, spec, sites);
