@@ -73,6 +73,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
   --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
 ${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
+  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -88,6 +89,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
   --tar                 archive each job folder
 ${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
+  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -104,6 +106,7 @@ Simulates the cell alone (stimuli from the param's cell_modify_functions) and wr
 t,v_soma,sec<SEC>_x<X>... (to F.csv, or to stdout without --out) and prints the soma spike
 times (upward 0 mV crossings, first sample >= 0) to stdout (to stderr when the CSV goes there).
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
+  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
   inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
@@ -249,6 +252,7 @@ async function cmdRun(args: string[]): Promise<number> {
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
+    "legacy-units": { type: "boolean" },
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
@@ -288,6 +292,7 @@ async function cmdRun(args: string[]): Promise<number> {
     plugins: strs(o, "plugin"),
     ...sandbox,
     exact: o.exact === true,
+    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
@@ -302,6 +307,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
+    "legacy-units": { type: "boolean" },
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
@@ -323,6 +329,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     plugins: strs(o, "plugin"),
     ...sandbox,
     exact: o.exact === true,
+    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
@@ -367,6 +374,7 @@ async function cmdCell(args: string[]): Promise<number> {
     record: { type: "string", multiple: true },
     out: { type: "string" },
     exact: { type: "boolean" },
+    "legacy-units": { type: "boolean" },
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
@@ -392,6 +400,7 @@ async function cmdCell(args: string[]): Promise<number> {
     ...(tStop !== undefined ? { tStop } : {}),
     ...(dt !== undefined ? { dt } : {}),
     exact: o.exact === true,
+    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
     ...(await cellModifyOption(o)),
   };
   const res = await runCell(p[0]!, options);

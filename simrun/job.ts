@@ -86,6 +86,8 @@ export interface JobSpec extends PluginSettings {
   readonly plugins: readonly string[];
   /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
   readonly exact?: boolean;
+  /** Physical constants (spec/mechanisms.md §1.4): `modern` (default) or `legacy`. */
+  readonly units?: "modern" | "legacy";
 }
 
 /** A recorder hook called once per sweep with the recorded arrays (plugins/recorder.ts). */
@@ -269,7 +271,7 @@ export interface PreparedJob {
 
 /** Settings shared by run and replay jobs. */
 export type JobSettings =
-  & Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact">
+  & Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact" | "units">
   & PluginSettings;
 
 /**
@@ -353,6 +355,7 @@ export async function executeJob(
         record,
         synapses: synapticInputs(realization.synapses, net.mechanisms),
         rateTables: settings.exact !== true,
+        ...(settings.units !== undefined ? { units: settings.units } : {}),
       });
       lastT = res.t;
       somaTraces.push(res.soma);

@@ -58,3 +58,21 @@ Deno.test("every command answers --help with exit 0, naming ISF's parameters whe
   const bad = await runCli(["frobnicate"]);
   assert.equal(bad.code, 2);
 });
+
+Deno.test("simrun cell --legacy-units and --exact change how the same cell is computed", async () => {
+  const { runCli } = await import("./_cli.ts");
+  const param = `${repoDir()}/examples/model/example_pyramid.param`;
+  const csv = async (...extra: string[]) => {
+    const r = await runCli(["cell", param, "--tstop", "20", ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  const modern = await csv();
+  const legacy = await csv("--legacy-units");
+  const exact = await csv("--exact");
+  assert.equal(modern.split("\n").length, legacy.split("\n").length);
+  assert.notEqual(modern, legacy, "legacy R/F change eca and hence V");
+  // Rate tables agree with the exact rates far below the 0.05 mV fidelity bar.
+  const last = (s: string) => Number(s.trimEnd().split("\n").at(-1)!.split(",")[1]);
+  assert.ok(Math.abs(last(modern) - last(exact)) < 1e-3, `${last(modern)} vs ${last(exact)}`);
+});
