@@ -121,3 +121,40 @@ export { runReplay } from "./simrun/replay.ts";
 export type { ReplayOptions } from "./simrun/replay.ts";
 export { runNetworkOnly } from "./simrun/network_only.ts";
 export type { NetworkOnlyOptions } from "./simrun/network_only.ts";
+
+// Types referenced by the API above (so that documentation is complete)
+export type {
+  ActivationFile,
+  PresynapticSpikeRecord,
+  SynapseActivationRecord,
+} from "./io/activation_files.ts";
+export type { HocLabel } from "./io/hoc.ts";
+export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/path_map.ts";
+export type { ReadTextOptions } from "./io/read_text.ts";
+export type {
+  ActiveReceptor,
+  AnatomyCache,
+  NetworkMapperOptions,
+  PresynapticSpikes,
+} from "./network/network_mapper.ts";
+export type {
+  ActivitySource,
+  NetworkModifyFunction,
+  ReadNetworkSpecOptions,
+  SynapseSpec,
+} from "./network/network_param.ts";
+export type { NetworkRandomOptions } from "./network/rng/network_random.ts";
+export type { RandomStream } from "./network/rng/random_stream.ts";
+export type { PluginKind } from "./plugins/_plugin_protocol.ts";
+export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/cell_modify.ts";
+export type { PluginCall } from "./plugins/host.ts";
+export type { PluginGrants } from "./plugins/permissions.ts";
+export type { DeliverOptions } from "./plugins/recorder.ts";
+export type { CellSimSettings } from "./simrun/create_cell.ts";
+export type { InspectOptions } from "./simrun/inspect.ts";
+export type { ProgressMode } from "./simrun/progress.ts";
+export type { ReplayJobSpec } from "./simrun/replay.ts";
+export type { StateColumn } from "./solver/initial_state.ts";
+export type { Kernel, ParameterInfo } from "./solver/mechanisms/_types.ts";
+export type { LandmarkPoint } from "./solver/recording_sites.ts";
+export type { InitializeOptions } from "./solver/simulation.ts";
