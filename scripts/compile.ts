@@ -16,6 +16,16 @@ export const COMPILE_INCLUDES: readonly string[] = [
 ];
 
 /**
+ * Toolchain packages in node_modules that must not be embedded: the npm `deno` package carries the
+ * 95 MB Deno executable itself (the binary would grow from ~4 MB of code to ~100 MB).
+ */
+export const COMPILE_EXCLUDES: readonly string[] = [
+  "node_modules/deno",
+  "node_modules/@deno",
+  "node_modules/@types",
+];
+
+/**
  * The flags of the `simrun` task: everything between `deno run` and `main.ts`.
  *
  * @param denoJson text of deno.json
@@ -50,6 +60,7 @@ export function compileArgs(flags: readonly string[], output = "dist/simrun"): s
     "compile",
     ...flags,
     ...COMPILE_INCLUDES.flatMap((p) => ["--include", p]),
+    ...COMPILE_EXCLUDES.flatMap((p) => ["--exclude", p]),
     "-o",
     output,
     "main.ts",
