@@ -15,7 +15,9 @@ export function sharedDir(): string | undefined {
   if (existsSync(dir)) return dir;
   if (!warned) {
     warned = true;
-    console.warn(`SKIP: ${dir} is absent; tests that compare with ISF/NEURON references are skipped`);
+    console.warn(
+      `SKIP: ${dir} is absent; tests that compare with ISF/NEURON references are skipped`,
+    );
   }
   return undefined;
 }

@@ -80,7 +80,9 @@ Deno.test("architecture: imports point one way (io ← solver ← network ← pl
       const target = resolve(dirname(file), spec);
       const to = layerOf(root, target);
       if (to === undefined) continue;
-      if (RANK[to] > RANK[from]) bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
+      if (RANK[to] > RANK[from]) {
+        bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
+      }
     }
   }
   assert.deepEqual(bad, [], `rightward imports:\n${bad.join("\n")}`);

@@ -99,7 +99,13 @@ export interface PointMechanism {
    * event's delivery time. Undefined for mechanisms without events.
    */
   readonly netReceive:
-    | ((s: MechanismInstances, k: number, weights: Float64Array, offset: number, n: NodeArrays) => void)
+    | ((
+      s: MechanismInstances,
+      k: number,
+      weights: Float64Array,
+      offset: number,
+      n: NodeArrays,
+    ) => void)
     | undefined;
   /**
    * True when instances with these parameters at the same node may be merged into one (linear
