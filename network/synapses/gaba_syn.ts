@@ -16,27 +16,31 @@ import {
 
 function initGaba(s: MechanismInstances, _n: NodeArrays): void {
   const f = s.fields;
-  const { risetime, decaytime, factor } = f;
+  const { risetime, decaytime, factor, plastic, decaygaba, facilgaba } = f;
   f.d_gaba.fill(1);
   f.f_gaba.fill(1);
   f.R.fill(0);
   f.D.fill(0);
   f.g.fill(0);
   f.i.fill(0);
+  f.active.fill(0);
   for (let k = 0; k < s.node.length; k++) {
     const rt = risetime[k], dtm = decaytime[k];
     const tp = (rt * dtm) / (dtm - rt) * Math.log(dtm / rt);
     const fk = -Math.exp(-tp / rt) + Math.exp(-tp / dtm);
     factor[k] = 1 / fk;
+    plastic[k] = decaygaba[k] === 1 && facilgaba[k] === 0 ? 0 : 1;
   }
   f.stepDt.fill(0); // step factors are computed at the first advance (dt known then)
 }
 
 function currentGaba(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { R, D, e, g, i } = s.fields;
+  const { R, D, e, g, i, active } = s.fields;
   const vn = n.v, area = n.area, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
+    // Before its first event an instance has R = D = 0: it adds ±0 to i and g (a no-op).
+    if (active[k] === 0) continue;
     const c = node[k];
     const ggaba = D[k] - R[k]; // [nS]
     const iHigh = (1e-3) * ggaba * (vn[c] + .001 - e[k]); // at v + .001 [nA]
@@ -53,9 +57,12 @@ function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
   const f = s.fields;
   const { d_gaba, f_gaba, R, D, taudgaba, taufgaba, risetime, decaytime, stepDt } = f;
-  const { kd, kf, kR, kD } = f;
+  const { kd, kf, kR, kD, active, plastic } = f;
   const dt = n.dt;
   for (let k = 0; k < node.length; k++) {
+    // Before its first event the states sit exactly at their fixed point (R = D = 0, d = f = 1),
+    // which the cnexp step leaves bit-for-bit unchanged.
+    if (active[k] === 0) continue;
     if (stepDt[k] !== dt) {
       // cnexp factors 1 − exp(dt·(−1/τ)): constant per instance and dt.
       kd[k] = 1 - Math.exp(dt * (-1.0 / taudgaba[k]));
@@ -65,10 +72,12 @@ function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
       stepDt[k] = dt;
     }
     // cnexp (mechanisms.md §1.2): x + (1 − exp(dt·b))·(x∞ − x).
-    d_gaba[k] = d_gaba[k] + kd[k] * (1 - d_gaba[k]);
-    f_gaba[k] = f_gaba[k] + kf[k] * (1 - f_gaba[k]);
     R[k] = R[k] + kR[k] * (0.0 - R[k]);
     D[k] = D[k] + kD[k] * (0.0 - D[k]);
+    // Without depression and facilitation d and f stay exactly 1 (1 + k·(1 − 1) = 1).
+    if (plastic[k] === 0) continue;
+    d_gaba[k] = d_gaba[k] + kd[k] * (1 - d_gaba[k]);
+    f_gaba[k] = f_gaba[k] + kf[k] * (1 - f_gaba[k]);
   }
 }
 
@@ -80,6 +89,7 @@ function netReceiveGaba(
   _n: NodeArrays,
 ): void {
   const f = s.fields;
+  f.active[k] = 1;
   const weight = weights[offset]; // [nS]
   f.R[k] = f.R[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
   f.D[k] = f.D[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
@@ -121,8 +131,10 @@ export const GABA_SYN: PointMechanism = {
     facilgaba: { unit: "1", default: 0.0 },
   },
   states: ["d_gaba", "f_gaba", "R", "D"],
-  // i, g, factor; then per-instance step constants (computed once, not per step)
-  assigned: ["i", "g", "factor", "stepDt", "kd", "kf", "kR", "kD"],
+  // i, g, factor; then per-instance step constants (computed once, not per step) and the flag
+  // `active` (1 once the instance has received an event; kernels skip it before) and `plastic`
+  // (0 when decaygaba = 1 and facilgaba = 0: d and f then stay 1)
+  assigned: ["i", "g", "factor", "stepDt", "kd", "kf", "kR", "kD", "active", "plastic"],
   init: initGaba,
   current: currentGaba,
   advance: advanceGaba,

@@ -38,8 +38,13 @@ function initGlutamate(s: MechanismInstances, _n: NodeArrays): void {
   f.i.fill(0);
   f.i_nmda.fill(0);
   f.i_ampa.fill(0);
-  const { gama, mgStep, stepDt } = f;
+  f.active.fill(0);
+  const { gama, mgStep, stepDt, plastic, decayampa, decaynmda, facilampa, facilnmda } = f;
   for (let k = 0; k < s.node.length; k++) {
+    plastic[k] = decayampa[k] === 1 && decaynmda[k] === 1 && facilampa[k] === 0 &&
+        facilnmda[k] === 0
+      ? 0
+      : 1;
     factor1[k] = peakFactor(tau1[k], tau2[k]); // NMDA
     factor2[k] = peakFactor(tau3[k], tau4[k]); // AMPA
     mgStep[k] = Math.exp(-gama[k] * .001); // exp(−gama·(v + .001)) = exp(−gama·v)·mgStep
@@ -65,9 +70,12 @@ function fillStepFactors(f: Record<string, Float64Array>, k: number, dt: number)
 
 function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { A, B, C, D, e, n: nMg, gama, mgStep, g_nmda, g_ampa, i, i_nmda, i_ampa } = s.fields;
+  const { A, B, C, D, e, n: nMg, gama, mgStep, g_nmda, g_ampa, i, i_nmda, i_ampa, active } =
+    s.fields;
   const vn = n.v, area = n.area, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
+    // Before its first event an instance has A..D = 0: it adds ±0 to i and g (a no-op).
+    if (active[k] === 0) continue;
     const c = node[k];
     const ek = e[k], nk = nMg[k];
     const nmda = A[k] - B[k];
@@ -100,16 +108,21 @@ function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
 function advanceGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
   const f = s.fields;
-  const { A, B, C, D, d_ampa, d_nmda, f_ampa, f_nmda, stepDt } = f;
+  const { A, B, C, D, d_ampa, d_nmda, f_ampa, f_nmda, stepDt, active, plastic } = f;
   const { kA, kB, kC, kD, kdampa, kdnmda, kfampa, kfnmda } = f;
   const dt = n.dt;
   for (let k = 0; k < node.length; k++) {
+    // Before its first event the states sit exactly at their fixed point (A..D = 0, d = f = 1),
+    // which the cnexp step leaves bit-for-bit unchanged.
+    if (active[k] === 0) continue;
     if (stepDt[k] !== dt) fillStepFactors(f, k, dt);
     // cnexp (mechanisms.md §1.2): x + (1 − exp(dt·b))·(x∞ − x), x∞ = 0 for A..D, 1 for d, f.
     A[k] = A[k] + kA[k] * (0.0 - A[k]);
     B[k] = B[k] + kB[k] * (0.0 - B[k]);
     C[k] = C[k] + kC[k] * (0.0 - C[k]);
     D[k] = D[k] + kD[k] * (0.0 - D[k]);
+    // Without depression and facilitation d and f stay exactly 1 (1 + k·(1 − 1) = 1).
+    if (plastic[k] === 0) continue;
     d_ampa[k] = d_ampa[k] + kdampa[k] * (1 - d_ampa[k]);
     d_nmda[k] = d_nmda[k] + kdnmda[k] * (1 - d_nmda[k]);
     f_ampa[k] = f_ampa[k] + kfampa[k] * (1 - f_ampa[k]);
@@ -125,6 +138,7 @@ function netReceiveGlutamate(
   _n: NodeArrays,
 ): void {
   const f = s.fields;
+  f.active[k] = 1;
   const gampamax = weights[offset]; // weight_ampa [nS]
   const gnmdamax = weights[offset + 1]; // weight_nmda [nS]
   f.gampamax[k] = gampamax;
@@ -206,6 +220,10 @@ export const GLUTAMATE_SYN: PointMechanism = {
     "factor2",
     // per-instance step constants (computed once, not per step)
     "mgStep",
+    // 1 once the instance has received an event (kernels skip it before)
+    "active",
+    // 0 when decay = 1 and facil = 0 for both receptors (d and f then stay 1)
+    "plastic",
     "stepDt",
     "kA",
     "kB",

@@ -144,3 +144,32 @@ Deno.test("GLUTAMATE_SYN NET_RECEIVE applies depression and facilitation after e
   assert.ok(relErr(f.f_ampa[0], 1.2) <= 1e-15);
   assert.equal(f.f_nmda[0], 1);
 });
+
+Deno.test("glutamate_syn: instances before their first event are skipped, bit-identically", () => {
+  // Two nodes; instance 0 receives an event, instance 1 never does. Node 1's i and g stay
+  // exactly 0 and instance 1's states stay at their fixed point, as the full update would keep.
+  const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0, 1]));
+  for (const [p, x] of Object.entries(EXAMPLE)) s.fields[p].fill(x);
+  const n = makeNodes(2, { v: -60 });
+  GLUTAMATE_SYN.init(s, n);
+  assert.deepEqual(
+    [...s.fields.plastic],
+    [0, 0],
+    "example parameters neither depress nor facilitate",
+  );
+  GLUTAMATE_SYN.netReceive!(s, 0, new Float64Array([1.5, 1.5]), 0, n);
+  assert.deepEqual([...s.fields.active], [1, 0]);
+  for (let step = 0; step < 40; step++) {
+    clearCurrents(n);
+    GLUTAMATE_SYN.current(s, n);
+    GLUTAMATE_SYN.advance(s, n);
+  }
+  assert.ok(n.i[0] !== 0 && s.fields.A[0] > 0);
+  assert.equal(n.i[1], 0);
+  assert.equal(n.g[1], 0);
+  for (const st of ["A", "B", "C", "D"]) assert.equal(s.fields[st][1], 0);
+  for (const st of ["d_ampa", "d_nmda", "f_ampa", "f_nmda"]) {
+    assert.equal(s.fields[st][0], 1);
+    assert.equal(s.fields[st][1], 1);
+  }
+});

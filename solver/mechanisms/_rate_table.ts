@@ -163,6 +163,45 @@ export class RateTableCache {
 
 const INV_STEP = 1 / TABLE_STEP;
 
+/** Table positions of every node's voltage for one step (see {@link updateTablePositions}). */
+interface TablePositions {
+  /** Interval index per node, −1 outside the tables. */
+  readonly interval: Int32Array;
+  /** Local coordinate f ∈ [0, 1) per node. */
+  readonly frac: Float64Array;
+}
+
+const POSITIONS = new WeakMap<Float64Array, TablePositions>();
+
+/**
+ * Computes the rate-table interval and local coordinate of every node voltage once, for all
+ * tabulated kernels of the step; the kernels find them through the voltage array. Call it after
+ * every change of `v` and before the tabulated advance kernels (the simulation loop does);
+ * kernels called on voltage arrays that were never registered compute positions themselves.
+ *
+ * @param v node voltages [mV]
+ */
+export function updateTablePositions(v: Float64Array): void {
+  let p = POSITIONS.get(v);
+  if (p === undefined) {
+    p = { interval: new Int32Array(v.length), frac: new Float64Array(v.length) };
+    POSITIONS.set(v, p);
+  }
+  const { interval, frac } = p;
+  const intervals = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
+  for (let c = 0; c < v.length; c++) {
+    const u = (v[c] - TABLE_V_MIN) * INV_STEP;
+    if (u >= 0 && u < intervals) {
+      const i = u | 0;
+      interval[c] = i;
+      frac[c] = u - i;
+    } else {
+      interval[c] = -1;
+      frac[c] = 0;
+    }
+  }
+}
+
 /**
  * Tabulated cnexp step of one gate x (quantities x∞, F) at the nodes' new voltages.
  *
@@ -180,6 +219,29 @@ export function advanceOneGateTabulated(
   x: Float64Array,
 ): void {
   const c = cache.table(dt).c;
+  const pos = POSITIONS.get(v);
+  if (pos !== undefined) {
+    const { interval, frac } = pos;
+    for (let k = 0; k < node.length; k++) {
+      const nk = node[k];
+      const i = interval[nk];
+      let xInf, xF;
+      if (i >= 0) {
+        const f = frac[nk];
+        const b = i << 3;
+        xInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
+        xF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
+      } else {
+        const o = cache.scratch;
+        cache.fn(v[nk], dt, o);
+        xInf = o[0];
+        xF = o[1];
+      }
+      const xk = x[k];
+      x[k] = xk + xF * (xInf - xk);
+    }
+    return;
+  }
   const intervals = c.length >> 3;
   for (let k = 0; k < node.length; k++) {
     const vk = v[node[k]];
@@ -221,6 +283,35 @@ export function advanceTwoGatesTabulated(
   h: Float64Array,
 ): void {
   const c = cache.table(dt).c;
+  const pos = POSITIONS.get(v);
+  if (pos !== undefined) {
+    const { interval, frac } = pos;
+    for (let k = 0; k < node.length; k++) {
+      const nk = node[k];
+      const i = interval[nk];
+      let mInf, mF, hInf, hF;
+      if (i >= 0) {
+        const f = frac[nk];
+        const b = i << 4;
+        mInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
+        mF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
+        hInf = ((c[b + 11] * f + c[b + 10]) * f + c[b + 9]) * f + c[b + 8];
+        hF = ((c[b + 15] * f + c[b + 14]) * f + c[b + 13]) * f + c[b + 12];
+      } else {
+        const o = cache.scratch;
+        cache.fn(v[nk], dt, o);
+        mInf = o[0];
+        mF = o[1];
+        hInf = o[2];
+        hF = o[3];
+      }
+      const mk = m[k];
+      m[k] = mk + mF * (mInf - mk);
+      const hk = h[k];
+      h[k] = hk + hF * (hInf - hk);
+    }
+    return;
+  }
   const intervals = c.length >> 4;
   for (let k = 0; k < node.length; k++) {
     const vk = v[node[k]];
@@ -246,5 +337,196 @@ export function advanceTwoGatesTabulated(
     m[k] = mk + mF * (mInf - mk);
     const hk = h[k];
     h[k] = hk + hF * (hInf - hk);
+  }
+}
+
+/**
+ * Concentration tables: functions of a positive concentration c (cai spans 1e-5..1e-2 mM) on a
+ * logarithmic grid without calling `Math.log`. Every binade [2^e, 2^(e+1)) is split into
+ * {@link CONC_TABLE_PER_OCTAVE} equal intervals, so the interval index is simply the exponent
+ * and top mantissa bits of the IEEE-754 double (read through a typed-array view), and the local
+ * coordinate f = (c − c_i)·(1/w_i) ∈ [0, 1) is exact (c − c_i is exact within one binade and
+ * 1/w_i is a power of two). Each interval carries cubics through its four Chebyshev points, as in
+ * the voltage tables. Range: [2^{@link CONC_TABLE_EXP_MIN}, 2^{@link CONC_TABLE_EXP_MAX}) mM
+ * (≈ 1.19e-7 .. 4 mM; the lower end lies above SK_E2's cai < 1e-7 guard, where its z∞ jumps);
+ * outside it, and for NaN, kernels evaluate the exact formula.
+ */
+export const CONC_TABLE_EXP_MIN = -23;
+/** Upper binade bound of the concentration tables: 2^2 = 4 mM. */
+export const CONC_TABLE_EXP_MAX = 2;
+/** Intervals per binade (a power of two: 6 mantissa bits). */
+export const CONC_TABLE_PER_OCTAVE = 64;
+const CONC_SHIFT = 20 - 6; // high word: sign | 11 exponent bits | 20 mantissa bits
+const CONC_BASE = (1023 + CONC_TABLE_EXP_MIN) << 6;
+const CONC_INTERVALS = (CONC_TABLE_EXP_MAX - CONC_TABLE_EXP_MIN) * CONC_TABLE_PER_OCTAVE;
+
+/** Scratch double and its 32-bit halves; `HI` is the index of the high word. */
+const BITS_F64 = new Float64Array(1);
+const BITS_I32 = new Int32Array(BITS_F64.buffer);
+BITS_F64[0] = 1;
+const HI = BITS_I32[1] === 0x3ff00000 ? 1 : 0;
+
+/** A built concentration table of `q` quantities (layout as {@link RateTable}: c[(i·q + j)·4 ..]). */
+export interface ConcentrationTable {
+  /** Quantities per concentration. */
+  readonly q: number;
+  /** Left end c_i of interval i [mM]. */
+  readonly start: Float64Array;
+  /** 1/w_i of interval i [1/mM] (a power of two). */
+  readonly invWidth: Float64Array;
+  /** Cubic coefficients in f. */
+  readonly c: Float64Array;
+  /** Writes the exact quantities at c (for the fallback outside the table). */
+  readonly fn: (c: number, out: Float64Array) => void;
+  /** Scratch of q entries for the fallback. */
+  readonly scratch: Float64Array;
+}
+
+/**
+ * Builds the concentration table of `fn`.
+ *
+ * @param q number of quantities `fn` writes
+ * @param fn the exact function of the concentration [mM]
+ * @returns the table
+ * @example ln c, interpolated to 1e-10
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildConcentrationTable, evaluateConcentrationTable } from "./_rate_table.ts";
+ * const t = buildConcentrationTable(1, (c, out) => { out[0] = Math.log(c); });
+ * assert.ok(Math.abs(evaluateConcentrationTable(t, 3.3e-4, 0) - Math.log(3.3e-4)) < 1e-10);
+ * ```
+ */
+export function buildConcentrationTable(
+  q: number,
+  fn: (c: number, out: Float64Array) => void,
+): ConcentrationTable {
+  const start = new Float64Array(CONC_INTERVALS);
+  const invWidth = new Float64Array(CONC_INTERVALS);
+  const c = new Float64Array(CONC_INTERVALS * q * 4);
+  const y = [0, 1, 2, 3].map(() => new Float64Array(q));
+  for (let i = 0; i < CONC_INTERVALS; i++) {
+    const e = CONC_TABLE_EXP_MIN + Math.floor(i / CONC_TABLE_PER_OCTAVE);
+    const w = 2 ** e / CONC_TABLE_PER_OCTAVE;
+    start[i] = 2 ** e + (i % CONC_TABLE_PER_OCTAVE) * w;
+    invWidth[i] = 1 / w;
+    for (let s = 0; s < 4; s++) fn(start[i] + CHEB[s] * w, y[s]);
+    for (let j = 0; j < q; j++) {
+      const base = (i * q + j) * 4;
+      for (let p = 0; p < 4; p++) {
+        const r = VINV[p];
+        c[base + p] = r[0] * y[0][j] + r[1] * y[1][j] + r[2] * y[2][j] + r[3] * y[3][j];
+      }
+    }
+  }
+  return { q, start, invWidth, c, fn, scratch: new Float64Array(q) };
+}
+
+/**
+ * Interval of concentration `x` in a concentration table, or −1 outside it (and for NaN,
+ * zero and negative values). Kernels inline the same three lines.
+ *
+ * @param x concentration [mM]
+ * @returns interval index or −1
+ */
+export function concentrationInterval(x: number): number {
+  BITS_F64[0] = x;
+  const i = (BITS_I32[HI] >> CONC_SHIFT) - CONC_BASE;
+  return i >= 0 && i < CONC_INTERVALS ? i : -1;
+}
+
+/**
+ * Interpolated quantity `j` at concentration `x` (exact formula outside the table).
+ *
+ * @param t the table
+ * @param x concentration [mM]
+ * @param j quantity index
+ * @returns the value
+ */
+export function evaluateConcentrationTable(t: ConcentrationTable, x: number, j: number): number {
+  const i = concentrationInterval(x);
+  if (i < 0) {
+    t.fn(x, t.scratch);
+    return t.scratch[j];
+  }
+  const f = (x - t.start[i]) * t.invWidth[i];
+  const b = (i * t.q + j) * 4;
+  const c = t.c;
+  return ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
+}
+
+/** ln c on the concentration grid (for the per-step Nernst potential of calcium). */
+const LN_TABLE = buildConcentrationTable(1, (x, out) => {
+  out[0] = Math.log(x);
+});
+
+/**
+ * eca = (k_T/2)·(ln cao − ln cai) at the given nodes with ln cai from a concentration table
+ * (|error| ≤ 1e-9 mV; measured in `_rate_table_test.ts`) instead of `Math.log`.
+ *
+ * @param nodes nodes where cai is dynamic
+ * @param lnCao ln cao per entry of `nodes` (cao is constant during a run)
+ * @param cai intracellular calcium [mM]
+ * @param eca calcium reversal potential [mV], written at `nodes`
+ * @param nernst k_T/2 [mV]
+ */
+export function nernstFromTable(
+  nodes: Int32Array,
+  lnCao: Float64Array,
+  cai: Float64Array,
+  eca: Float64Array,
+  nernst: number,
+): void {
+  const { start, invWidth, c } = LN_TABLE;
+  for (let j = 0; j < nodes.length; j++) {
+    const n = nodes[j];
+    const x = cai[n];
+    BITS_F64[0] = x;
+    const i = (BITS_I32[HI] >> CONC_SHIFT) - CONC_BASE;
+    let ln;
+    if (i >= 0 && i < CONC_INTERVALS) {
+      const f = (x - start[i]) * invWidth[i];
+      const b = i << 2;
+      ln = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
+    } else {
+      ln = Math.log(x);
+    }
+    eca[n] = nernst * (lnCao[j] - ln);
+  }
+}
+
+/**
+ * Tabulated cnexp step of a gate driven by concentration: x ← x + F_k·(x∞(c) − x) with x∞ from
+ * quantity 0 of a one-quantity concentration table and a per-instance factor F_k = 1 − exp(−dt/τ_k).
+ *
+ * @param t the x∞ table (q = 1)
+ * @param node node index per instance
+ * @param conc node concentrations [mM]
+ * @param factor F_k per instance
+ * @param x the gate, updated in place
+ */
+export function advanceConcentrationGateTabulated(
+  t: ConcentrationTable,
+  node: Int32Array,
+  conc: Float64Array,
+  factor: Float64Array,
+  x: Float64Array,
+): void {
+  if (t.q !== 1) throw new RangeError(`expected a one-quantity table, got q = ${t.q}`);
+  const { start, invWidth, c } = t;
+  for (let k = 0; k < node.length; k++) {
+    const ck = conc[node[k]];
+    BITS_F64[0] = ck;
+    const i = (BITS_I32[HI] >> CONC_SHIFT) - CONC_BASE;
+    let xInf;
+    if (i >= 0 && i < CONC_INTERVALS) {
+      const f = (ck - start[i]) * invWidth[i];
+      const b = i << 2;
+      xInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
+    } else {
+      t.fn(ck, t.scratch);
+      xInf = t.scratch[0];
+    }
+    const xk = x[k];
+    x[k] = xk + factor[k] * (xInf - xk);
   }
 }

@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
 import {
+  buildConcentrationTable,
   buildRateTable,
+  CONC_TABLE_EXP_MAX,
+  CONC_TABLE_EXP_MIN,
+  concentrationInterval,
+  evaluateConcentrationTable,
   evaluateRateTable,
+  nernstFromTable,
   RateTableCache,
   TABLE_V_MAX,
   TABLE_V_MIN,
+  updateTablePositions,
 } from "./_rate_table.ts";
 import { DENSITY_MECHANISMS, TABULATED_ADVANCE } from "./mod.ts";
 import { allocateInstances } from "./_types.ts";
@@ -101,4 +108,68 @@ Deno.test("buildRateTable: cubic per interval reproduces a cubic exactly and fol
   });
   assert.equal(cache.table(0.025), cache.table(0.025), "built once per dt");
   assert.equal(cache.table(0.1).dt, 0.1, "rebuilt when dt changes");
+});
+
+Deno.test("concentration tables: ln c and SK_E2's z∞ within 4e-9 over 1.2e-7..4 mM, exact outside", () => {
+  const ln = buildConcentrationTable(1, (c, out) => {
+    out[0] = Math.log(c);
+  });
+  const zInf = (c: number) => 1 / (1 + Math.pow(0.00043 / (c < 1e-7 ? c + 1e-7 : c), 4.8));
+  const z = buildConcentrationTable(1, (c, out) => {
+    out[0] = zInf(c);
+  });
+  let worstLn = 0, worstZ = 0;
+  // A dense geometric sweep with irrational ratio, plus the binade and table ends.
+  const cs: number[] = [2 ** CONC_TABLE_EXP_MIN, 2 ** CONC_TABLE_EXP_MAX * (1 - 2 ** -52), 1e-4];
+  for (let c = 1.3e-7; c < 4; c *= 1.000731) cs.push(c);
+  for (const c of cs) {
+    worstLn = Math.max(worstLn, Math.abs(evaluateConcentrationTable(ln, c, 0) - Math.log(c)));
+    worstZ = Math.max(worstZ, Math.abs(evaluateConcentrationTable(z, c, 0) - zInf(c)));
+  }
+  console.log(
+    `concentration tables: worst |Δ ln c| ${worstLn.toExponential(1)}, |Δz∞| ${
+      worstZ.toExponential(1)
+    }`,
+  );
+  // Bound (h⁴·max|f⁗|/3072 with h = 1/64 of a binade): ≈ 1e-10 for ln, a few 1e-9 for z∞ (slope 4.8 per ln c).
+  assert.ok(worstLn <= 1e-9 && worstZ <= 4e-9, `${worstLn} ${worstZ}`); // measured 1.1e-10, 1.7e-9
+  // Outside the grid (and at SK_E2's cai < 1e-7 guard) the exact function is used.
+  for (const c of [1e-7, 5e-8, 0, 4, 100]) {
+    assert.equal(concentrationInterval(c), -1);
+    assert.equal(evaluateConcentrationTable(z, c, 0), zInf(c));
+  }
+  assert.equal(concentrationInterval(NaN), -1);
+  assert.equal(concentrationInterval(-1e-4), -1);
+});
+
+Deno.test("nernstFromTable: eca within 1e-8 mV of (k_T/2)·ln(cao/cai)", () => {
+  const cai = Float64Array.from([5e-5, 1e-4, 3.7e-4, 2e-3, 1e-2, 5e-8, 0.5]);
+  const nodes = Int32Array.from(cai.keys());
+  const lnCao = new Float64Array(cai.length).fill(Math.log(2));
+  const eca = new Float64Array(cai.length);
+  nernstFromTable(nodes, lnCao, cai, eca, 13.4);
+  for (let k = 0; k < cai.length; k++) {
+    const want = 13.4 * Math.log(2 / cai[k]);
+    assert.ok(Math.abs(eca[k] - want) <= 1e-8, `cai ${cai[k]}: ${eca[k]} vs ${want}`);
+  }
+});
+
+Deno.test("tabulated kernels give the same gates with precomputed table positions", () => {
+  const v = sweep();
+  const node = Int32Array.from(v.keys()).reverse();
+  for (const [mech, fast] of TABULATED_ADVANCE) {
+    const a = allocateInstances(mech, node);
+    const b = allocateInstances(mech, node);
+    for (const st of mech.states) {
+      for (let k = 0; k < node.length; k++) a.fields[st][k] = b.fields[st][k] = (k % 97) / 96;
+    }
+    const direct = makeNodes(v.length);
+    direct.v.set(v);
+    fast(a, direct);
+    const viaPositions = makeNodes(v.length);
+    viaPositions.v.set(v);
+    updateTablePositions(viaPositions.v);
+    fast(b, viaPositions);
+    for (const st of mech.states) assert.deepEqual(b.fields[st], a.fields[st], mech.name);
+  }
 });

@@ -28,7 +28,7 @@ import { K_TST, K_TST_ADVANCE_TABULATED } from "./k_tst.ts";
 import { NAP_ET2, NAP_ET2_ADVANCE_TABULATED } from "./nap_et2.ts";
 import { NATA_T, NATA_T_ADVANCE_TABULATED } from "./nata_t.ts";
 import { PAS } from "./pas.ts";
-import { SK_E2 } from "./sk_e2.ts";
+import { SK_E2, SK_E2_ADVANCE_TABULATED } from "./sk_e2.ts";
 import { SKV3_1, SKV3_1_ADVANCE_TABULATED } from "./skv3_1.ts";
 
 /**
@@ -54,7 +54,8 @@ export const DENSITY_MECHANISMS: readonly DensityMechanism[] = [
 
 /**
  * Fast `advance` kernels of the voltage-gated channels: x∞ and 1 − exp(−dt/τ) from cubic rate
- * tables (solver/mechanisms/_rate_table.ts) instead of `Math.exp` per instance and step. They
+ * tables (solver/mechanisms/_rate_table.ts) instead of `Math.exp` per instance and step, and of
+ * SK_E2 with z∞(cai) from a concentration table instead of `Math.pow`. They
  * differ from the NEURON-exact kernels by ≲ 1e-10 per gate and step; `simulate` uses them unless
  * `rateTables: false`. Mechanisms without an entry keep their exact kernel.
  */
@@ -70,6 +71,7 @@ export const TABULATED_ADVANCE: ReadonlyMap<DensityMechanism, Kernel> = new Map<
   [K_TST, K_TST_ADVANCE_TABULATED],
   [NAP_ET2, NAP_ET2_ADVANCE_TABULATED],
   [NATA_T, NATA_T_ADVANCE_TABULATED],
+  [SK_E2, SK_E2_ADVANCE_TABULATED],
   [SKV3_1, SKV3_1_ADVANCE_TABULATED],
 ]);
 

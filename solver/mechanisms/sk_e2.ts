@@ -6,7 +6,9 @@
  *
  * @module
  */
-import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceConcentrationGateTabulated, buildConcentrationTable } from "./_rate_table.ts";
+import type { ConcentrationTable } from "./_rate_table.ts";
+import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
 
 /** PROCEDURE rates(ca): steady state of z at internal calcium `cai` [mM]. */
 function zInfOf(cai: number): number {
@@ -89,6 +91,29 @@ function advanceSKE2(s: MechanismInstances, n: NodeArrays): void {
     z[k] = zk + oneMinusExp[k] * (-(zInfOf(cai[node[k]]) / tau) / b[k] - zk);
   }
 }
+
+/** z∞(cai) on the concentration grid, built on first use (it does not depend on dt). */
+let zInfTable: ConcentrationTable | undefined;
+
+function advanceSKE2Tabulated(s: MechanismInstances, n: NodeArrays): void {
+  const node = s.node;
+  const zTau = s.fields.zTau;
+  const c = stepConstants(s, n.dt);
+  for (let k = 0; k < node.length; k++) {
+    if (zTau[k] !== c.zTau[k]) fillConstants(c, zTau[k], k);
+  }
+  zInfTable ??= buildConcentrationTable(1, (cai, out) => {
+    out[0] = zInfOf(cai);
+  });
+  advanceConcentrationGateTabulated(zInfTable, node, n.cai, c.oneMinusExp, s.fields.z);
+}
+
+/**
+ * The `advance` kernel of `SK_E2` with z∞(cai) from a concentration table
+ * (solver/mechanisms/_rate_table.ts): z + (1 − exp(−dt/zTau))·(z∞ − z) without `Math.pow`
+ * (|Δz∞| ≤ 2e-9), the exact formula outside [1.2e-7, 4) mM.
+ */
+export const SK_E2_ADVANCE_TABULATED: Kernel = advanceSKE2Tabulated;
 
 /**
  * Ca²⁺-activated potassium channel `SK_E2`: ik = gSK_E2bar·z·(V − ek), z' = (z∞(cai) − z)/zTau.
