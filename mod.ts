@@ -125,6 +125,7 @@ export type { NetworkOnlyOptions } from "./simrun/network_only.ts";
 // Types referenced by the API above (so that documentation is complete)
 export type {
   ActivationFile,
+  ActivationRow,
   PresynapticSpikeRecord,
   SynapseActivationRecord,
 } from "./io/activation_files.ts";
@@ -140,9 +141,14 @@ export type {
 export type {
   ActivitySource,
   NetworkModifyFunction,
+  PointcellDistribution,
+  PointcellSource,
   ReadNetworkSpecOptions,
+  ReceptorSpec,
+  SpikeTrainSource,
   SynapseSpec,
 } from "./network/network_param.ts";
+export type { ElementaryFunctions } from "./network/rng/elementary_functions.ts";
 export type { NetworkRandomOptions } from "./network/rng/network_random.ts";
 export type { RandomStream } from "./network/rng/random_stream.ts";
 export type { PluginKind } from "./plugins/_plugin_protocol.ts";
@@ -151,8 +157,9 @@ export type { PluginCall } from "./plugins/host.ts";
 export type { PluginGrants } from "./plugins/permissions.ts";
 export type { DeliverOptions } from "./plugins/recorder.ts";
 export type { CellSimSettings } from "./simrun/create_cell.ts";
-export type { InspectOptions } from "./simrun/inspect.ts";
+export type { ExtraColumn, InspectOptions } from "./simrun/inspect.ts";
 export type { ProgressMode } from "./simrun/progress.ts";
+export type { JobSettings } from "./simrun/job.ts";
 export type { ReplayJobSpec } from "./simrun/replay.ts";
 export type { StateColumn } from "./solver/initial_state.ts";
 export type { Kernel, ParameterInfo } from "./solver/mechanisms/_types.ts";

@@ -11,12 +11,17 @@ import { formatPythonFloat } from "./python_float.ts";
 
 /** One active synapse as written to `…_synapses.csv`. */
 export interface SynapseActivationRecord {
+  /** Synapse (presynaptic cell) type name, e.g. `L23Trans_C3` (first column). */
   readonly type: string;
+  /** Index of the synapse within its type, as in the `.syn` file (second column). */
   readonly synapseId: number;
-  /** [µm] */
+  /** Geometric path distance from the soma to the synapse [µm] (algorithm.md §4.6). */
   readonly somaDist: number;
+  /** Section ID: index of the section in `.hoc` file order (secID, formats.md). */
   readonly section: number;
+  /** Index of the section's 3-D point the synapse was snapped to. */
   readonly ptId: number;
+  /** Label of that section: `Soma`, `Dendrite`, `ApicalDendrite`, …. */
   readonly label: string;
   /** Ascending, without delay [ms]. */
   readonly releaseTimes: ArrayLike<number>;
@@ -24,7 +29,9 @@ export interface SynapseActivationRecord {
 
 /** One presynaptic cell as written to `…_presynaptic_cells.csv`. */
 export interface PresynapticSpikeRecord {
+  /** Presynaptic cell type name, e.g. `L1_B1`. */
   readonly type: string;
+  /** Index of the presynaptic cell within its type (0 … cellNr − 1, ISF's cell ID). */
   readonly cellId: number;
   /** Ascending [ms]. */
   readonly spikes: ArrayLike<number>;
@@ -99,13 +106,17 @@ export function formatPresynapticSpikes(records: readonly PresynapticSpikeRecord
 
 /** One row of a synapse-activation file. */
 export interface ActivationRow {
+  /** Synapse type name as written (first column). */
   readonly type: string;
   /** Synapse ID as written (undefined in the 6-column variant). */
   readonly synapseId: number | undefined;
   /** Soma distance as written [µm] (replays recompute it). */
   readonly somaDist: number;
+  /** Section ID as written (index of the section in `.hoc` file order). */
   readonly section: number;
+  /** Section point ID as written (index of the section's 3-D point). */
   readonly ptId: number;
+  /** Dendrite label as written (`Soma`, `Dendrite`, `ApicalDendrite`, …). */
   readonly label: string;
   /** Activation times as written [ms]. */
   readonly times: readonly number[];
@@ -115,6 +126,7 @@ export interface ActivationRow {
 
 /** A parsed synapse-activation file. */
 export interface ActivationFile {
+  /** Path of the file as given to the reader (used in error messages). */
   readonly file: string;
   /** Rows in file order. */
   readonly rows: readonly ActivationRow[];

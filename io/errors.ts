@@ -30,11 +30,17 @@ function prefix(loc: InputLocation): string {
 
 /** Text that cannot be parsed: names file, line and column. */
 export class InputSyntaxError extends SyntaxError {
+  /** The file as the user named it (or as referenced from another file). */
   readonly file: string;
+  /** 1-based line of the problem; 0 when unknown. */
   readonly line: number;
+  /** 1-based column of the problem; 0 when unknown. */
   readonly column: number;
+  /** The parameter key (dotted path such as `neuron.Soma.properties.Ra`), if any. */
   readonly key: string | undefined;
   /**
+   * Creates the error; its message is prefixed with `file:line:column`.
+   *
    * @param loc where the problem is
    * @param message what was expected and what was found, e.g. `Expected ":" after key, got "}"`
    */
@@ -50,11 +56,17 @@ export class InputSyntaxError extends SyntaxError {
 
 /** A parsed value that is wrong, or a referenced file that is missing. */
 export class InputValueError extends RangeError {
+  /** The file as the user named it (or as referenced from another file). */
   readonly file: string;
+  /** 1-based line of the problem; 0 when unknown. */
   readonly line: number;
+  /** 1-based column of the problem; 0 when unknown. */
   readonly column: number;
+  /** The parameter key (dotted path such as `neuron.Soma.properties.Ra`), if any. */
   readonly key: string | undefined;
   /**
+   * Creates the error; its message is prefixed with `file:line:column` (as far as known).
+   *
    * @param loc where the value is
    * @param message what is wrong, e.g. `Cannot read "Ra" in "Soma": expected a number, got "x"`
    */
@@ -70,8 +82,11 @@ export class InputValueError extends RangeError {
 
 /** A user plugin failed: threw, exceeded its permissions, or ran past its time limit. */
 export class PluginError extends Error {
+  /** The plugin's name as shown in messages (by default its module path or specifier). */
   readonly plugin: string;
   /**
+   * Creates the error; its message reads `Plugin "<plugin>": <message>`.
+   *
    * @param plugin the plugin's name or path
    * @param message what happened
    */
@@ -84,7 +99,11 @@ export class PluginError extends Error {
 
 /** A broken invariant: a bug in simrun, never the user's input. */
 export class InternalError extends Error {
-  /** @param message the invariant that broke */
+  /**
+   * Creates the error; its message says that this is a bug in simrun.
+   *
+   * @param message the invariant that broke
+   */
   constructor(message: string) {
     super(`Internal error (a bug in simrun): ${message}`);
     this.name = "InternalError";

@@ -37,6 +37,7 @@ export interface ActiveSynapse {
   readonly synapseId: number;
   /** Geometric soma distance (spec/algorithm.md §4.6) [µm]. */
   readonly somaDist: number;
+  /** Section ID: index of the section in `.hoc` file order (the `.syn` file's section column). */
   readonly section: number;
   /** Index of the 3-D point the synapse is snapped to. */
   readonly ptId: number;
@@ -46,12 +47,15 @@ export interface ActiveSynapse {
   readonly label: string;
   /** Release times, ascending, without delay [ms]. */
   readonly releaseTimes: Float64Array;
+  /** One entry per receptor in the type's `synapses.receptors` (network param), in that order. */
   readonly receptors: ActiveReceptor[];
 }
 
 /** Spike times of one presynaptic cell with at least one spike. */
 export interface PresynapticSpikes {
+  /** Presynaptic cell type name. */
   readonly type: string;
+  /** Index of the cell within its type (0 … cellNr − 1). */
   readonly cellId: number;
   /** Ascending [ms]. */
   readonly spikes: Float64Array;
@@ -67,7 +71,20 @@ export interface NetworkRealization {
 
 /** Parsed `.syn`/`.con` files, each parsed once per job. */
 export interface AnatomyCache {
+  /**
+   * Returns the parsed `.syn` file (anatomical synapse positions), parsing it on first use.
+   *
+   * @param path the file path as given in the network param file (after path mapping)
+   * @returns the parsed file
+   */
   syn(path: string): SynFile;
+  /**
+   * Returns the parsed `.con` file (synapse → presynaptic cell connections), parsing it on
+   * first use.
+   *
+   * @param path the file path as given in the network param file (after path mapping)
+   * @returns the parsed file
+   */
   con(path: string): ConFile;
 }
 

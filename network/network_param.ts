@@ -24,79 +24,125 @@ import {
 
 /** `celltype: "spiketrain"` (or its dict entry): a Poisson-like train per cell (formats §3.3). */
 export interface SpikeTrainSource {
+  /** Discriminant: a `spiketrain` source. */
   readonly kind: "spiketrain";
-  /** Mean inter-spike interval [ms]. */
+  /** Mean inter-spike interval (`interval`; rate = 1000/interval Hz) [ms]. */
   readonly interval: number;
-  /** 1 = Poisson, 0 = regular [1]. */
+  /** `noise`: 1 = Poisson, 0 = regular (default 1) [1]. */
   readonly noise: number;
-  /** [ms] */
+  /** `start`: time the train begins (default 0; defaults together with `noise`) [ms]. */
   readonly start: number;
   /** Fixed spike count, or undefined (stop at tStop). */
   readonly nspikes: number | undefined;
 }
 
-/** A `pointcell` distribution (formats §3.2); times in ms, rates in Hz. */
+/**
+ * A `pointcell` distribution (formats §3.2; generation: algorithm.md §6.3); times in ms,
+ * rates in Hz. Discriminated by `distribution`; a missing `distribution` key reads as `normal`.
+ */
 export type PointcellDistribution =
   | {
+    /** Per bin, each cell spikes with the bin's probability, at a uniform time in the bin. */
     readonly distribution: "PSTH";
+    /** `intervals`: bins [tBegin, tEnd], relative to `offset` [ms]. */
     readonly intervals: readonly (readonly [number, number])[];
+    /** `probabilities`: per-bin spike probability of each cell (negative: never) [1]. */
     readonly probabilities: readonly number[];
+    /** `offset`: added to every bin [ms]. */
     readonly offset: number;
   }
   | {
+    /** Per bin, a fixed number of distinct cells spike, at uniform times in the bin. */
     readonly distribution: "PSTH_absolute_number";
+    /** `intervals`: bins [tBegin, tEnd], relative to `offset` [ms]. */
     readonly intervals: readonly (readonly [number, number])[];
+    /** `number_active_synapses`: number of cells that spike in each bin. */
     readonly numberActive: readonly number[];
+    /** `offset`: added to every bin [ms]. */
     readonly offset: number;
   }
   | {
+    /** Deprecated: a Poisson train per cell and bin at the bin's rate. */
     readonly distribution: "PSTH_poissontrain";
+    /** `intervals`: bins [tBegin, tEnd] (absolute; `offset` is not applied) [ms]. */
     readonly intervals: readonly (readonly [number, number])[];
+    /** `rates`: Poisson rate per bin (0 skips the bin) [Hz]. */
     readonly rates: readonly number[];
+    /** `offset`: read but unused by ISF [ms]. */
     readonly offset: number;
   }
   | {
+    /** An inhomogeneous Poisson process per cell with a piecewise-constant rate. */
     readonly distribution: "PSTH_poissontrain_v2";
+    /** `bins`: bin edges B₀ … Bₙ (n + 1 values) [ms]. */
     readonly bins: readonly number[];
+    /** `rates`: rate in each of the n bins [Hz]. */
     readonly rates: readonly number[];
+    /** `offset`: read but unused by ISF [ms]. */
     readonly offset: number;
   }
   | {
+    /** A Poisson process whose rate is sinusoidally modulated after `offset`. */
     readonly distribution: "poissontrain_modulated";
+    /** `rate_before_t_offset`: rate of the first bin (before `offset`) [Hz]. */
     readonly rateBeforeOffset: number;
+    /** `mean_rate`: mean of the modulated rate [Hz]. */
     readonly meanRate: number;
+    /** `max_modulation`: relative modulation depth M of the rate [1]. */
     readonly maxModulation: number;
+    /** `modulation_frequency`: frequency of the sinusoid [Hz]. */
     readonly modulationFrequency: number;
+    /** `bin_size`: width of the piecewise-constant rate bins [ms]. */
     readonly binSize: number;
+    /** `phase_distribution`: `uniform` (on [0, 2π)), `normal`, or anything else (phase 0). */
     readonly phaseDistribution: string;
+    /** `mean_phase`: mean of the normal phase distribution [rad]. */
     readonly meanPhase: number;
+    /** `std_phase`: standard deviation of the normal phase distribution [rad]. */
     readonly stdPhase: number;
+    /** `offset`: time the modulation starts [ms]. */
     readonly offset: number;
   }
   | {
+    /** Legacy: one normally distributed spike per active cell. */
     readonly distribution: "normal";
+    /** `activeFrac`: probability that a cell is active [1]. */
     readonly activeFrac: number;
+    /** `spikeT`: mean spike time, relative to `offset` [ms]. */
     readonly spikeT: number;
+    /** `spikeWidth`: standard deviation of the spike time [ms]. */
     readonly spikeWidth: number;
+    /** `offset`: added to every spike time (default 10) [ms]. */
     readonly offset: number;
   }
   | {
+    /** Legacy: one uniformly distributed spike per active cell. */
     readonly distribution: "uniform";
+    /** `activeFrac`: probability that a cell is active [1]. */
     readonly activeFrac: number;
+    /** `window`: width of the uniform spike-time window after `offset` [ms]. */
     readonly window: number;
+    /** `offset`: start of the window [ms]. */
     readonly offset: number;
   }
   | {
+    /** Legacy: one lognormally distributed spike per active cell. */
     readonly distribution: "lognormal";
+    /** `activeFrac`: probability that a cell is active [1]. */
     readonly activeFrac: number;
+    /** `mu`: mean of the underlying normal (spike time − offset ~ lognormal(mu, sigma)). */
     readonly mu: number;
+    /** `sigma`: standard deviation of the underlying normal. */
     readonly sigma: number;
+    /** `offset`: added to every spike time [ms]. */
     readonly offset: number;
   };
 
 /** `celltype: "pointcell"` (or its dict entry). */
 export interface PointcellSource {
+  /** Discriminant: a `pointcell` source. */
   readonly kind: "pointcell";
+  /** The distribution and its keys. */
   readonly dist: PointcellDistribution;
 }
 
@@ -111,6 +157,7 @@ export interface ReceptorSpec {
   readonly weights: readonly number[];
   /** `weightDistribution: "lognormal"`: each entry is the mean of a lognormal draw. */
   readonly lognormal: boolean;
+  /** NetCon threshold (default 0; irrelevant for the artificial spike sources used) [mV]. */
   readonly threshold: number;
   /** NetCon delay [ms]. */
   readonly delay: number;
@@ -126,17 +173,23 @@ export interface SynapseSpec {
   readonly distributionFile: string;
   /** `.con` path (after path resolution). */
   readonly connectionFile: string;
+  /** `receptors`, in file order: one point process of each is created per activated synapse. */
   readonly receptors: readonly ReceptorSpec[];
+  /** Where the `synapses` block is in the network param file (for error messages). */
   readonly location: InputLocation;
 }
 
 /** One presynaptic cell type. */
 export interface PresynapticTypeSpec {
+  /** Type name (`<cellClass>_<column>`, e.g. `L5tt_C2`): the key in the `network` block. */
   readonly name: string;
+  /** `cellNr`: number of presynaptic cells of this type (IDs 0 … cellNr − 1). */
   readonly cellNr: number;
   /** Activity sources in order; empty for an unknown `celltype` string (ISF: no activity). */
   readonly sources: readonly ActivitySource[];
+  /** The type's `synapses` block. */
   readonly synapses: SynapseSpec;
+  /** Where the type block is in the network param file (for error messages). */
   readonly location: InputLocation;
 }
 
@@ -149,6 +202,7 @@ export type NetworkModifyFunction =
   }
   | {
     readonly name: "silence_synapses_by_somadist_and_spike_source";
+    /** type → [min, max) geometric soma distance [µm], in file order. */
     readonly ranges: readonly { type: string; min: number; max: number }[];
     /** Spike sources whose release times are kept (`poissontrain`, `pointcell_PSTH`, …). */
     readonly spikeSources: readonly string[];
@@ -156,9 +210,11 @@ export type NetworkModifyFunction =
 
 /** A validated network parameter set. */
 export interface NetworkSpec {
+  /** Path of the network param file (for error messages). */
   readonly file: string;
   /** Types in file order (without `network_modify_functions`). */
   readonly types: readonly PresynapticTypeSpec[];
+  /** `network_modify_functions` entries in file order (applied after mapping); empty if none. */
   readonly modifyFunctions: readonly NetworkModifyFunction[];
 }
 

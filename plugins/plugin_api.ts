@@ -47,7 +47,9 @@ export interface SectionDescription {
   readonly children: readonly number[];
   /** 3-D point coordinates [µm]. */
   readonly x: Float64Array;
+  /** y coordinates of the 3-D points [µm]. */
   readonly y: Float64Array;
+  /** z coordinates of the 3-D points [µm]. */
   readonly z: Float64Array;
   /** Diameters of the 3-D points as read from the hoc file [µm]. */
   readonly hocDiam: Float64Array;
@@ -83,6 +85,7 @@ export interface SectionDescription {
 export interface PointProcessDescription {
   /** NMODL name (`IClamp`, `epsp`). */
   readonly mechanism: string;
+  /** Index of the section it sits on (`SectionDescription.index`, 0 = soma). */
   readonly section: number;
   /** Relative position on the section. */
   readonly x: number;
@@ -92,12 +95,15 @@ export interface PointProcessDescription {
 
 /** The cell handed to a plugin: a serialisable copy of the built cell. Section 0 is the soma. */
 export interface CellDescription {
+  /** All sections in ISF index order (`sections[i].index === i`). */
   readonly sections: readonly SectionDescription[];
+  /** Point processes added so far by earlier cell-modify functions, in the order added. */
   readonly pointProcesses: readonly PointProcessDescription[];
   /** Global mechanism parameters (`mech_globals`): mechanism → parameter → value. */
   readonly mechGlobals: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** The cell param file and its hoc file, as the host named them (for messages only). */
+  /** The cell param file, as the host named it (for messages only). */
   readonly paramFile: string;
+  /** The cell's morphology (`.hoc`) file, as the host named it (for messages only). */
   readonly hocFile: string;
 }
 

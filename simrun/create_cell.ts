@@ -51,9 +51,11 @@ export interface CreateCellOptions {
 
 /** The result of {@linkcode createCell}. */
 export interface CreatedCell {
+  /** The built cell: hoc morphology, biophysics and cell-modify functions applied. */
   readonly cell: Cell;
   /** The whole cell param as parsed. */
   readonly param: ParamObject;
+  /** The validated `sim` block (Vinit, tStop, dt, T, recording sites). */
   readonly sim: CellSimSettings;
 }
 

@@ -14,6 +14,7 @@ import { segmentGeometry, segmentRi } from "../solver/segment_geometry.ts";
 
 /** An extra per-segment column (e.g. a state after initialization). */
 export interface ExtraColumn {
+  /** Column header, appended after the mechanism-parameter columns (`m_NaTa_t`, `ica_ca_ion`). */
   readonly name: string;
   /** One value per segment in row order (sections in index order); undefined → empty. */
   readonly values: readonly (number | undefined)[];

@@ -35,7 +35,9 @@ export interface Section {
   readonly children: number[];
   /** 3-D point coordinates as read (float64) [µm]. */
   readonly x: Float64Array;
+  /** y coordinates of the 3-D points, as read (float64) [µm]. */
   readonly y: Float64Array;
+  /** z coordinates of the 3-D points, as read (float64) [µm]. */
   readonly z: Float64Array;
   /** Diameters as read from the hoc file (float64) [µm]; never modified. */
   readonly hocDiam: Float64Array;
@@ -65,6 +67,7 @@ export interface Section {
 export interface PointProcessSpec {
   /** NMODL name: `IClamp`, `epsp`. */
   readonly mechanism: string;
+  /** Index of the section it is placed on (`Cell.sections` index; 0 = soma). */
   readonly section: number;
   /** Relative position along the section; the process sits on the node of that segment. */
   readonly x: number;
@@ -74,11 +77,14 @@ export interface PointProcessSpec {
 
 /** A built cell. Section 0 is the soma. */
 export interface Cell {
+  /** All sections in ISF index order (hoc creation order, soma first; then added axon sections). */
   readonly sections: Section[];
+  /** Point processes added by cell-modify functions (`IClamp`, `epsp`), in the order added. */
   readonly pointProcesses: PointProcessSpec[];
   /** Global mechanism parameters from `mech_globals`: mechanism → parameter → value. */
   readonly mechGlobals: Record<string, Record<string, number>>;
-  /** The cell param file and the hoc file, for messages. */
+  /** The cell param file, for messages. */
   readonly paramFile: string;
+  /** The morphology (`.hoc`) file the sections were read from, for messages. */
   readonly hocFile: string;
 }

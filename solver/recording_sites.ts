@@ -27,8 +27,11 @@ export interface RecordingSite {
 
 /** A landmark position [µm]. */
 export interface LandmarkPoint {
+  /** x coordinate, in the morphology's frame [µm]. */
   readonly x: number;
+  /** y coordinate, in the morphology's frame [µm]. */
   readonly y: number;
+  /** z coordinate, in the morphology's frame [µm]. */
   readonly z: number;
 }
 

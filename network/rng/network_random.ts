@@ -22,6 +22,7 @@ export type NetworkRandomKind = "isf" | "simrun";
 
 /** Streams for one job; call `beginSweep()` before drawing for a sweep. */
 export interface NetworkRandom {
+  /** The policy these streams implement (`isf` or `simrun`). */
   readonly kind: NetworkRandomKind;
   /** Starts sweep `sweep` (isf: must be 0, 1, 2, … in order). */
   beginSweep(sweep: number): void;

@@ -22,11 +22,13 @@ export interface NodeArrays {
   readonly area: Float64Array;
   /** Reversal potentials [mV] (per section constants, NEURON defaults 50 / -77). */
   readonly ena: Float64Array;
+  /** Potassium reversal potential [mV] (per-section constant, NEURON default -77). */
   readonly ek: Float64Array;
   /** Calcium reversal [mV]: Nernst from cai/cao where cai is dynamic, else a constant. */
   readonly eca: Float64Array;
   /** Intracellular / extracellular calcium [mM]. */
   readonly cai: Float64Array;
+  /** Extracellular calcium concentration [mM] (NEURON default 2). */
   readonly cao: Float64Array;
   /** Total calcium current density of the step [mA/cm²] (sum over Ca channels at V^n). */
   readonly ica: Float64Array;
@@ -53,12 +55,15 @@ export type Kernel = (s: MechanismInstances, n: NodeArrays) => void;
 
 /** Description of one parameter. */
 export interface ParameterInfo {
+  /** Unit as written in the NMODL PARAMETER block (`S/cm2`, `mV`, `ms`, …), for documentation. */
   readonly unit: string;
+  /** Value of the NMODL PARAMETER block, used where a .param file does not set it. */
   readonly default: number;
 }
 
 /** A density mechanism (NMODL SUFFIX): one file under solver/mechanisms/ exports one. */
 export interface DensityMechanism {
+  /** Discriminant: a density mechanism (distributed over segment areas). */
   readonly kind: "density";
   /** NMODL SUFFIX, exactly as in .param files. */
   readonly name: string;
@@ -85,14 +90,21 @@ export interface DensityMechanism {
 
 /** A point process (IClamp, epsp, synapses). Currents are in nA, converted with 100/area. */
 export interface PointMechanism {
+  /** Discriminant: a point process (one instance per placed object). */
   readonly kind: "point";
+  /** NMODL POINT_PROCESS name (`IClamp`, `epsp`, `glutamate_syn`, `gaba_syn`). */
   readonly name: string;
+  /** Parameters settable per instance (NMODL PARAMETER name → info). */
   readonly parameters: Readonly<Record<string, ParameterInfo>>;
+  /** State variable names in NEURON's order. */
   readonly states: readonly string[];
+  /** Assigned variables (the current `i` and the like) as NEURON names them. */
   readonly assigned: readonly string[];
+  /** Initial states for the initial V (NMODL INITIAL); t = 0. */
   readonly init: Kernel;
   /** Adds I·100/area [mA/cm²] to n.i and the slope to n.g at the node of each instance. */
   readonly current: Kernel;
+  /** One state step (NMODL BREAKPOINT SOLVE) at V^{n+1}. */
   readonly advance: Kernel;
   /**
    * NET_RECEIVE for instance k with `count` weights starting at `weights[offset]`; `n.t` is the
