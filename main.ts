@@ -1,16 +1,27 @@
 /**
  * The `simrun` command line: argument parsing, help, progress and exit codes only; the work is
- * done by the simrun/ modules. Exit codes: 0 ok, 1 simulation or I/O failure, 2 usage or input
+ * done by the library (`mod.ts`). Exit codes: 0 ok, 1 simulation or I/O failure, 2 usage or input
  * error (printed as one line, no stack).
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { isInputError, PluginError } from "./io/errors.ts";
-import { pathMapFromArgsAndEnv } from "./io/path_map.ts";
-import { jobSeeds, parseSeed } from "./simrun/seeds.ts";
-import type { RunCellOptions } from "./simrun/cell_run.ts";
-import type { CreateCellOptions } from "./simrun/create_cell.ts";
+import {
+  createCell,
+  initialState,
+  inspectTables,
+  isInputError,
+  jobSeeds,
+  parseSeed,
+  pathMapFromArgsAndEnv,
+  PluginError,
+  runCell,
+  runJobs,
+  runNetworkOnly,
+  runReplay,
+  userPluginResolver,
+} from "./mod.ts";
+import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -225,10 +236,7 @@ function pluginSandbox(o: Values): { pluginRead: string[]; pluginTimeLimitMs?: n
 }
 
 /** The `createCell` plugin hook for `--plugin-read` / `--plugin-time-limit`. */
-async function cellModifyOption(
-  o: Values,
-): Promise<Required<Pick<CreateCellOptions, "cellModify">>> {
-  const { userPluginResolver } = await import("./plugins/user_cell_modify.ts");
+function cellModifyOption(o: Values): Required<Pick<CreateCellOptions, "cellModify">> {
   const { pluginRead, pluginTimeLimitMs } = pluginSandbox(o);
   return {
     cellModify: {
@@ -277,7 +285,6 @@ async function cmdRun(args: string[]): Promise<number> {
       `simrun: job seeds ${seeds.join(" ")}${seed === undefined ? " (drawn at random)" : ""}`,
     );
   }
-  const { runJobs } = await import("./simrun/run.ts");
   const results = await runJobs({
     cellParam: p[0]!,
     networkParam: p[1]!,
@@ -316,7 +323,6 @@ async function cmdReplay(args: string[]): Promise<number> {
   positionals(p, 3, "replay", true);
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
   const sandbox = pluginSandbox(o);
-  const { runReplay } = await import("./simrun/replay.ts");
   const results = await runReplay({
     cellParam: p[0]!,
     networkParam: p[1]!,
@@ -350,7 +356,6 @@ async function cmdNetwork(args: string[]): Promise<number> {
   positionals(p, 2, "network");
   if (o.seed === undefined) throw new UsageError("network requires --seed S");
   if (o.out === undefined) throw new UsageError("network requires --out DIR");
-  const { runNetworkOnly } = await import("./simrun/network_only.ts");
   const range = sweepRange(str(o, "sweep-range"));
   const written = await runNetworkOnly({
     cellParam: p[0]!,
@@ -392,7 +397,6 @@ async function cmdCell(args: string[]): Promise<number> {
   const dt = num(str(o, "dt"), "--dt");
   if (tStop !== undefined && !(tStop > 0)) throw new UsageError(`--tstop must be > 0`);
   if (dt !== undefined && !(dt > 0)) throw new UsageError(`--dt must be > 0`);
-  const { runCell } = await import("./simrun/cell_run.ts");
   // `cellModify` is passed on to createCell by runCell (RunCellOptions.cellModify).
   const options: RunCellOptions & Pick<CreateCellOptions, "cellModify"> = {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
@@ -401,7 +405,7 @@ async function cmdCell(args: string[]): Promise<number> {
     ...(dt !== undefined ? { dt } : {}),
     exact: o.exact === true,
     ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
-    ...(await cellModifyOption(o)),
+    ...cellModifyOption(o),
   };
   const res = await runCell(p[0]!, options);
   const spikes = `soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`;
@@ -427,12 +431,9 @@ async function cmdInspect(args: string[]): Promise<number> {
   if (o.sections === undefined || o.segments === undefined) {
     throw new UsageError("inspect requires --sections S.csv and --segments G.csv");
   }
-  const { createCell } = await import("./simrun/create_cell.ts");
-  const { inspectTables } = await import("./simrun/inspect.ts");
-  const { initialState } = await import("./solver/initial_state.ts");
   const built = await createCell(p[0]!, {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
-    ...(await cellModifyOption(o)),
+    ...cellModifyOption(o),
   });
   const state = initialState(built.cell, built.sim);
   const extraColumns = state.map((c) => ({

@@ -23,104 +23,101 @@ export {
   InternalError,
   isInputError,
   PluginError,
-} from "./io/errors.ts";
-export type { InputLocation } from "./io/errors.ts";
+} from "./io/mod.ts";
+export type { InputLocation } from "./io/mod.ts";
 
 // Readers and writers
-export { paramLocation, parseParam, readParamFile } from "./io/param.ts";
-export type { ParamMeta, ParamObject, ParamValue } from "./io/param.ts";
-export { formatParamJson } from "./io/param_writer.ts";
-export { formatPythonFloat } from "./io/python_float.ts";
-export { parsePathMap, pathMapFromArgsAndEnv, resolveInputPath } from "./io/path_map.ts";
-export type { PathMap, PathMapRule } from "./io/path_map.ts";
-export { parseHoc, readHocFile } from "./io/hoc.ts";
-export type { HocMorphology, HocSection } from "./io/hoc.ts";
-export { parseCon, parseSyn } from "./io/syn_con.ts";
-export type { ConFile, ConRow, SynFile, SynRow } from "./io/syn_con.ts";
-export { parseLandmarks } from "./io/landmark.ts";
-export type { Landmark } from "./io/landmark.ts";
+export { paramLocation, parseParam, readParamFile } from "./io/mod.ts";
+export type { ParamMeta, ParamObject, ParamValue } from "./io/mod.ts";
+export { formatParamJson } from "./io/mod.ts";
+export { formatPythonFloat } from "./io/mod.ts";
+export { parsePathMap, pathMapFromArgsAndEnv, resolveInputPath } from "./io/mod.ts";
+export type { PathMap, PathMapRule } from "./io/mod.ts";
+export { parseHoc, readHocFile } from "./io/mod.ts";
+export type { HocMorphology, HocSection } from "./io/mod.ts";
+export { parseCon, parseSyn } from "./io/mod.ts";
+export type { ConFile, ConRow, SynFile, SynRow } from "./io/mod.ts";
+export { parseLandmarks } from "./io/mod.ts";
+export type { Landmark } from "./io/mod.ts";
 export {
   formatPresynapticSpikes,
   formatSynapseActivations,
   parseSynapseActivationFile,
-} from "./io/activation_files.ts";
+} from "./io/mod.ts";
 
 // Cell and solver
-export type { Cell, PointProcessSpec, Section, SectionMechanism } from "./solver/cell.ts";
+export type { Cell, PointProcessSpec, Section, SectionMechanism } from "./solver/mod.ts";
 export type {
   DensityMechanism,
   MechanismInstances,
   NodeArrays,
   PointMechanism,
-} from "./solver/mechanisms/_types.ts";
-export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mechanisms/mod.ts";
-export { simulate, stepCount } from "./solver/simulation.ts";
+} from "./solver/mod.ts";
+export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mod.ts";
+export { simulate, stepCount } from "./solver/mod.ts";
 export type {
   RecordSite,
   SimulationOptions,
   SimulationResult,
   SynapticInput,
-} from "./solver/simulation.ts";
-export { initialState } from "./solver/initial_state.ts";
-export { recordingSites } from "./solver/recording_sites.ts";
-export type { RecordingSite } from "./solver/recording_sites.ts";
+} from "./solver/mod.ts";
+export { initialState } from "./solver/mod.ts";
+export { recordingSites } from "./solver/mod.ts";
+export type { RecordingSite } from "./solver/mod.ts";
 
 // Network
-export { createNetworkRandom } from "./network/rng/network_random.ts";
-export type { NetworkRandom, NetworkRandomKind } from "./network/rng/network_random.ts";
-export { readNetworkSpec } from "./network/network_param.ts";
-export type { NetworkSpec, PresynapticTypeSpec } from "./network/network_param.ts";
-export { createAnatomyCache, createNetworkMapper } from "./network/network_mapper.ts";
-export type { ActiveSynapse, NetworkMapper, NetworkRealization } from "./network/network_mapper.ts";
+export { createNetworkRandom } from "./network/mod.ts";
+export type { NetworkRandom, NetworkRandomKind } from "./network/mod.ts";
+export { readNetworkSpec } from "./network/mod.ts";
+export type { NetworkSpec, PresynapticTypeSpec } from "./network/mod.ts";
+export { createAnatomyCache, createNetworkMapper } from "./network/mod.ts";
+export type { ActiveSynapse, NetworkMapper, NetworkRealization } from "./network/mod.ts";
 
 // Cell-modify functions
-export { applyCellModifyFunctions, BUILTIN_CELL_MODIFY_FUNCTIONS } from "./plugins/cell_modify.ts";
-export type { CellModification, CellModifyFunction } from "./plugins/cell_modify.ts";
+export { applyCellModifyFunctions, BUILTIN_CELL_MODIFY_FUNCTIONS } from "./plugins/mod.ts";
+export type { CellModification, CellModifyFunction } from "./plugins/mod.ts";
 
 // Plugins (docs/plugins.md): the types plugin authors implement, and the host side
 export type {
   CellDescription,
-  CellModification as PluginCellModification,
   CellModifyPlugin,
   MechanismDescription,
   PluginArgs,
+  PluginCellModification,
+  PluginRecordSite,
   PointProcessDescription,
   RecorderContext,
   RecorderPlugin,
-  RecordSite as PluginRecordSite,
   SectionDescription,
   SweepData,
-} from "./plugins/plugin_api.ts";
-export { openRecorderHook, openRecorders } from "./plugins/recorder.ts";
+} from "./plugins/mod.ts";
+export { openRecorderHook, openRecorders } from "./plugins/mod.ts";
 export type {
   OpenRecorderHookOptions,
   OpenRecordersOptions,
   RecorderHook,
   RecorderSession,
   RecorderSpec,
-} from "./plugins/recorder.ts";
-export {
-  isPluginPath,
-  runCellModifyPlugin,
-  userPluginResolver,
-} from "./plugins/user_cell_modify.ts";
-export type { UserPluginOptions } from "./plugins/user_cell_modify.ts";
-export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./plugins/host.ts";
-export type { PluginWorkerOptions } from "./plugins/host.ts";
+} from "./plugins/mod.ts";
+export { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./plugins/mod.ts";
+export type { UserPluginOptions } from "./plugins/mod.ts";
+export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./plugins/mod.ts";
+export type { PluginWorkerOptions } from "./plugins/mod.ts";
 
 // Workflows
-export { createCell } from "./simrun/create_cell.ts";
-export type { CreateCellOptions, CreatedCell } from "./simrun/create_cell.ts";
-export { inspectTables } from "./simrun/inspect.ts";
-export { runCell, spikeTimes } from "./simrun/cell_run.ts";
-export type { CellRunResult, RunCellOptions } from "./simrun/cell_run.ts";
-export { runJobs } from "./simrun/run.ts";
-export type { RunJobsOptions } from "./simrun/run.ts";
-export type { JobResult, JobSpec, PluginSettings } from "./simrun/job.ts";
-export { runReplay } from "./simrun/replay.ts";
-export type { ReplayOptions } from "./simrun/replay.ts";
-export { runNetworkOnly } from "./simrun/network_only.ts";
-export type { NetworkOnlyOptions } from "./simrun/network_only.ts";
+export { createCell } from "./simrun/mod.ts";
+export type { CreateCellOptions, CreatedCell } from "./simrun/mod.ts";
+export { inspectTables } from "./simrun/mod.ts";
+export { runCell, spikeTimes } from "./simrun/mod.ts";
+export type { CellRunResult, RunCellOptions } from "./simrun/mod.ts";
+export { runJobs } from "./simrun/mod.ts";
+export type { RunJobsOptions } from "./simrun/mod.ts";
+export type { JobResult, JobSpec, PluginSettings } from "./simrun/mod.ts";
+export { runReplay } from "./simrun/mod.ts";
+export type { ReplayOptions } from "./simrun/mod.ts";
+export { runNetworkOnly } from "./simrun/mod.ts";
+export type { NetworkOnlyOptions } from "./simrun/mod.ts";
+export { jobSeeds, parseSeed } from "./simrun/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {
@@ -128,16 +125,16 @@ export type {
   ActivationRow,
   PresynapticSpikeRecord,
   SynapseActivationRecord,
-} from "./io/activation_files.ts";
-export type { HocLabel } from "./io/hoc.ts";
-export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/path_map.ts";
-export type { ReadTextOptions } from "./io/read_text.ts";
+} from "./io/mod.ts";
+export type { HocLabel } from "./io/mod.ts";
+export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/mod.ts";
+export type { ReadTextOptions } from "./io/mod.ts";
 export type {
   ActiveReceptor,
   AnatomyCache,
   NetworkMapperOptions,
   PresynapticSpikes,
-} from "./network/network_mapper.ts";
+} from "./network/mod.ts";
 export type {
   ActivitySource,
   NetworkModifyFunction,
@@ -147,21 +144,21 @@ export type {
   ReceptorSpec,
   SpikeTrainSource,
   SynapseSpec,
-} from "./network/network_param.ts";
-export type { ElementaryFunctions } from "./network/rng/elementary_functions.ts";
-export type { NetworkRandomOptions } from "./network/rng/network_random.ts";
-export type { RandomStream } from "./network/rng/random_stream.ts";
-export type { PluginKind } from "./plugins/_plugin_protocol.ts";
-export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/cell_modify.ts";
-export type { PluginCall } from "./plugins/host.ts";
-export type { PluginGrants } from "./plugins/permissions.ts";
-export type { DeliverOptions } from "./plugins/recorder.ts";
-export type { CellSimSettings } from "./simrun/create_cell.ts";
-export type { ExtraColumn, InspectOptions } from "./simrun/inspect.ts";
-export type { ProgressMode } from "./simrun/progress.ts";
-export type { JobSettings } from "./simrun/job.ts";
-export type { ReplayJobSpec } from "./simrun/replay.ts";
-export type { StateColumn } from "./solver/initial_state.ts";
-export type { Kernel, ParameterInfo } from "./solver/mechanisms/_types.ts";
-export type { LandmarkPoint } from "./solver/recording_sites.ts";
-export type { InitializeOptions } from "./solver/simulation.ts";
+} from "./network/mod.ts";
+export type { ElementaryFunctions } from "./network/mod.ts";
+export type { NetworkRandomOptions } from "./network/mod.ts";
+export type { RandomStream } from "./network/mod.ts";
+export type { PluginKind } from "./plugins/mod.ts";
+export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/mod.ts";
+export type { PluginCall } from "./plugins/mod.ts";
+export type { PluginGrants } from "./plugins/mod.ts";
+export type { DeliverOptions } from "./plugins/mod.ts";
+export type { CellSimSettings } from "./simrun/mod.ts";
+export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
+export type { ProgressMode } from "./simrun/mod.ts";
+export type { JobSettings } from "./simrun/mod.ts";
+export type { ReplayJobSpec } from "./simrun/mod.ts";
+export type { StateColumn } from "./solver/mod.ts";
+export type { Kernel, ParameterInfo } from "./solver/mod.ts";
+export type { LandmarkPoint } from "./solver/mod.ts";
+export type { InitializeOptions } from "./solver/mod.ts";

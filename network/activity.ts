@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 import type {
   ActivitySource,
   PointcellDistribution,

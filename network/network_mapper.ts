@@ -8,11 +8,10 @@
  *
  * @module
  */
-import type { ActivationFile, ActivationRow } from "../io/activation_files.ts";
-import { InputValueError } from "../io/errors.ts";
-import { type ConFile, parseCon, parseSyn, type SynFile } from "../io/syn_con.ts";
-import type { Cell } from "../solver/cell.ts";
-import { geometricSomaDistance } from "../solver/distances.ts";
+import type { ActivationFile, ActivationRow } from "../io/mod.ts";
+import { type ConFile, InputValueError, parseCon, parseSyn, type SynFile } from "../io/mod.ts";
+import type { Cell } from "../solver/mod.ts";
+import { geometricSomaDistance } from "../solver/mod.ts";
 import { generateTypeActivity, SPIKE_SOURCES, type TypeActivity } from "./activity.ts";
 import type { NetworkSpec, PresynapticTypeSpec, ReceptorSpec } from "./network_param.ts";
 import type { NetworkRandom } from "./rng/network_random.ts";

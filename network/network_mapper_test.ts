@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { parseSynapseActivationFile } from "../io/activation_files.ts";
-import { parseParam } from "../io/param.ts";
-import type { Cell, Section } from "../solver/cell.ts";
+import { parseParam, parseSynapseActivationFile } from "../io/mod.ts";
+import type { Cell, Section } from "../solver/mod.ts";
 import {
   createAnatomyCache,
   createNetworkMapper,

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { type InputLocation, InputValueError } from "../io/errors.ts";
 import {
   describeParamValue,
   getArray,
@@ -15,12 +14,14 @@ import {
   getObject,
   getOptionalNumber,
   getString,
+  type InputLocation,
+  InputValueError,
   isParamObject,
   joinKeyPath,
   paramLocation,
   type ParamObject,
   type ParamValue,
-} from "../io/param.ts";
+} from "../io/mod.ts";
 
 /** `celltype: "spiketrain"` (or its dict entry): a Poisson-like train per cell (formats §3.3). */
 export interface SpikeTrainSource {
@@ -564,7 +565,7 @@ function readModifyFunctions(obj: ParamObject, path: string): NetworkModifyFunct
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseParam } from "../io/param.ts";
+ * import { parseParam } from "../io/mod.ts";
  * import { readNetworkSpec } from "./network_param.ts";
  * const p = parseParam(`{"network": {"A": {"cellNr": 2, "celltype": "spiketrain", "interval": 100.0,
  *   "synapses": {"distributionFile": "a.syn", "connectionFile": "a.con",

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { InputValueError } from "../io/errors.ts";
-import { parseParam } from "../io/param.ts";
+import { InputValueError, parseParam } from "../io/mod.ts";
 import { readNetworkSpec } from "./network_param.ts";
 
 const SYN =

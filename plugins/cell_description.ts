@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Cell } from "../solver/cell.ts";
-import { pathTable, segmentSomaDistances } from "../solver/distances.ts";
+import type { Cell } from "../solver/mod.ts";
+import { pathTable, segmentSomaDistances } from "../solver/mod.ts";
 import type { CellDescription, SectionDescription } from "./plugin_api.ts";
 
 /**

@@ -6,15 +6,17 @@
  *
  * @module
  */
-import { type InputLocation, InputValueError, PluginError } from "../io/errors.ts";
 import {
+  type InputLocation,
+  InputValueError,
   isParamObject,
   joinKeyPath,
   paramLocation,
   type ParamObject,
   type ParamValue,
-} from "../io/param.ts";
-import type { Cell, PointProcessSpec } from "../solver/cell.ts";
+  PluginError,
+} from "../io/mod.ts";
+import type { Cell, PointProcessSpec } from "../solver/mod.ts";
 import { apicalCurrentInjection } from "./builtins/apical_current_injection.ts";
 import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
 import { bacInjection } from "./builtins/bac_injection.ts";

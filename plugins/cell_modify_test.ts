@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { InputValueError, PluginError } from "../io/errors.ts";
-import { type ParamObject, parseParam } from "../io/param.ts";
+import { InputValueError, type ParamObject, parseParam, PluginError } from "../io/mod.ts";
 import { buildTestCell, labelBlock, testParamText } from "../solver/_test_cell.ts";
 import { applyCellModification, applyCellModifyFunctions } from "./cell_modify.ts";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { PluginError } from "../io/errors.ts";
+import { PluginError } from "../io/mod.ts";
 import { pathToFileURL } from "node:url";
 import type { PluginFault, PluginKind, PluginReply, PluginRequest } from "./_plugin_protocol.ts";
 import { explainDenial, type PluginGrants, pluginPermissions } from "./permissions.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PluginError } from "../io/errors.ts";
+import { PluginError } from "../io/mod.ts";
 import { fileURLToPath } from "node:url";
 import { describeCell } from "./cell_description.ts";
 import { PluginWorker } from "./host.ts";

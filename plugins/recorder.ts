@@ -19,8 +19,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import { PluginError } from "../io/errors.ts";
-import type { Cell } from "../solver/cell.ts";
+import { PluginError } from "../io/mod.ts";
+import type { Cell } from "../solver/mod.ts";
 import { describeCell } from "./cell_description.ts";
 import { PluginWorker } from "./host.ts";
 import type { PluginArgs, RecorderContext, RecordSite } from "./plugin_api.ts";

@@ -11,8 +11,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { type InputLocation, InputValueError, PluginError } from "../io/errors.ts";
-import type { Cell } from "../solver/cell.ts";
+import { type InputLocation, InputValueError, PluginError } from "../io/mod.ts";
+import type { Cell } from "../solver/mod.ts";
 import { describeCell } from "./cell_description.ts";
 import type { CellModification, CellModifyFunction } from "./cell_modify.ts";
 import { PluginWorker } from "./host.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { PluginError } from "../io/errors.ts";
+import { PluginError } from "../io/mod.ts";
 import { applyCellModification } from "./cell_modify.ts";
 import { tinyCell } from "./testdata/tiny_cell.ts";
 import { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./user_cell_modify.ts";

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { InputValueError } from "../io/errors.ts";
-import type { PathMap } from "../io/path_map.ts";
-import { simulate } from "../solver/simulation.ts";
+import { InputValueError } from "../io/mod.ts";
+import type { PathMap } from "../io/mod.ts";
+import { simulate } from "../solver/mod.ts";
 import { createCell, type CreateCellOptions } from "./create_cell.ts";
 
 /** Options of {@link runCell}. */

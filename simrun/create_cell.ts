@@ -4,23 +4,27 @@
  *
  * @module
  */
-import { InputValueError } from "../io/errors.ts";
-import { readHocFile } from "../io/hoc.ts";
 import {
   getArray,
   getNumber,
   getObject,
   getOptionalObject,
   getString,
+  InputValueError,
   paramLocation,
   type ParamObject,
+  type PathMap,
+  readHocFile,
   readParamFile,
-} from "../io/param.ts";
-import { type PathMap, resolveInputPath } from "../io/path_map.ts";
-import { applyCellModifyFunctions, type ApplyCellModifyOptions } from "../plugins/cell_modify.ts";
-import { userPluginResolver } from "../plugins/user_cell_modify.ts";
-import { buildCell } from "../solver/build_cell.ts";
-import type { Cell } from "../solver/cell.ts";
+  resolveInputPath,
+} from "../io/mod.ts";
+import {
+  applyCellModifyFunctions,
+  type ApplyCellModifyOptions,
+  userPluginResolver,
+} from "../plugins/mod.ts";
+import { buildCell } from "../solver/mod.ts";
+import type { Cell } from "../solver/mod.ts";
 
 /** Simulation settings from the cell param's `sim` block. */
 export interface CellSimSettings {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { InputValueError } from "../io/errors.ts";
-import { parsePathMap } from "../io/path_map.ts";
+import { InputValueError, parsePathMap } from "../io/mod.ts";
 import { labelBlock, TEST_HOC } from "../solver/_test_cell.ts";
 import { createCell } from "./create_cell.ts";
 

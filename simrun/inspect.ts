@@ -6,11 +6,14 @@
  *
  * @module
  */
-import { formatPythonFloat } from "../io/python_float.ts";
-import type { Cell } from "../solver/cell.ts";
-import { segmentSomaDistances } from "../solver/distances.ts";
-import { densityMechanism } from "../solver/mechanisms/mod.ts";
-import { segmentGeometry, segmentRi } from "../solver/segment_geometry.ts";
+import { formatPythonFloat } from "../io/mod.ts";
+import type { Cell } from "../solver/mod.ts";
+import {
+  densityMechanism,
+  segmentGeometry,
+  segmentRi,
+  segmentSomaDistances,
+} from "../solver/mod.ts";
 
 /** An extra per-segment column (e.g. a state after initialization). */
 export interface ExtraColumn {

@@ -13,35 +13,51 @@
 import { spikeTimes } from "./cell_run.ts";
 import {
   type ActivationFile,
+  cloneParam,
+  formatParamJson,
   formatPresynapticSpikes,
+  formatPythonFloat,
   formatSynapseActivations,
+  InputValueError,
+  InternalError,
+  joinKeyPath,
+  type ParamObject,
   parseSynapseActivationFile,
-} from "../io/activation_files.ts";
-import { InputValueError, InternalError } from "../io/errors.ts";
-import { readLandmarkFile } from "../io/landmark.ts";
-import { cloneParam, joinKeyPath, type ParamObject, readParamFile, setParam } from "../io/param.ts";
-import { formatParamJson } from "../io/param_writer.ts";
-import { type PathMap, resolveInputPath } from "../io/path_map.ts";
-import { openRecorderHook } from "../plugins/recorder.ts";
-import { type UserPluginOptions, userPluginResolver } from "../plugins/user_cell_modify.ts";
-import { formatPythonFloat } from "../io/python_float.ts";
-import { readTextInput, readTextInputSync } from "../io/read_text.ts";
-import type { Cell } from "../solver/cell.ts";
-import type { PointMechanism } from "../solver/mechanisms/_types.ts";
-import { landmarkBasename, type RecordingSite, recordingSites } from "../solver/recording_sites.ts";
-import { type RecordSite, simulate, stepCount, type SynapticInput } from "../solver/simulation.ts";
+  type PathMap,
+  readLandmarkFile,
+  readParamFile,
+  readTextInput,
+  readTextInputSync,
+  resolveInputPath,
+  setParam,
+} from "../io/mod.ts";
+import { openRecorderHook, type UserPluginOptions, userPluginResolver } from "../plugins/mod.ts";
+import type { Cell, PointMechanism } from "../solver/mod.ts";
+import {
+  landmarkBasename,
+  type RecordingSite,
+  recordingSites,
+  type RecordSite,
+  simulate,
+  stepCount,
+  type SynapticInput,
+} from "../solver/mod.ts";
 import {
   type ActiveSynapse,
   createAnatomyCache,
   createNetworkMapper,
+  createNetworkRandom,
   createReplayMapper,
+  type ElementaryFunctions,
+  JS_MATH,
+  type NetworkRandomKind,
   type NetworkRealization,
-} from "../network/network_mapper.ts";
-import { type NetworkSpec, readNetworkSpec } from "../network/network_param.ts";
-import { createNetworkRandom, type NetworkRandomKind } from "../network/rng/network_random.ts";
-import { type ElementaryFunctions, JS_MATH } from "../network/rng/elementary_functions.ts";
+  type NetworkSpec,
+  readNetworkSpec,
+  SYNAPSE_MECHANISMS,
+  synapseMechanism,
+} from "../network/mod.ts";
 import { loadSystemLibm } from "./system_libm.ts";
-import { SYNAPSE_MECHANISMS, synapseMechanism } from "../network/synapses/mod.ts";
 import { createCell, type CreatedCell } from "./create_cell.ts";
 import { JobFolder } from "./output_dir.ts";
 

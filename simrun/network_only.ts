@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { readParamFile } from "../io/param.ts";
-import type { PathMap } from "../io/path_map.ts";
-import type { NetworkRandomKind } from "../network/rng/network_random.ts";
+import { readParamFile } from "../io/mod.ts";
+import type { PathMap } from "../io/mod.ts";
+import type { NetworkRandomKind } from "../network/mod.ts";
 import { createCell } from "./create_cell.ts";
 import { prepareNetwork, runPrefix, sweepList } from "./job.ts";
 

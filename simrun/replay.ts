@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { PathMap } from "../io/path_map.ts";
+import type { PathMap } from "../io/mod.ts";
 import {
   executeJob,
   type JobHooks,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InputSyntaxError, InputValueError, PluginError } from "../io/errors.ts";
+import { InputSyntaxError, InputValueError, PluginError } from "../io/mod.ts";
 import type { JobResult, JobSpec } from "./job.ts";
 import { Progress, type ProgressMode } from "./progress.ts";
 import type { ReplayJobSpec } from "./replay.ts";
@@ -70,7 +70,7 @@ export function serializeError(e: unknown): SerializedError {
  * @example Round trip keeps the class and message
  * ```ts
  * import assert from "node:assert/strict";
- * import { InputValueError } from "../io/errors.ts";
+ * import { InputValueError } from "../io/mod.ts";
  * import { deserializeError, serializeError } from "./run.ts";
  * const e = deserializeError(serializeError(new InputValueError({ file: "a.param", line: 3, key: "k" }, "bad")));
  * assert.ok(e instanceof InputValueError);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 
 /** Largest seed ISF can draw (`numpy.random.randint(4294967295)` is exclusive). */
 export const MAX_SEED = 4294967294;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { deriveSeed, drawSeed, jobSeeds, MAX_SEED, parseSeed } from "./seeds.ts";
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 
 Deno.test("deriveSeed() keeps job 0 and gives distinct in-range seeds for other jobs", () => {
   const seen = new Set<number>();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ElementaryFunctions } from "../network/rng/elementary_functions.ts";
+import type { ElementaryFunctions } from "../network/mod.ts";
 
 /** The C math library of each platform, as NumPy links it. */
 const LIBM_BY_OS: Readonly<Record<string, string>> = {

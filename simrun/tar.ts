@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 
 const BLOCK = 512;
 const CHUNK = 1 << 20;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { memberHeader, parseTar, verifyTarAgainstDir, writeTarFromDir } from "./tar.ts";
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 
 const LONG =
   "seed20250101_pid23856_apical_proximal_distal_rec_sites_ID_000_sec_038_seg_032_x_0.929" +

@@ -1,6 +1,5 @@
 /** A small synthetic cell for unit tests (folder-private). @module */
-import { parseHoc } from "../io/hoc.ts";
-import { type ParamObject, parseParam } from "../io/param.ts";
+import { type ParamObject, parseHoc, parseParam } from "../io/mod.ts";
 import { buildCell } from "./build_cell.ts";
 import type { Cell } from "./cell.ts";
 

@@ -9,18 +9,19 @@
  *
  * @module
  */
-import { type InputLocation, InputValueError } from "../io/errors.ts";
-import type { HocMorphology } from "../io/hoc.ts";
 import {
   getNumber,
   getObject,
   getString,
+  type InputLocation,
+  InputValueError,
   isParamObject,
   joinKeyPath,
   paramLocation,
   type ParamObject,
   type ParamValue,
-} from "../io/param.ts";
+} from "../io/mod.ts";
+import type { HocMorphology } from "../io/mod.ts";
 import { hay2013Axon } from "./axon.ts";
 import type { Cell, Section, SectionMechanism } from "./cell.ts";
 import { pathTable } from "./distances.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 import { isfRelPts, neuronArc } from "./build_cell.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
 import { buildTestCell, labelBlock, testParamText } from "./_test_cell.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { InputValueError, InternalError } from "../io/errors.ts";
+import { InputValueError, InternalError } from "../io/mod.ts";
 import type { Cell, Section } from "./cell.ts";
 import { allocateInstances } from "./mechanisms/_types.ts";
 import type { DensityMechanism, MechanismInstances } from "./mechanisms/_types.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_ECA, lowerCell, nodeAt, segmentNodeAt } from "./compartments.ts";
 import type { Cell, Section, SectionMechanism } from "./cell.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 
 /** A straight cylinder section (two 3-D points). */
 function cylinder(

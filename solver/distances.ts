@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 import type { Section } from "./cell.ts";
 
 /** The fields of a section that path distances need. */

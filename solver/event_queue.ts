@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 
 /** The events of one source (one point-process instance receiving from one NetCon). */
 export interface EventSource {

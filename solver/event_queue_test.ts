@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createEventQueue, dueUntil } from "./event_queue.ts";
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 
 Deno.test("createEventQueue() merges sources by time and keeps source order on ties", () => {
   const q = createEventQueue([

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InternalError } from "../io/errors.ts";
+import { InternalError } from "../io/mod.ts";
 import type { Section } from "./cell.ts";
 
 /** Per-segment geometry of one section. */

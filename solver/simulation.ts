@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InputValueError, InternalError } from "../io/errors.ts";
+import { InputValueError, InternalError } from "../io/mod.ts";
 import type { Cell } from "./cell.ts";
 import { CAI0, CAO0, lowerCell, nodeAt, segmentNodeAt } from "./compartments.ts";
 import type { LoweredCell } from "./compartments.ts";

@@ -3,7 +3,7 @@ import { initializeSimulation, simulate, stepCount } from "./simulation.ts";
 import type { SynapticInput } from "./simulation.ts";
 import type { Cell, PointProcessSpec, Section, SectionMechanism } from "./cell.ts";
 import type { MechanismInstances, NodeArrays, PointMechanism } from "./mechanisms/_types.ts";
-import { InputValueError } from "../io/errors.ts";
+import { InputValueError } from "../io/mod.ts";
 
 function cylinder(
   index: number,

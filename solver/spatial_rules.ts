@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { InputLocation } from "../io/errors.ts";
-import { InputValueError } from "../io/errors.ts";
+import type { InputLocation } from "../io/mod.ts";
+import { InputValueError } from "../io/mod.ts";
 import type { Section } from "./cell.ts";
 import { pathDistance, type PathTable } from "./distances.ts";
 

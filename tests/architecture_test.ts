@@ -1,7 +1,8 @@
 /**
  * Enforces the module boundaries of style.md §5.2: imports point one way
- * (io ← solver ← network ← plugins ← simrun ← mod.ts ← main.ts), solver/ and network/ are pure
- * (no Deno.*, Date.now, Math.random), and nothing uses `export default`.
+ * (io ← solver ← network ← plugins ← simrun ← mod.ts ← main.ts), another layer is entered only
+ * through its `mod.ts` (§3, §5.1), solver/ and network/ are pure (no Deno.*, Date.now,
+ * Math.random), and nothing uses `export default`.
  *
  * @module
  */
@@ -103,4 +104,39 @@ Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.
 Deno.test("architecture: no default exports", () => {
   const bad = files.filter((f) => /^\s*export\s+default\b/m.test(readFileSync(f, "utf8")));
   assert.deepEqual(bad.map((f) => relative(root, f)), []);
+});
+
+Deno.test("architecture: every layer folder has a mod.ts", () => {
+  const missing = LAYERS.filter((l) => {
+    try {
+      return !statSync(join(root, l, "mod.ts")).isFile();
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(missing, [], `layers without mod.ts: ${missing.join(", ")}`);
+});
+
+Deno.test("architecture: another layer is entered only through its mod.ts", () => {
+  // Code only: a doc example (in a comment) may show a file's own API or a test helper.
+  const bad: string[] = [];
+  for (const file of files) {
+    const from = layerOf(root, file)!;
+    const ownMod = LAYERS.includes(from) ? join(root, from, "mod.ts") : undefined;
+    for (const spec of imports(stripComments(readFileSync(file, "utf8")))) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(file), spec);
+      const to = layerOf(root, target);
+      const what = `${relative(root, file)} imports ${relative(root, target)}`;
+      if (to === undefined) continue;
+      if (from === "main.ts" && to !== "mod.ts") {
+        bad.push(`${what} (main.ts goes through ./mod.ts)`);
+      } else if (to !== from && LAYERS.includes(to) && target !== join(root, to, "mod.ts")) {
+        bad.push(`${what} (use ${to}/mod.ts)`);
+      } else if (file !== ownMod && target === ownMod) {
+        bad.push(`${what} (a layer's files never import their own mod.ts: import cycle)`);
+      }
+    }
+  }
+  assert.deepEqual(bad, [], `imports past another layer's mod.ts:\n${bad.join("\n")}`);
 });

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { InternalError } from "../../io/errors.ts";
+import { InternalError } from "../../io/mod.ts";
 import type { ElementaryFunctions } from "./elementary_functions.ts";
 import { Mt19937Stream } from "./mt19937.ts";
 import type { RandomStream } from "./random_stream.ts";

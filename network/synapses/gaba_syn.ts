@@ -8,11 +8,7 @@
  *
  * @module
  */
-import {
-  type MechanismInstances,
-  type NodeArrays,
-  type PointMechanism,
-} from "../../solver/mechanisms/mod.ts";
+import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
 
 function initGaba(s: MechanismInstances, _n: NodeArrays): void {
   const f = s.fields;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GABA_SYN } from "./gaba_syn.ts";
-import { allocateInstances, type MechanismInstances } from "../../solver/mechanisms/mod.ts";
+import { allocateInstances, type MechanismInstances } from "../../solver/mod.ts";
 import { clearCurrents, makeNodes, relErr } from "../../solver/mechanisms/_testing.ts";
 
 /** The example network's GABA parameters (network.param, spec §4.2). */

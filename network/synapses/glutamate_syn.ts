@@ -9,11 +9,7 @@
  *
  * @module
  */
-import {
-  type MechanismInstances,
-  type NodeArrays,
-  type PointMechanism,
-} from "../../solver/mechanisms/mod.ts";
+import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
 
 /** Peak-normalisation factor of a difference of exponentials (decay τd > rise τr), NMODL order. */
 function peakFactor(tauDecay: number, tauRise: number): number {
@@ -176,7 +172,7 @@ function lumpableGlutamate(params: Readonly<Record<string, number>>): boolean {
  * ```ts
  * import assert from "node:assert/strict";
  * import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
- * import { allocateInstances } from "../../solver/mechanisms/mod.ts";
+ * import { allocateInstances } from "../../solver/mod.ts";
  * import { makeNodes } from "../../solver/mechanisms/_testing.ts";
  * const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0]));
  * const n = makeNodes(1, { v: -75, dt: 0.1 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
-import { allocateInstances, type MechanismInstances } from "../../solver/mechanisms/mod.ts";
+import { allocateInstances, type MechanismInstances } from "../../solver/mod.ts";
 import { clearCurrents, makeNodes, relErr } from "../../solver/mechanisms/_testing.ts";
 
 /** The example network's glutamate parameters (network.param, spec §4.1). */

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { PointMechanism } from "../../solver/mechanisms/mod.ts";
+import type { PointMechanism } from "../../solver/mod.ts";
 import { GABA_SYN } from "./gaba_syn.ts";
 import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
 

@@ -1,11 +1,11 @@
 /** Argument readers for the built-in cell-modify functions (folder-private). @module */
-import { InputValueError } from "../../io/errors.ts";
 import {
   describeParamValue,
+  InputValueError,
   paramLocation,
   type ParamObject,
   type ParamValue,
-} from "../../io/param.ts";
+} from "../../io/mod.ts";
 import type { CellModifyContext } from "../cell_modify.ts";
 
 /** Throws an InputValueError located at `key` of the function's arguments. */

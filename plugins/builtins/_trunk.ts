@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Cell } from "../../solver/cell.ts";
-import { distanceFromSoma0, pathTable } from "../../solver/distances.ts";
+import type { Cell } from "../../solver/mod.ts";
+import { distanceFromSoma0, pathTable } from "../../solver/mod.ts";
 
 /** The 1000 µm threshold ISF uses. */
 export const BEYOND_DIST = 1000;

@@ -1,7 +1,7 @@
 /** ISF's `scale_apical_morph_86` (spec/cell_modify_functions.md §2). @module */
-import type { ParamValue } from "../../io/param.ts";
-import type { Cell } from "../../solver/cell.ts";
-import { distanceFromSoma0, pathTable } from "../../solver/distances.ts";
+import type { ParamValue } from "../../io/mod.ts";
+import type { Cell } from "../../solver/mod.ts";
+import { distanceFromSoma0, pathTable } from "../../solver/mod.ts";
 import type { CellModification, CellModifyContext } from "../cell_modify.ts";
 import { checkKeys } from "./_args.ts";
 
