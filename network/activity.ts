@@ -106,6 +106,11 @@ class Collector {
   }
 }
 
+/** One inter-spike interval: (1 − ν)·I + ν·I·E, E standard exponential (no draw if ν = 0) [ms]. */
+function nextInterval(rng: RandomStream, interval: number, noise: number): number {
+  return noise === 0 ? interval : (1 - noise) * interval + noise * interval * rng.exponential(1.0);
+}
+
 /** ISF `PointCell.compute_spike_train_times` for one cell (random stream already seeded). */
 function spikeTrain(
   out: Collector,
@@ -118,17 +123,15 @@ function spikeTrain(
   nSpikes: number | undefined,
   source: number,
 ): void {
-  const nextInterval = () =>
-    noise === 0 ? interval : (1 - noise) * interval + noise * interval * rng.exponential(1.0);
   if (nSpikes !== undefined) {
     let last = 0.0;
     for (let i = 0; i < nSpikes; i++) {
       let t: number;
       if (i === 0) {
-        t = start + nextInterval() - interval * (1 - noise);
+        t = start + nextInterval(rng, interval, noise) - interval * (1 - noise);
         if (t < 0) t = 0;
       } else {
-        t = last + nextInterval();
+        t = last + nextInterval(rng, interval, noise);
       }
       out.add(cell, t, source);
       last = t;
@@ -138,10 +141,10 @@ function spikeTrain(
     while (true) {
       let t: number;
       if (last === 0) {
-        t = start + nextInterval() - interval * (1 - noise);
+        t = start + nextInterval(rng, interval, noise) - interval * (1 - noise);
         if (t < 0) t = 0;
       } else {
-        t = last + nextInterval();
+        t = last + nextInterval(rng, interval, noise);
       }
       if (t > stop) break;
       out.add(cell, t, source);
@@ -364,6 +367,7 @@ function spikeTrains(
     fail(type, `spike train starts at ${s.start} ms after tStop ${tStop} ms and has no "nspikes"`);
   }
   const pt = part.n++;
+  random.prepareSpikeTrains(type.name, pt, type.cellNr);
   for (let c = 0; c < type.cellNr; c++) {
     const rng = random.spikeTrain(type.name, c, pt);
     spikeTrain(out, c, rng, s.interval, s.noise, s.start, tStop, s.nspikes, SRC_TRAIN);

@@ -160,6 +160,9 @@ function lognormalWeight(mean: number, random: NetworkRandom, type: string): num
   return random.release(type).lognormal(mu, sigma);
 }
 
+/** Placeholder weight list of a synapse whose weights are filled in after its type's rows. */
+const NO_WEIGHTS: number[][] = [];
+
 function assignWeights(
   receptors: readonly ReceptorSpec[],
   into: number[][],
@@ -263,7 +266,11 @@ export function createNetworkMapper(
       const act = activity.get(type.name)!;
       const rp = type.synapses.releaseProb;
       const receptors = type.synapses.receptors;
+      // Weights are drawn per .con row (lognormal) in row order. Fixed weights draw nothing, so
+      // they are only counted per synapse here and materialized for the released synapses below.
+      const drawsWeights = receptors.some((r) => r.lognormal);
       const weightsOf = new Map<number, number[][]>();
+      const rowsPerSynapse = drawsWeights ? undefined : new Map<number, number>();
       const active = new Map<number, { times: number[]; sources: number[]; weights: number[][] }>();
       released.set(type.name, active);
       for (const row of rows) {
@@ -280,9 +287,14 @@ export function createNetworkMapper(
             `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
           );
         }
-        let w = weightsOf.get(row.synId);
-        if (w === undefined) weightsOf.set(row.synId, w = receptors.map(() => []));
-        assignWeights(receptors, w, random, type.name);
+        let w: number[][] = NO_WEIGHTS;
+        if (rowsPerSynapse !== undefined) {
+          rowsPerSynapse.set(row.synId, (rowsPerSynapse.get(row.synId) ?? 0) + 1);
+        } else {
+          w = weightsOf.get(row.synId) ?? NO_WEIGHTS;
+          if (w === NO_WEIGHTS) weightsOf.set(row.synId, w = receptors.map(() => []));
+          assignWeights(receptors, w, random, type.name);
+        }
         const spikes = act.spikes[row.cellId];
         if (spikes.length === 0 || syns!.pruned[row.synId]) continue;
         const src = act.sources[row.cellId];
@@ -305,6 +317,16 @@ export function createNetworkMapper(
         active.set(row.synId, { times, sources, weights: w });
         // ISF seeds a NEURON Random for "dynamic" synapses from one global draw.
         if (rp === "dynamic") random.release(type.name).random();
+      }
+      if (rowsPerSynapse !== undefined) {
+        for (const [synId, a] of active) {
+          const n = rowsPerSynapse.get(synId)!;
+          a.weights = receptors.map((rec) => {
+            const list: number[] = [];
+            for (let k = 0; k < n; k++) list.push(...rec.weights);
+            return list;
+          });
+        }
       }
     }
     applyModifyFunctions(released);

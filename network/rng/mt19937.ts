@@ -46,6 +46,54 @@ export class Mt19937Stream extends LegacyDistributions {
     this.clearGauss();
   }
 
+  /**
+   * Seeds `streams[k]` with `seeds[k]` for k < count, exactly like `seed()`, but runs four
+   * init_genrand recurrences side by side up to the words the first output needs (M + 1). The
+   * recurrence is latency-bound (each word needs the previous one), so interleaving independent
+   * generators lets the CPU overlap them: ISF seeds one generator per presynaptic cell.
+   *
+   * @param streams the generators to seed (at least `count`)
+   * @param seeds their seeds, integers in [0, 2³²)
+   * @param count how many to seed
+   */
+  static seedMany(
+    streams: readonly Mt19937Stream[],
+    seeds: ArrayLike<number>,
+    count: number,
+  ): void {
+    const END = M + 1;
+    let k = 0;
+    for (; k + 4 <= count; k += 4) {
+      const a = streams[k].#mt,
+        b = streams[k + 1].#mt,
+        c = streams[k + 2].#mt,
+        d = streams[k + 3].#mt;
+      let pa = seeds[k] | 0, pb = seeds[k + 1] | 0, pc = seeds[k + 2] | 0, pd = seeds[k + 3] | 0;
+      a[0] = pa;
+      b[0] = pb;
+      c[0] = pc;
+      d[0] = pd;
+      for (let i = 1; i < END; i++) {
+        pa = (Math.imul(1812433253, pa ^ (pa >>> 30)) + i) | 0;
+        pb = (Math.imul(1812433253, pb ^ (pb >>> 30)) + i) | 0;
+        pc = (Math.imul(1812433253, pc ^ (pc >>> 30)) + i) | 0;
+        pd = (Math.imul(1812433253, pd ^ (pd >>> 30)) + i) | 0;
+        a[i] = pa;
+        b[i] = pb;
+        c[i] = pc;
+        d[i] = pd;
+      }
+      for (let j = k; j < k + 4; j++) streams[j].#afterBulkSeed(END);
+    }
+    for (; k < count; k++) streams[k].seed(seeds[k]);
+  }
+
+  #afterBulkSeed(initTo: number): void {
+    this.#initTo = initTo;
+    this.#pos = N;
+    this.clearGauss();
+  }
+
   /** init_genrand, lazily: fills mt[initTo..end) (a spike train needs only ~400 of 624 words). */
   #initUpTo(end: number): void {
     const mt = this.#mt;

@@ -95,3 +95,16 @@ Deno.test("Mt19937Stream stays exact across several 624-word blocks (lazy twist)
   for (const x of v) sum += x; // NumPy's pairwise sum can differ in the last bits: compare loosely
   assert.ok(Math.abs(sum - 1007.2715210152523) < 1e-9);
 });
+
+Deno.test("Mt19937Stream.seedMany() gives the same streams as seeding one by one", () => {
+  const seeds = [123456, 1234566, 0, 4294967295, 777777, 42, 999999];
+  const bulk = seeds.map(() => new Mt19937Stream(1));
+  bulk[0].random(); // a used generator is fully reset
+  Mt19937Stream.seedMany(bulk, seeds, seeds.length);
+  for (const [k, s] of seeds.entries()) {
+    const one = new Mt19937Stream(s);
+    for (let i = 0; i < 700; i++) {
+      assert.equal(bulk[k].nextU32(), one.nextU32(), `seed ${s} draw ${i}`);
+    }
+  }
+});

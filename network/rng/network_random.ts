@@ -34,6 +34,12 @@ export interface NetworkRandom {
    * `spikeTrain()` call (isf re-seeds one private generator).
    */
   spikeTrain(typeName: string, cellId: number, part: number): RandomStream;
+  /**
+   * Hint: the next `count` `spikeTrain()` calls are for cells 0..count−1 of this type and part,
+   * in that order, with no other draw in between. A policy may prepare their streams at once
+   * (isf: draws the `count` seeds in the same order and seeds the generators side by side).
+   */
+  prepareSpikeTrains(typeName: string, part: number, count: number): void;
   /** Stream for connection-time draws of a type: lognormal weights and release tests. */
   release(typeName: string): RandomStream;
 }
@@ -42,9 +48,16 @@ class IsfRandom implements NetworkRandom {
   readonly kind = "isf" as const;
   #global: Mt19937Stream;
   #private: Mt19937Stream;
+  #math: ElementaryFunctions | undefined;
+  /** Generators prepared by prepareSpikeTrains(), handed out in order. */
+  #pool: Mt19937Stream[] = [];
+  #seeds = new Int32Array(0);
+  #prepared = 0;
+  #preparedCount = 0;
   #next = 0;
 
   constructor(seed: number, math: ElementaryFunctions | undefined) {
+    this.#math = math;
     this.#global = new Mt19937Stream(seed, math);
     this.#private = new Mt19937Stream(0, math);
   }
@@ -59,15 +72,40 @@ class IsfRandom implements NetworkRandom {
   }
 
   activity(_typeName: string): RandomStream {
+    this.#checkNoPrepared();
     return this.#global;
   }
 
+  /** A global draw while prepared spike trains are pending would break ISF's draw order. */
+  #checkNoPrepared(): void {
+    if (this.#prepared < this.#preparedCount) {
+      throw new InternalError(
+        `global random draw with ${
+          this.#preparedCount - this.#prepared
+        } prepared spike trains pending`,
+      );
+    }
+  }
+
   spikeTrain(_typeName: string, _cellId: number, _part: number): RandomStream {
+    if (this.#prepared < this.#preparedCount) return this.#pool[this.#prepared++];
     this.#private.seed(this.#global.randint(123456, 1234567));
     return this.#private;
   }
 
+  prepareSpikeTrains(_typeName: string, _part: number, count: number): void {
+    this.#checkNoPrepared();
+    while (this.#pool.length < count) this.#pool.push(new Mt19937Stream(0, this.#math));
+    if (this.#seeds.length < count) this.#seeds = new Int32Array(count);
+    const seeds = this.#seeds;
+    for (let k = 0; k < count; k++) seeds[k] = this.#global.randint(123456, 1234567);
+    Mt19937Stream.seedMany(this.#pool, seeds, count);
+    this.#prepared = 0;
+    this.#preparedCount = count;
+  }
+
   release(_typeName: string): RandomStream {
+    this.#checkNoPrepared();
     return this.#global;
   }
 }
@@ -101,6 +139,10 @@ class SimrunRandom implements NetworkRandom {
       this.#activity.set(typeName, s);
     }
     return s;
+  }
+
+  prepareSpikeTrains(_typeName: string, _part: number, _count: number): void {
+    // Every simrun stream is derived on demand; nothing to prepare.
   }
 
   spikeTrain(typeName: string, cellId: number, part: number): RandomStream {
