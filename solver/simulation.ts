@@ -11,7 +11,7 @@ import { CAI0, CAO0, lowerCell, nodeAt, segmentNodeAt } from "./compartments.ts"
 import type { LoweredCell } from "./compartments.ts";
 import { createEventQueue } from "./event_queue.ts";
 import type { EventQueue, EventSource } from "./event_queue.ts";
-import { createHinesSystem, stepVoltage } from "./hines_solver.ts";
+import { createHinesSystem, stepVoltage, stepVoltageFast } from "./hines_solver.ts";
 import type { HinesSystem } from "./hines_solver.ts";
 import { nernstFromTable, updateTablePositions } from "./mechanisms/_rate_table.ts";
 import { allocateInstances } from "./mechanisms/_types.ts";
@@ -506,6 +506,9 @@ export function simulate(cell: Cell, options: SimulationOptions): SimulationResu
     (rateTables ? TABULATED_ADVANCE.get(lm.mechanism) : undefined) ?? lm.mechanism.advance
   );
   const npg = points.length;
+  const pointCurrent: Kernel[] = points.map((pg) =>
+    (rateTables ? pg.mechanism.tabulatedCurrent : undefined) ?? pg.mechanism.current
+  );
   const caNodes = lowered.caDynamicNodes;
   // Fast mode: eca from ln cai on a concentration table; cao is constant during a run.
   const lnCao = Float64Array.from(caNodes, (c) => Math.log(nodes.cao[c]));
@@ -532,9 +535,10 @@ export function simulate(cell: Cell, options: SimulationOptions): SimulationResu
     nodes.t = t;
     nodes.ica.fill(0);
     for (let m = 0; m < nm; m++) mechs[m].mechanism.current(mechs[m].instances, nodes);
-    for (let p = 0; p < npg; p++) points[p].mechanism.current(points[p].instances, nodes);
+    for (let p = 0; p < npg; p++) pointCurrent[p](points[p].instances, nodes);
     // 5. linear solve, V^{n+1}; zeroes i and g for the next step
-    stepVoltage(system, v, nodes.i, nodes.g, dt);
+    if (rateTables) stepVoltageFast(system, v, nodes.i, nodes.g, dt);
+    else stepVoltage(system, v, nodes.i, nodes.g, dt);
     // 6. second half step
     t += half;
     nodes.t = t;

@@ -173,3 +173,68 @@ Deno.test("glutamate_syn: instances before their first event are skipped, bit-id
     assert.equal(s.fields[st][1], 1);
   }
 });
+
+Deno.test("glutamate_syn.tabulatedCurrent matches current() within 3e-11 (Mg block table)", () => {
+  // Voltages across the table ([−150, 100) mV) and outside it (exact fallback), one node each.
+  const vs = [-200, -150, -123.37, -90.1, -75, -60.6, -38.2, -0.001, 0.3, 35.77, 99.99, 100, 140];
+  const count = vs.length;
+  const mk = () => {
+    const s = allocateInstances(GLUTAMATE_SYN, Int32Array.from(vs, (_, k) => k));
+    for (const [p, x] of Object.entries(EXAMPLE)) s.fields[p].fill(x);
+    const n = makeNodes(count, { area: 250 });
+    vs.forEach((v, k) => n.v[k] = v);
+    GLUTAMATE_SYN.init(s, n);
+    for (let k = 0; k < count; k++) {
+      GLUTAMATE_SYN.netReceive!(s, k, new Float64Array([1.68, 1.14]), 0, n);
+    }
+    for (let step = 0; step < 20; step++) GLUTAMATE_SYN.advance(s, n); // A ≠ B, C ≠ D
+    clearCurrents(n);
+    return { s, n };
+  };
+  const exact = mk(), fast = mk();
+  GLUTAMATE_SYN.current(exact.s, exact.n);
+  GLUTAMATE_SYN.tabulatedCurrent!(fast.s, fast.n);
+  for (let k = 0; k < count; k++) {
+    const nmda = exact.s.fields.A[k] - exact.s.fields.B[k];
+    const e = {
+      gNmda: relErr(fast.s.fields.g_nmda[k], exact.s.fields.g_nmda[k]),
+      gNmdaAbs: Math.abs(fast.s.fields.g_nmda[k] - exact.s.fields.g_nmda[k]) / nmda,
+      i: relErr(fast.n.i[k], exact.n.i[k]),
+      g: relErr(fast.n.g[k], exact.n.g[k]),
+    };
+    // Hermite cubic of B(v) on 0.125 mV intervals: relative error ≤ (0.125·gama)⁴/384 ≈ 2.6e-11
+    // in the exponential tail (B ≈ e^(gama·v)/n), absolute ≤ h⁴·max|B⁗|/384 ≈ 3.4e-12 of the unblocked conductance.
+    assert.ok(e.gNmda <= 3e-11 && e.gNmdaAbs <= 4e-12, `v ${vs[k]}: ${JSON.stringify(e)}`);
+    assert.ok(e.i <= 3e-11, `i at v ${vs[k]}: ${JSON.stringify(e)}`);
+    // The slope is a difference quotient over 0.001 mV that cancels ~3 digits of I: 1e-6.
+    assert.ok(e.g <= 1e-6, `g at v ${vs[k]}: ${JSON.stringify(e)}`);
+    assert.equal(fast.s.fields.g_ampa[k], exact.s.fields.g_ampa[k]);
+  }
+});
+
+Deno.test("glutamate_syn.advance() skips decays at their subnormal fixed point bit-identically", () => {
+  // D (τ = 0.1 ms) reaches the subnormal range ~70 ms after an event and then stops at a value
+  // the rounded step no longer moves; the kernel skips it there. Reference: the plain cnexp step.
+  const { s, n } = make(1);
+  event(s, 0, 1.5, 1.2);
+  const f = s.fields;
+  let A = f.A[0], B = f.B[0], C = f.C[0], D = f.D[0];
+  const kA = 1 - Math.exp(0.025 * (-1.0 / 26)), kB = 1 - Math.exp(0.025 * (-1.0 / 2));
+  const kD = 1 - Math.exp(0.025 * (-1.0 / 0.1));
+  let subnormalSteps = 0;
+  for (let step = 0; step < 6500; step++) { // 162.5 ms
+    if (step === 3100) { // D is stuck by now; a second event moves it, and it decays again
+      event(s, 0, 0.5, 0.5);
+      A = f.A[0], B = f.B[0], C = f.C[0], D = f.D[0];
+    }
+    GLUTAMATE_SYN.advance(s, n);
+    A = A + kA * (0.0 - A);
+    B = B + kB * (0.0 - B);
+    C = C + f.kC[0] * (0.0 - C);
+    D = D + kD * (0.0 - D);
+    assert.ok(Object.is(f.D[0], D) && f.A[0] === A && f.B[0] === B && f.C[0] === C, `step ${step}`);
+    if (D !== 0 && Math.abs(D) < 2.2250738585072014e-308) subnormalSteps++;
+  }
+  assert.ok(subnormalSteps > 400, `D subnormal in ${subnormalSteps} steps`);
+  assert.ok(D > 0 && D === D + kD * (0.0 - D), "D ends at its fixed point");
+});

@@ -124,6 +124,11 @@ export interface PointMechanism {
    * kinetics, no plasticity: events simply add to the states). Undefined: never merged.
    */
   readonly lumpable: ((params: Readonly<Record<string, number>>) => boolean) | undefined;
+  /**
+   * Optional faster `current` kernel (tabulated, within rounding-level error of `current`),
+   * used in the step loop unless the simulation runs with `rateTables: false`.
+   */
+  readonly tabulatedCurrent?: Kernel;
 }
 
 /** Either kind of mechanism. */
