@@ -46,6 +46,11 @@ Plugins (docs/plugins.md): a neuron.cell_modify_functions key that is a path (en
   --plugin-time-limit S stop a plugin call (load, cellModify, sites, one sweep, finish) after
                         S seconds (default 30)`;
 
+const THREADS_HELP =
+  `  --threads T           sweeps of each job simulated in parallel, in T threads per job (default 1);
+                        results are identical for any T. With --nprocs P, P x T threads run.
+                        (ISF has no such parameter.)`;
+
 const RECORDER_HELP =
   `  --plugin PATH         run the recorder plugin module PATH (repeatable): it chooses what to
                         record and gets the traces once per sweep; it may write into the job folder`;
@@ -82,6 +87,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
   --rng simrun|isf      random streams: simrun (default; each sweep independent, so --sweep-range
                         reproduces a full run's files) or isf (NumPy MT19937 exactly as ISF)
   --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
+${THREADS_HELP}
 ${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
@@ -98,6 +104,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
   --nprocs P            nprocs: the files are split into P contiguous chunks, one job each (default 1)
   --tstop MS            tStop (default 345)
   --tar                 archive each job folder
+${THREADS_HELP}
 ${RECORDER_HELP}
   --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
@@ -218,6 +225,8 @@ const PLUGIN_SANDBOX = {
   "plugin-read": { type: "string", multiple: true },
   "plugin-time-limit": { type: "string" },
 } as const;
+/** `--threads T` (`run`, `replay`). */
+const THREADS = { threads: { type: "string" } } as const;
 /** Recorder plugins (`run`, `replay`). */
 const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
 
@@ -261,6 +270,7 @@ async function cmdRun(args: string[]): Promise<number> {
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
     "legacy-units": { type: "boolean" },
+    ...THREADS,
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
@@ -268,6 +278,7 @@ async function cmdRun(args: string[]): Promise<number> {
   if (o.help) return help("run");
   positionals(p, 2, "run");
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
+  const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
   const nSweeps = num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1;
   const seed = o.seed === undefined ? undefined : parseSeed(str(o, "seed")!);
   const range = sweepRange(str(o, "sweep-range"));
@@ -300,6 +311,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...sandbox,
     exact: o.exact === true,
     ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    threads,
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
@@ -315,6 +327,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     quiet: { type: "boolean" },
     exact: { type: "boolean" },
     "legacy-units": { type: "boolean" },
+    ...THREADS,
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
@@ -322,6 +335,7 @@ async function cmdReplay(args: string[]): Promise<number> {
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
+  const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
   const sandbox = pluginSandbox(o);
   const results = await runReplay({
     cellParam: p[0]!,
@@ -336,6 +350,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...sandbox,
     exact: o.exact === true,
     ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    threads,
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);

@@ -1,6 +1,7 @@
 /**
  * Whole ISF example job (2 sweeps, tStop 345 ms, `--rng isf`) through the CLI, as a user runs it:
- * wall time against ISF's 32.7 s and the peak resident memory of the process (one job).
+ * wall time against ISF's 32.7 s and the peak resident memory of the process (one job), with the
+ * sweeps simulated one after the other (`--threads 1`) and in two sweep workers (`--threads 2`).
  *
  * @module
  */
@@ -25,12 +26,28 @@ async function rssMiB(pid: number): Promise<number | undefined> {
 }
 
 /**
- * Runs the job and returns one printable line.
+ * Runs the job with `--threads 1` and returns one printable line.
  *
- * @returns e.g. `job (ISF example, 2 sweeps): 21.3 s (ISF 32.7 s, 0.65×), peak RSS 310 MiB`
+ * @returns e.g. `job (ISF example, 2 sweeps, 1 job, --threads 1): 4.1 s (ISF 32.7 s, 0.13×), peak RSS 130 MiB`
  */
-export async function benchJob(): Promise<string> {
-  if (sharedDir() === undefined) return "job: skipped (../shared is absent)";
+export function benchJob(): Promise<string> {
+  return jobLine(1);
+}
+
+/**
+ * Runs the job with `--threads 2` (its two sweeps simulated at the same time) and returns one
+ * printable line.
+ *
+ * @returns e.g. `job (ISF example, 2 sweeps, 1 job, --threads 2): 2.5 s (ISF 32.7 s, 0.08×), …`
+ */
+export function benchJobThreads2(): Promise<string> {
+  return jobLine(2);
+}
+
+/** The job with `threads` sweep threads: one printable line. */
+async function jobLine(threads: number): Promise<string> {
+  const what = `job (ISF example, 2 sweeps, 1 job, --threads ${threads})`;
+  if (sharedDir() === undefined) return `${what}: skipped (../shared is absent)`;
   const data = sharedPath("data", "isf_example");
   const tmp = await Deno.makeTempDir({ prefix: "simrun_job_bench_" });
   try {
@@ -51,6 +68,8 @@ export async function benchJob(): Promise<string> {
         "--dir-prefix",
         tmp,
         "--quiet",
+        "--threads",
+        String(threads),
       ]),
       cwd: tmp,
       stdout: "null",
@@ -70,11 +89,11 @@ export async function benchJob(): Promise<string> {
     done = true;
     await sampler;
     const s = (performance.now() - t0) / 1000;
-    if (!out.success) return `job: FAILED (${new TextDecoder().decode(out.stderr).trim()})`;
+    if (!out.success) return `${what}: FAILED (${new TextDecoder().decode(out.stderr).trim()})`;
     const mem = peak === undefined
       ? "peak RSS n/a"
       : `peak RSS ${peak.toFixed(0)} MiB (sampled every 0.2 s)`;
-    return `job (ISF example, 2 sweeps, 1 job): ${s.toFixed(1)} s (ISF ${ISF_JOB_S} s, ${
+    return `${what}: ${s.toFixed(1)} s (ISF ${ISF_JOB_S} s, ${
       (s / ISF_JOB_S).toFixed(2)
     }×), ${mem}`;
   } finally {
@@ -82,4 +101,7 @@ export async function benchJob(): Promise<string> {
   }
 }
 
-if (import.meta.main) console.log(await benchJob());
+if (import.meta.main) {
+  console.log(await benchJob());
+  console.log(await benchJobThreads2());
+}

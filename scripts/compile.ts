@@ -11,6 +11,7 @@
 /** Files loaded at run time that `deno compile` must embed (worker modules, demo model). */
 export const COMPILE_INCLUDES: readonly string[] = [
   "simrun/job_worker.ts",
+  "simrun/sweep_worker.ts",
   "plugins/plugin_worker.js",
   "examples/model",
 ];

@@ -32,7 +32,7 @@ import {
   setParam,
 } from "../io/mod.ts";
 import { openRecorderHook, type UserPluginOptions, userPluginResolver } from "../plugins/mod.ts";
-import type { Cell, PointMechanism } from "../solver/mod.ts";
+import type { Cell, PointMechanism, SimulationResult } from "../solver/mod.ts";
 import {
   landmarkBasename,
   type RecordingSite,
@@ -60,6 +60,7 @@ import {
 import { loadSystemLibm } from "./system_libm.ts";
 import { createCell, type CreatedCell } from "./create_cell.ts";
 import { JobFolder } from "./output_dir.ts";
+import { packSweep, SweepPool } from "./sweep_pool.ts";
 
 /** Largest number of time steps per sweep accepted (guards against a tStop/dt typo). */
 export const MAX_STEPS = 50_000_000;
@@ -104,6 +105,11 @@ export interface JobSpec extends PluginSettings {
   readonly exact?: boolean;
   /** Physical constants (spec/mechanisms.md §1.4): `modern` (default) or `legacy`. */
   readonly units?: "modern" | "legacy";
+  /**
+   * Sweeps simulated in parallel (`--threads`), each in a sweep worker of this job (default 1:
+   * all in the job's thread, no extra worker). The files are identical for any value.
+   */
+  readonly threads?: number;
 }
 
 /** A recorder hook called once per sweep with the recorded arrays (plugins/recorder.ts). */
@@ -283,11 +289,16 @@ export interface PreparedJob {
   readonly sweepFilePrefix: (sweep: number) => string;
   /** Files written right after the folder is created (replay: `synapse_file_paths.csv`). */
   readonly startFiles?: Readonly<Record<string, string>>;
+  /**
+   * Sweep workers started early by the caller ({@link startSweepPool}); executeJob initializes
+   * them with the cell and always terminates them. Undefined: every sweep in this thread.
+   */
+  readonly sweepPool?: SweepPool | undefined;
 }
 
 /** Settings shared by run and replay jobs. */
 export type JobSettings =
-  & Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact" | "units">
+  & Pick<JobSpec, "dirPrefix" | "tStop" | "tStopIsFloat" | "tar" | "exact" | "units" | "threads">
   & PluginSettings;
 
 /**
@@ -340,59 +351,92 @@ export async function executeJob(
   hooks: JobHooks = {},
 ): Promise<JobResult> {
   const { built, net, uniqueId, sweeps } = job;
-  // §3 step 4: output folder + host-name marker.
-  const folder = await JobFolder.create(settings.dirPrefix, uniqueId);
-  for (const [name, text] of Object.entries(job.startFiles ?? {})) {
-    await Deno.writeTextFile(folder.file(name), text);
-  }
-  const open = recorderOpener(settings, hooks);
-  const recorder = open ? await open(folder.path, built.cell) : undefined;
+  const pool = job.sweepPool;
   const somaTraces: Float64Array[] = [];
   const siteTraces: Float64Array[][] = net.recordSites.map(() => []);
   const spikes: number[] = [];
   let lastT: Float64Array = new Float64Array(0);
-  // Any failure while recorders run stops them (else their workers keep the job alive); the
-  // folder keeps its `_running` name.
+  let folder: JobFolder;
   try {
-    // The recording sites (for the dend trace files), then the recorders' sites (their arrays
-    // go to the recorders after each sweep).
-    const record: RecordSite[] = [
-      ...net.recordSites.map((s) => ({ section: s.section, x: s.x })),
-      ...(recorder?.sites() ?? []),
-    ];
-    for (const sweep of sweeps) {
-      // §3 step 7.1: a fresh realization per sweep; 7.3: simulate.
-      const realization = net.realize(sweep);
-      const res = simulate(built.cell, {
+    // §3 step 4: output folder + host-name marker.
+    folder = await JobFolder.create(settings.dirPrefix, uniqueId);
+    for (const [name, text] of Object.entries(job.startFiles ?? {})) {
+      await Deno.writeTextFile(folder.file(name), text);
+    }
+    const open = recorderOpener(settings, hooks);
+    const recorder = open ? await open(folder.path, built.cell) : undefined;
+    // Any failure while recorders run stops them (else their workers keep the job alive); the
+    // folder keeps its `_running` name.
+    try {
+      // The recording sites (for the dend trace files), then the recorders' sites (their arrays
+      // go to the recorders after each sweep).
+      const record: RecordSite[] = [
+        ...net.recordSites.map((s) => ({ section: s.section, x: s.x })),
+        ...(recorder?.sites() ?? []),
+      ];
+      const sim = {
         vInit: built.sim.vInit,
         tStop: settings.tStop,
         dt: built.sim.dt,
         celsius: built.sim.celsius,
         record,
-        synapses: synapticInputs(realization.synapses, net.mechanisms),
         rateTables: settings.exact !== true,
         ...(settings.units !== undefined ? { units: settings.units } : {}),
-      });
-      lastT = res.t;
-      somaTraces.push(res.soma);
-      net.recordSites.forEach((_, i) => siteTraces[i]!.push(res.traces[i]!));
-      // §3 step 7.5: per-sweep files right after the sweep.
-      const prefix = job.sweepFilePrefix(sweep);
-      await Deno.writeTextFile(folder.file(`${prefix}_synapses.csv`), realization.synapsesCsv());
-      await Deno.writeTextFile(
-        folder.file(`${prefix}_presynaptic_cells.csv`),
-        realization.presynapticCsv(),
-      );
-      if (recorder) await recorder.deliver(sweep, res.t, res.traces.slice(net.recordSites.length));
-      const n = spikeTimes(res.t, res.soma).length;
-      spikes.push(n);
-      hooks.onSweep?.(sweep, n);
+      };
+      // §3 step 7.5: a sweep's files right after the sweep (and every earlier one), in order.
+      const sweepDone = async (sweep: number, realization: SweepNetwork, res: SimulationResult) => {
+        lastT = res.t;
+        somaTraces.push(res.soma);
+        net.recordSites.forEach((_, i) => siteTraces[i]!.push(res.traces[i]!));
+        const prefix = job.sweepFilePrefix(sweep);
+        await Deno.writeTextFile(folder.file(`${prefix}_synapses.csv`), realization.synapsesCsv());
+        await Deno.writeTextFile(
+          folder.file(`${prefix}_presynaptic_cells.csv`),
+          realization.presynapticCsv(),
+        );
+        if (recorder) {
+          await recorder.deliver(sweep, res.t, res.traces.slice(net.recordSites.length));
+        }
+        const n = spikeTimes(res.t, res.soma).length;
+        spikes.push(n);
+        hooks.onSweep?.(sweep, n);
+      };
+      if (pool === undefined) {
+        for (const sweep of sweeps) {
+          // §3 step 7.1: a fresh realization per sweep; 7.3: simulate.
+          const realization = net.realize(sweep);
+          const res = simulate(built.cell, {
+            ...sim,
+            synapses: synapticInputs(realization.synapses, net.mechanisms),
+          });
+          await sweepDone(sweep, realization, res);
+        }
+      } else {
+        pool.init(built.cell, sim);
+        // Realizations in sweep order in this thread (the isf generator continues across
+        // sweeps); at most pool.size sweeps realized and not yet written.
+        const inFlight: { realization: SweepNetwork; result: Promise<SimulationResult> }[] = [];
+        let next = 0;
+        for (let k = 0; k < sweeps.length; k++) {
+          while (next < sweeps.length && next < k + pool.size) {
+            const realization = net.realize(sweeps[next]!);
+            const result = pool.simulate(packSweep(realization.synapses, net.mechanisms));
+            result.catch(() => {}); // a failure is thrown where the sweep is awaited
+            inFlight.push({ realization, result });
+            next++;
+          }
+          const head = inFlight.shift()!;
+          await sweepDone(sweeps[k]!, head.realization, await head.result);
+        }
+      }
+      // Before the folder is renamed: a failing recorder leaves only the `_running` folder.
+      await recorder?.close();
+    } catch (e) {
+      recorder?.abort(); // stops what is still running (a no-op after close)
+      throw e;
     }
-    // Before the folder is renamed: a failing recorder leaves only the `_running` folder.
-    await recorder?.close();
-  } catch (e) {
-    recorder?.abort(); // stops what is still running (a no-op after close)
-    throw e;
+  } finally {
+    pool?.terminate();
   }
 
   // §3 step 8: traces (t of the last sweep), one column per sweep number.
@@ -421,6 +465,30 @@ export async function executeJob(
   // §3 steps 10–11.
   const output = await folder.finish({ tar: settings.tar });
   return { output, seed: 0, sweeps, somaSpikes: spikes };
+}
+
+/**
+ * Starts the sweep workers of a job with `threads` > 1 (at most one per sweep), before its inputs
+ * are read, so that the workers load while the cell is built. The caller passes the pool to
+ * {@link executeJob} and terminates it when preparing fails.
+ *
+ * @param settings `threads` (default 1)
+ * @param nSweeps number of sweeps of the job
+ * @returns the pool, or undefined when the sweeps run in this thread
+ */
+export function startSweepPool(
+  settings: Pick<JobSpec, "threads">,
+  nSweeps: number,
+): SweepPool | undefined {
+  const threads = settings.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new InputValueError(
+      { file: "<command line>", key: "threads" },
+      `threads must be an integer >= 1, got ${threads}`,
+    );
+  }
+  const size = Math.min(threads, nSweeps);
+  return size > 1 ? new SweepPool(size) : undefined;
 }
 
 /** `simulation_run%04d` (run jobs). */
@@ -469,21 +537,27 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<JobRe
   if (sweeps.length === 0) {
     throw new InputValueError({ file: "<command line>", key: "nSweeps" }, "no sweeps to run");
   }
-  const { built, networkParam, sites } = await prepareInputs(spec);
-  const net = prepareNetwork(built, networkParam, spec, sites);
-  const result = await executeJob(
-    {
-      built,
-      networkParam,
-      net,
-      uniqueId: `seed${spec.seed}_pid${hooks.pid ?? Deno.pid}`,
-      sweeps,
-      sweepFilePrefix: runPrefix,
-    },
-    spec,
-    hooks,
-  );
-  return { ...result, seed: spec.seed };
+  const sweepPool = startSweepPool(spec, sweeps.length);
+  try {
+    const { built, networkParam, sites } = await prepareInputs(spec);
+    const net = prepareNetwork(built, networkParam, spec, sites);
+    const result = await executeJob(
+      {
+        built,
+        networkParam,
+        net,
+        uniqueId: `seed${spec.seed}_pid${hooks.pid ?? Deno.pid}`,
+        sweeps,
+        sweepFilePrefix: runPrefix,
+        sweepPool,
+      },
+      spec,
+      hooks,
+    );
+    return { ...result, seed: spec.seed };
+  } finally {
+    sweepPool?.terminate();
+  }
 }
 
 /** Reads the network param's types with `.syn`/`.con` paths resolved (relative to the param file, then the path map). */

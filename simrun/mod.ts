@@ -1,8 +1,9 @@
 /**
  * The workflows that wire the layers together: ISF's `run_new_simulations` (`runJobs`: sweeps,
- * seeds, output folders, one worker per job), `run_existing_synapse_activations` (`runReplay`),
- * network realization alone (`runNetworkOnly`), single-cell runs (`runCell`, `createCell`) and
- * the `inspect` tables. This layer touches files, clocks, workers and the system libm.
+ * seeds, output folders, one worker per job, `threads` sweep workers per job),
+ * `run_existing_synapse_activations` (`runReplay`), network realization alone (`runNetworkOnly`),
+ * single-cell runs (`runCell`, `createCell`) and the `inspect` tables. This layer touches files,
+ * clocks, workers and the system libm.
  *
  * @example Repeatable job seeds from a user seed
  * ```ts

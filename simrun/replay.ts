@@ -15,6 +15,7 @@ import {
   prepareInputs,
   prepareReplayNetwork,
   replayPrefix,
+  startSweepPool,
 } from "./job.ts";
 import type { ProgressMode } from "./progress.ts";
 import { runTasks } from "./run.ts";
@@ -85,21 +86,27 @@ export function synapseFilePathsCsv(files: readonly string[]): string {
  * @returns the final folder and per-file spike counts
  */
 export async function runReplayJob(spec: ReplayJobSpec, hooks: JobHooks = {}): Promise<JobResult> {
-  const { built, networkParam, sites } = await prepareInputs(spec);
-  const net = await prepareReplayNetwork(built, networkParam, spec, sites);
-  return executeJob(
-    {
-      built,
-      networkParam,
-      net,
-      uniqueId: `seed00000_pid${hooks.pid ?? Deno.pid}`,
-      sweeps: spec.synapseFiles.map((_, i) => i),
-      sweepFilePrefix: replayPrefix,
-      startFiles: { "synapse_file_paths.csv": synapseFilePathsCsv(spec.synapseFiles) },
-    },
-    spec,
-    hooks,
-  );
+  const sweepPool = startSweepPool(spec, spec.synapseFiles.length);
+  try {
+    const { built, networkParam, sites } = await prepareInputs(spec);
+    const net = await prepareReplayNetwork(built, networkParam, spec, sites);
+    return await executeJob(
+      {
+        built,
+        networkParam,
+        net,
+        uniqueId: `seed00000_pid${hooks.pid ?? Deno.pid}`,
+        sweeps: spec.synapseFiles.map((_, i) => i),
+        sweepFilePrefix: replayPrefix,
+        startFiles: { "synapse_file_paths.csv": synapseFilePathsCsv(spec.synapseFiles) },
+        sweepPool,
+      },
+      spec,
+      hooks,
+    );
+  } finally {
+    sweepPool?.terminate();
+  }
 }
 
 /**
