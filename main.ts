@@ -55,6 +55,10 @@ const RECORDER_HELP =
   `  --plugin PATH         run the recorder plugin module PATH (repeatable): it chooses what to
                         record and gets the traces once per sweep; it may write into the job folder`;
 
+const SOLVER_HELP =
+  `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
+  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones`;
+
 const HELP: Record<string, string> = {
   main: `simrun: NEURON-exact single-cell simulations in a synaptic network (ISF-compatible)
 
@@ -89,8 +93,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
   --sweep-range A:B     run only sweeps A..B-1 (files keep their sweep numbers)
 ${THREADS_HELP}
 ${RECORDER_HELP}
-  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
-  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
+${SOLVER_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -106,8 +109,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
   --tar                 archive each job folder
 ${THREADS_HELP}
 ${RECORDER_HELP}
-  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
-  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
+${SOLVER_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -123,8 +125,7 @@ ${COMMON_HELP}`,
 Simulates the cell alone (stimuli from the param's cell_modify_functions) and writes a CSV
 t,v_soma,sec<SEC>_x<X>... (to F.csv, or to stdout without --out) and prints the soma spike
 times (upward 0 mV crossings, first sample >= 0) to stdout (to stderr when the CSV goes there).
-  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
-  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
+${SOLVER_HELP}
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
   inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
@@ -225,10 +226,20 @@ const PLUGIN_SANDBOX = {
   "plugin-read": { type: "string", multiple: true },
   "plugin-time-limit": { type: "string" },
 } as const;
+/** Solver variants (`run`, `replay`, `cell`). */
+const SOLVER = { exact: { type: "boolean" }, "legacy-units": { type: "boolean" } } as const;
 /** `--threads T` (`run`, `replay`). */
 const THREADS = { threads: { type: "string" } } as const;
 /** Recorder plugins (`run`, `replay`). */
 const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
+
+/** `--exact` and `--legacy-units` → the solver options of `runJobs`, `runReplay` and `runCell`. */
+function solverOptions(o: Values): { exact: boolean; units?: "legacy" } {
+  return {
+    exact: o.exact === true,
+    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+  };
+}
 
 /** `--plugin-read` and `--plugin-time-limit S` → read grants and the time limit [ms]. */
 function pluginSandbox(o: Values): { pluginRead: string[]; pluginTimeLimitMs?: number } {
@@ -268,8 +279,7 @@ async function cmdRun(args: string[]): Promise<number> {
     "sweep-range": { type: "string" },
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
-    exact: { type: "boolean" },
-    "legacy-units": { type: "boolean" },
+    ...SOLVER,
     ...THREADS,
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
@@ -309,8 +319,7 @@ async function cmdRun(args: string[]): Promise<number> {
     pathMap,
     plugins: strs(o, "plugin"),
     ...sandbox,
-    exact: o.exact === true,
-    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    ...solverOptions(o),
     threads,
     progress: quiet ? "quiet" : undefined,
   });
@@ -325,8 +334,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     tstop: { type: "string" },
     tar: { type: "boolean" },
     quiet: { type: "boolean" },
-    exact: { type: "boolean" },
-    "legacy-units": { type: "boolean" },
+    ...SOLVER,
     ...THREADS,
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
@@ -348,8 +356,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
     plugins: strs(o, "plugin"),
     ...sandbox,
-    exact: o.exact === true,
-    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    ...solverOptions(o),
     threads,
     progress: o.quiet ? "quiet" : undefined,
   });
@@ -393,8 +400,7 @@ async function cmdCell(args: string[]): Promise<number> {
     dt: { type: "string" },
     record: { type: "string", multiple: true },
     out: { type: "string" },
-    exact: { type: "boolean" },
-    "legacy-units": { type: "boolean" },
+    ...SOLVER,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
   });
@@ -418,8 +424,7 @@ async function cmdCell(args: string[]): Promise<number> {
     record,
     ...(tStop !== undefined ? { tStop } : {}),
     ...(dt !== undefined ? { dt } : {}),
-    exact: o.exact === true,
-    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    ...solverOptions(o),
     ...cellModifyOption(o),
   };
   const res = await runCell(p[0]!, options);

@@ -5,8 +5,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { runJobs } from "../simrun/run.ts";
-import { jobSeeds } from "../simrun/seeds.ts";
+import { jobSeeds, runJobs } from "../mod.ts";
 
 /** Seed of the demo's first job (the second gets a seed derived from it). */
 export const DEMO_SEED = 20250101;
@@ -15,30 +14,26 @@ export const DEMO_SEED = 20250101;
 export interface DemoOptions {
   /** Results go to `<dirPrefix>/results/` ("" = working directory). */
   readonly dirPrefix: string;
+  /** No progress output. */
   readonly quiet: boolean;
-  /** Sweeps per job (default 2). */
-  readonly nSweeps?: number;
-  /** Simulated time per sweep [ms] (default 345). */
-  readonly tStop?: number;
 }
 
 /**
  * Runs the demo and returns a printable summary.
  *
- * @param options output prefix, quiet
+ * @param options where the results go, and whether to show progress
  * @returns lines: the result folders and one summary line
  */
 export async function runDemo(options: DemoOptions): Promise<string> {
   const model = (name: string) => fileURLToPath(new URL(`./model/${name}`, import.meta.url));
-  const nSweeps = options.nSweeps ?? 2;
   const t0 = performance.now();
   const results = await runJobs({
     cellParam: model("example_pyramid.param"),
     networkParam: model("example_network.param"),
     dirPrefix: options.dirPrefix,
-    nSweeps,
+    nSweeps: 2,
     seeds: jobSeeds(2, DEMO_SEED),
-    tStop: options.tStop ?? 345,
+    tStop: 345,
     tStopIsFloat: false,
     rng: "simrun",
     tar: false,

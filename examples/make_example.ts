@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { formatPythonFloat } from "../io/python_float.ts";
+import { formatPythonFloat } from "../io/mod.ts";
 
 /** Seed of the generator; changing it changes every committed model file. */
 const SEED = 20250101;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { InputSyntaxError } from "./errors.ts";
+import { type InputLocation, InputSyntaxError } from "./errors.ts";
 import { formatPythonFloat } from "./python_float.ts";
 
 /** One active synapse as written to `…_synapses.csv`. */
@@ -135,6 +135,29 @@ export interface ActivationFile {
 const INT = /^-?\d+$/;
 const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|nan)$/i;
 
+function integer(s: string, loc: InputLocation, what: string): number {
+  const t = s.trim();
+  if (!INT.test(t)) {
+    throw new InputSyntaxError(
+      loc,
+      `Cannot read ${what}: expected an integer, got ${JSON.stringify(t)}`,
+    );
+  }
+  return Number(t);
+}
+
+/** A decimal number, or Python's `inf`/`nan` spellings (any case, optionally signed). */
+function number(s: string, loc: InputLocation, what: string): number {
+  const t = s.trim();
+  if (!FLOAT.test(t)) {
+    throw new InputSyntaxError(
+      loc,
+      `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`,
+    );
+  }
+  return t.toLowerCase().endsWith("inf") ? (t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+}
+
 /**
  * Parses a synapse-activation file (outputs.md §3): the first line is skipped, fields are split
  * on TAB, times on `,` (empty pieces ignored). Rows with 7 fields carry a synapse ID; rows with
@@ -169,39 +192,18 @@ export function parseSynapseActivationFile(text: string, file: string): Activati
       );
     }
     const off = f.length === 7 ? 1 : 0;
-    const int = (s: string, what: string): number => {
-      const t = s.trim();
-      if (!INT.test(t)) {
-        throw new InputSyntaxError(
-          { file, line },
-          `Cannot read ${what}: expected an integer, got ${JSON.stringify(t)}`,
-        );
-      }
-      return Number(t);
-    };
-    const num = (s: string, what: string): number => {
-      const t = s.trim();
-      if (!FLOAT.test(t)) {
-        throw new InputSyntaxError(
-          { file, line },
-          `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`,
-        );
-      }
-      return t.toLowerCase().endsWith("inf")
-        ? (t.startsWith("-") ? -Infinity : Infinity)
-        : Number(t);
-    };
+    const loc = { file, line };
     const times: number[] = [];
     for (const piece of f[5 + off].split(",")) {
       if (piece.trim() === "") continue;
-      times.push(num(piece, "an activation time"));
+      times.push(number(piece, loc, "an activation time"));
     }
     rows.push({
       type: f[0].trim(),
-      synapseId: off ? int(f[1], "the synapse ID") : undefined,
-      somaDist: num(f[1 + off], "the soma distance"),
-      section: int(f[2 + off], "the section ID"),
-      ptId: int(f[3 + off], "the section point ID"),
+      synapseId: off ? integer(f[1], loc, "the synapse ID") : undefined,
+      somaDist: number(f[1 + off], loc, "the soma distance"),
+      section: integer(f[2 + off], loc, "the section ID"),
+      ptId: integer(f[3 + off], loc, "the section point ID"),
       label: f[4 + off].trim(),
       times,
       line,

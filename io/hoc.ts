@@ -19,6 +19,7 @@
  * @module
  */
 import { InputSyntaxError, InputValueError } from "./errors.ts";
+import { DECIMAL } from "./_fields.ts";
 import { readTextInput, type ReadTextOptions } from "./read_text.ts";
 
 /** A section label as ISF derives it from the hoc section name. */
@@ -70,8 +71,6 @@ interface Draft {
   connectLine: number;
 }
 
-const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 function labelsOf(name: string): HocLabel[] {
   const out: HocLabel[] = [];
   if (name.includes("soma")) out.push("Soma");
@@ -102,7 +101,7 @@ function parseFields(
   for (let i = 0; i < parts.length; i++) {
     const raw = parts[i];
     const s = raw.trim();
-    if (!FLOAT.test(s)) {
+    if (!DECIMAL.test(s)) {
       const lead = raw.length - raw.trimStart().length;
       throw new InputSyntaxError(
         { file, line, column: c + lead + 1 },
@@ -145,15 +144,10 @@ export function parseHoc(text: string, file: string): HocMorphology {
   const byName = new Map<string, number>();
   let cur: Draft | undefined;
   let readPts = false;
-  let lineNo = 0;
-  let start = 0;
-  const n = text.length;
-  while (start < n) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = n;
-    lineNo++;
-    let line = text.slice(start, end);
-    start = end + 1;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let line = lines[i];
     if (line.endsWith("\r")) line = line.slice(0, -1);
 
     // 1. one-line comments
@@ -333,22 +327,18 @@ export function parseHoc(text: string, file: string): HocMorphology {
         `Section "${d.name}" is never connected to a parent`,
       );
     }
-    const sec: HocSection = d.parentName !== undefined
-      ? {
-        name: d.name,
-        label: d.label,
-        line: d.line,
-        x,
-        y,
-        z,
-        diam,
-        parentName: d.parentName,
-        parentX: d.parentX!,
-        parent,
-        connectLine: d.connectLine,
-      }
-      : { name: d.name, label: d.label, line: d.line, x, y, z, diam, parent, connectLine: 0 };
-    sections[i] = sec;
+    sections[i] = {
+      name: d.name,
+      label: d.label,
+      line: d.line,
+      x,
+      y,
+      z,
+      diam,
+      ...(d.parentName !== undefined ? { parentName: d.parentName, parentX: d.parentX! } : {}),
+      parent,
+      connectLine: d.connectLine,
+    };
   }
   return { file, sections, soma };
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { InputSyntaxError } from "./errors.ts";
+import { DECIMAL, whitespaceFields } from "./_fields.ts";
 import { readTextInput, type ReadTextOptions } from "./read_text.ts";
 
 /** One landmark [µm]. */
@@ -22,8 +23,6 @@ export interface Landmark {
   /** 1-based line in the file. */
   readonly line: number;
 }
-
-const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a `.landmarkAscii` file.
@@ -53,12 +52,7 @@ export function parseLandmarks(text: string, file: string): Landmark[] {
       continue;
     }
     if (!data) continue;
-    const toks: { text: string; column: number }[] = [];
-    const re = /\S+/g;
-    let m: RegExpExecArray | null;
-    while (toks.length < 3 && (m = re.exec(raw)) !== null) {
-      toks.push({ text: m[0], column: m.index + 1 });
-    }
+    const toks = whitespaceFields(raw, 3);
     if (toks.length < 3) {
       throw new InputSyntaxError(
         { file, line: i + 1, column: 1 },
@@ -69,7 +63,7 @@ export function parseLandmarks(text: string, file: string): Landmark[] {
     }
     const v: number[] = [];
     for (let k = 0; k < 3; k++) {
-      if (!FLOAT.test(toks[k].text)) {
+      if (!DECIMAL.test(toks[k].text)) {
         throw new InputSyntaxError(
           { file, line: i + 1, column: toks[k].column },
           `Bad ${"xyz"[k]} coordinate ${JSON.stringify(toks[k].text)}: expected a decimal number`,

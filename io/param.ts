@@ -89,6 +89,28 @@ const CH_PLUS = 43, CH_COMMA = 44, CH_MINUS = 45, CH_DOT = 46, CH_SLASH = 47;
 const CH_0 = 48, CH_9 = 57, CH_COLON = 58, CH_LBRACKET = 91, CH_BACKSLASH = 92;
 const CH_RBRACKET = 93, CH_LBRACE = 123, CH_RBRACE = 125, CH_E = 69, CH_e = 101;
 
+/** True for a character that starts a number literal (malformed ones included: `+1`, `.5`). */
+function isNumberStart(c: number): boolean {
+  return c === CH_MINUS || (c >= CH_0 && c <= CH_9) || c === CH_PLUS || c === CH_DOT;
+}
+
+/**
+ * Sets a member; `__proto__` becomes an own data property (plain assignment would set the
+ * prototype). A duplicate key keeps its first position and takes the new value.
+ */
+function defineMember(obj: ParamObject, key: string, value: ParamValue): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
+  }
+}
+
 /** Index-like keys ("0", "17"): JS objects would reorder them. */
 const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
 
@@ -172,6 +194,7 @@ class Parser {
     return obj;
   }
 
+  /** A value other than a number (the callers read numbers themselves, to keep the float flag). */
   parseValue(ctx: string): ParamValue {
     const t = this.text;
     if (this.pos >= t.length) this.fail(`Unexpected end of file: expected a value ${ctx}`);
@@ -180,9 +203,6 @@ class Parser {
     if (c === CH_LBRACKET) return this.parseArray(CH_RBRACKET);
     if (c === CH_LPAREN) return this.parseArray(CH_RPAREN);
     if (c === CH_DQUOTE || c === CH_SQUOTE) return this.parseString();
-    if (c === CH_MINUS || (c >= CH_0 && c <= CH_9) || c === CH_PLUS || c === CH_DOT) {
-      return this.parseNumber().value;
-    }
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(this.pos, this.pos + 32));
     if (m) {
       const w = m[0];
@@ -251,23 +271,14 @@ class Parser {
       const vc = t.charCodeAt(this.pos);
       let value: ParamValue;
       let isFloat = false;
-      if (vc === CH_MINUS || (vc >= CH_0 && vc <= CH_9) || vc === CH_PLUS || vc === CH_DOT) {
+      if (isNumberStart(vc)) {
         const num = this.parseNumber();
         value = num.value;
         isFloat = num.isFloat;
       } else {
         value = this.parseValue(`for key ${JSON.stringify(key)}`);
       }
-      if (key === "__proto__") {
-        Object.defineProperty(obj, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        obj[key] = value; // a duplicate keeps its first position, takes the last value (like Python)
-      }
+      defineMember(obj, key, value); // a duplicate keeps its first position, takes the last value (like Python)
       keys.set(key, { line: keyLine, column: keyCol });
       if (isFloat) floats.add(key);
       else floats.delete(key);
@@ -321,7 +332,7 @@ class Parser {
         this.fail(`Unexpected end of file: expected a value or "${closeCh}" to close ${opened}`);
       }
       const vc = t.charCodeAt(this.pos);
-      if (vc === CH_MINUS || (vc >= CH_0 && vc <= CH_9) || vc === CH_PLUS || vc === CH_DOT) {
+      if (isNumberStart(vc)) {
         const num = this.parseNumber();
         if (num.isFloat) floats.add(arr.length);
         arr.push(num.value);
@@ -562,7 +573,7 @@ export async function readParamFile(path: string): Promise<ParamObject> {
 /** `keyPath.key`, or `key` when keyPath is empty. */
 export function joinKeyPath(keyPath: string | undefined, key: string | number): string {
   const k = typeof key === "number" ? `[${key}]` : key;
-  if (!keyPath) return typeof key === "number" ? `[${key}]` : k;
+  if (!keyPath) return k;
   return typeof key === "number" ? `${keyPath}${k}` : `${keyPath}.${k}`;
 }
 
@@ -614,7 +625,7 @@ export function paramLocation(
   return loc;
 }
 
-/** Short description of a value for messages: `"1e-x"`, `a list`, `an object`, `null`. */
+/** Short description of a value for messages: `"1e-x"`, `a list of 3`, `an object`, `null`. */
 export function describeParamValue(v: ParamValue | undefined): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
@@ -981,16 +992,7 @@ export function setParam(
   value: ParamValue,
   options: SetParamOptions = {},
 ): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    obj[key] = value;
-  }
+  defineMember(obj, key, value);
   let meta = paramMeta(obj);
   if (!meta) {
     meta = { file: "<unknown>", line: 0, column: 0, keys: new Map(), floats: new Set() };
@@ -1027,17 +1029,7 @@ export function cloneParam<T extends ParamValue>(v: T): T {
     out = a;
   } else {
     const o: ParamObject = {};
-    for (const k of Object.keys(v)) {
-      const val = cloneParam((v as ParamObject)[k]);
-      if (k === "__proto__") {
-        Object.defineProperty(o, k, {
-          value: val,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else o[k] = val;
-    }
+    for (const k of Object.keys(v)) defineMember(o, k, cloneParam((v as ParamObject)[k]));
     out = o;
   }
   if (meta) {

@@ -118,7 +118,7 @@ export function splitPathMapEnv(value: string | undefined): string[] {
  * @param cliRules rules from repeated `--path-map` options (tried first)
  * @returns the combined map
  * @throws {InputValueError} for a malformed rule (naming `--path-map` or `SIMRUN_PATH_MAP`)
- * @example No rules
+ * @example One rule from the command line, then any from the environment
  * ```ts ignore
  * const map = pathMapFromArgsAndEnv(["/gpfs/x/=/data/"]);
  * ```
@@ -208,8 +208,8 @@ export function resolveInputPath(path: string, options: ResolveInputPathOptions 
     : path;
   tried.push(first);
   if (path !== "" && exists(first)) return first;
-  for (const c of options.map ? mapPath(path, options.map) : []) {
-    const cand = c; // a relative TO is relative to the working directory
+  // A relative TO is relative to the working directory: the rewrites are used as they are.
+  for (const cand of options.map ? mapPath(path, options.map) : []) {
     if (tried.includes(cand)) continue;
     tried.push(cand);
     if (exists(cand)) return cand;

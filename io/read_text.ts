@@ -22,7 +22,6 @@ function reason(e: unknown): string {
   if (e instanceof Deno.errors.NotFound) return "no such file";
   if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
-  if (e instanceof TypeError && /invalid utf-8|decode/i.test(e.message)) return "not UTF-8 text";
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -57,13 +56,13 @@ function fail(path: string, options: ReadTextOptions, why: string): never {
  * ```
  */
 export async function readTextInput(path: string, options: ReadTextOptions = {}): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    const bytes = await Deno.readFile(path);
-    return decode(bytes, path, options);
+    bytes = await Deno.readFile(path);
   } catch (e) {
-    if (e instanceof InputValueError) throw e;
     fail(path, options, reason(e));
   }
+  return decode(bytes, path, options);
 }
 
 /**
@@ -81,12 +80,13 @@ export async function readTextInput(path: string, options: ReadTextOptions = {})
  * ```
  */
 export function readTextInputSync(path: string, options: ReadTextOptions = {}): string {
+  let bytes: Uint8Array;
   try {
-    return decode(Deno.readFileSync(path), path, options);
+    bytes = Deno.readFileSync(path);
   } catch (e) {
-    if (e instanceof InputValueError) throw e;
     fail(path, options, reason(e));
   }
+  return decode(bytes, path, options);
 }
 
 const DECODER = new TextDecoder("utf-8", { fatal: true });

@@ -12,6 +12,7 @@
  * @module
  */
 import { InputSyntaxError, InputValueError } from "./errors.ts";
+import { DECIMAL, type Field, whitespaceFields } from "./_fields.ts";
 import { readTextInput, type ReadTextOptions } from "./read_text.ts";
 
 /** One synapse location (a `.syn` data row). */
@@ -58,35 +59,11 @@ export interface ConFile {
 }
 
 const INT = /^\d+$/;
-const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-interface Field {
-  text: string;
-  column: number; // 1-based
-}
-
-/** Splits a line into whitespace-separated fields with their columns; undefined for blank/comment. */
+/** The fields of a data line; undefined for a blank or comment (`#`) line. */
 function fields(line: string): Field[] | undefined {
-  const out: Field[] = [];
-  const re = /\S+/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) !== null) {
-    if (out.length === 0 && m[0].startsWith("#")) return undefined;
-    out.push({ text: m[0], column: m.index + 1 });
-  }
-  return out.length === 0 ? undefined : out;
-}
-
-function forEachLine(text: string, fn: (line: string, lineNo: number) => void): void {
-  let start = 0, lineNo = 0;
-  const n = text.length;
-  while (start < n) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = n;
-    lineNo++;
-    fn(text.slice(start, end), lineNo);
-    start = end + 1;
-  }
+  const out = whitespaceFields(line);
+  return out.length === 0 || out[0].text.startsWith("#") ? undefined : out;
 }
 
 function int(f: Field, file: string, line: number, what: string): number {
@@ -122,9 +99,11 @@ function int(f: Field, file: string, line: number, what: string): number {
  */
 export function parseSyn(text: string, file: string): SynFile {
   const types = new Map<string, SynRow[]>();
-  forEachLine(text, (raw, line) => {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i], line = i + 1;
     const f = fields(raw);
-    if (!f) return;
+    if (!f) continue;
     if (f.length !== 3 && f.length !== 4) {
       throw new InputSyntaxError(
         { file, line, column: 1 },
@@ -134,7 +113,7 @@ export function parseSyn(text: string, file: string): SynFile {
       );
     }
     const section = int(f[1], file, line, "a section ID");
-    if (!FLOAT.test(f[2].text)) {
+    if (!DECIMAL.test(f[2].text)) {
       throw new InputSyntaxError(
         { file, line, column: f[2].column },
         `Expected x (a number in [0, 1]), got ${JSON.stringify(f[2].text)}`,
@@ -161,7 +140,7 @@ export function parseSyn(text: string, file: string): SynFile {
     let rows = types.get(type);
     if (!rows) types.set(type, rows = []);
     rows.push({ section, x, pruned, line });
-  });
+  }
   return { file, types };
 }
 
@@ -185,9 +164,11 @@ export function parseCon(text: string, file: string): ConFile {
   const types = new Map<string, ConRow[]>();
   let nonEmpty = 0;
   let anatomicalId: string | undefined;
-  forEachLine(text, (raw, line) => {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i], line = i + 1;
     const trimmed = raw.trim();
-    if (trimmed === "") return;
+    if (trimmed === "") continue;
     nonEmpty++;
     if (nonEmpty === 2 && trimmed.startsWith("#")) {
       const toks = trimmed.split(/\s+/);
@@ -195,7 +176,7 @@ export function parseCon(text: string, file: string): ConFile {
       if (toks.length > 1 && last !== "#") anatomicalId = last;
     }
     const f = fields(raw);
-    if (!f) return;
+    if (!f) continue;
     if (f.length !== 3) {
       throw new InputSyntaxError(
         { file, line, column: 1 },
@@ -210,7 +191,7 @@ export function parseCon(text: string, file: string): ConFile {
     let rows = types.get(type);
     if (!rows) types.set(type, rows = []);
     rows.push({ cellId, synId, line });
-  });
+  }
   return anatomicalId !== undefined ? { file, anatomicalId, types } : { file, types };
 }
 
