@@ -31,7 +31,7 @@ import { dLambdaNseg } from "./nseg.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
 import { evaluateSpatialRule, type OriginState, SPATIAL_RULE_KEYS } from "./spatial_rules.ts";
 
-/** NEURON's default axial resistivity [Ω·cm] and capacitance [µF/cm²]. */
+/** NEURON's default axial resistivity [Ω·cm]. */
 export const NEURON_DEFAULT_RA = 35.4;
 /** NEURON's default specific capacitance [µF/cm²]. */
 export const NEURON_DEFAULT_CM = 1.0;
@@ -332,7 +332,7 @@ export function buildCell(
   }
   for (const s of sections) {
     const fixed = fixedNseg.get(s.index);
-    if (fixed !== undefined && (s.label === "AIS" || s.label === "Myelin" || s.label === "Node")) {
+    if (fixed !== undefined) {
       s.nseg = fixed;
       continue;
     }

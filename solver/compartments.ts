@@ -9,6 +9,7 @@
  */
 import { InputValueError, InternalError } from "../io/mod.ts";
 import type { Cell, Section } from "./cell.ts";
+import { nodeIndex } from "./distances.ts";
 import { allocateInstances } from "./mechanisms/_types.ts";
 import type { DensityMechanism, MechanismInstances } from "./mechanisms/_types.ts";
 import { DENSITY_MECHANISMS } from "./mechanisms/mod.ts";
@@ -187,14 +188,9 @@ export function lowerCell(cell: Cell): LoweredCell {
 }
 
 function nodeOnParent(secs: readonly Section[], firstNode: Int32Array, sec: Section): number {
-  const p = secs[sec.parent];
-  const x = sec.parentX;
-  if (x >= 1) return firstNode[sec.parent] + p.nseg; // parent's end node
-  if (x <= 0) {
-    if (sec.parent === 0) return 0;
-    return nodeOnParent(secs, firstNode, p);
-  }
-  return firstNode[sec.parent] + Math.min(Math.floor(x * p.nseg), p.nseg - 1);
+  const i = nodeIndex(secs[sec.parent].nseg, sec.parentX); // nseg: the parent's end node
+  if (i < 0) return sec.parent === 0 ? 0 : nodeOnParent(secs, firstNode, secs[sec.parent]);
+  return firstNode[sec.parent] + i;
 }
 
 function lowerMechanisms(
@@ -306,10 +302,8 @@ export function nodeAt(
   x: number,
 ): number {
   checkSite(l, section, x);
-  if (x === 0) return l.attachNode[section];
-  const n = l.nseg[section];
-  if (x === 1) return l.firstNode[section] + n;
-  return l.firstNode[section] + Math.min(Math.floor(x * n), n - 1);
+  const i = nodeIndex(l.nseg[section], x);
+  return i < 0 ? l.attachNode[section] : l.firstNode[section] + i;
 }
 
 /**

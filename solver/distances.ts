@@ -43,28 +43,6 @@ export function nodeIndex(nseg: number, x: number): number {
   return Math.min(Math.floor(x * nseg), nseg - 1);
 }
 
-/**
- * Relative position of the node that x maps to: 0, 1, or the centre (i+½)/n of the segment
- * containing x.
- *
- * @param sec the section (only `nseg` is used)
- * @param x relative position [0, 1]
- * @returns the node's relative position
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { nodeX } from "./distances.ts";
- * assert.equal(nodeX({ nseg: 5 }, 0.25), 0.3);
- * assert.equal(nodeX({ nseg: 5 }, 1), 1);
- * ```
- */
-export function nodeX(sec: Pick<Section, "nseg">, x: number): number {
-  const i = nodeIndex(sec.nseg, x);
-  if (i < 0) return 0;
-  if (i >= sec.nseg) return 1;
-  return (i + 0.5) / sec.nseg;
-}
-
 /** Precomputed path data: the distance of every section's 0-end node from soma(0). */
 export interface PathTable {
   /** Distance [µm] from soma(0) (the root node) to the node each section's 0-end attaches to. */

@@ -3,7 +3,6 @@ import {
   distanceFromSoma0,
   geometricSomaDistance,
   nodeIndex,
-  nodeX,
   pathDistance,
   pathTable,
   segmentSomaDistances,
@@ -22,7 +21,6 @@ const cell = {
 
 Deno.test("distances: nodes, soma(0) distances and tree distances between nodes", () => {
   assert.equal(nodeIndex(3, 0.34), 1);
-  assert.equal(nodeX({ nseg: 3 }, 0.34), 0.5);
   assert.deepEqual([...pathTable(cell).attach], [0, 10, 40, 10]);
   assert.equal(distanceFromSoma0(cell, 0, 0.5), 10);
   assert.equal(distanceFromSoma0(cell, 1, 0.01), 15); // rounded to the segment centre

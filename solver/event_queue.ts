@@ -99,8 +99,9 @@ export function createEventQueue(sources: readonly EventSource[]): EventQueue {
 }
 
 /**
- * Number of events still to deliver whose time is ≤ `tm` [ms], starting at the cursor (the
- * caller delivers them and advances `next`). NEURON delivers while τ ≤ t_n + dt/2.
+ * End of the run of events due by `tm` [ms]: the events from the cursor `next` up to (not
+ * including) the returned index have time ≤ `tm` (the caller delivers them and advances `next`).
+ * NEURON delivers while τ ≤ t_n + dt/2.
  *
  * @param q the queue
  * @param tm delivery bound [ms]

@@ -82,42 +82,6 @@ export function createHinesSystem(
 }
 
 /**
- * Solves the tree system in place: on return `rhs` holds x and `d` is overwritten.
- *
- * @param parent parent of each node, `parent[i] < i`, root 0
- * @param upper entry (parent[i], i)
- * @param lower entry (i, parent[i])
- * @param d diagonal (overwritten)
- * @param rhs right-hand side (overwritten by the solution)
- * @example A 3-node chain
- * ```ts
- * import assert from "node:assert/strict";
- * import { solveHines } from "./hines_solver.ts";
- * const rhs = new Float64Array([1, 0, 1]);
- * solveHines(new Int32Array([-1, 0, 1]), new Float64Array([0, -1, -1]),
- *   new Float64Array([0, -1, -1]), new Float64Array([2, 3, 2]), rhs);
- * assert.ok(Math.abs(2 * rhs[0] - rhs[1] - 1) < 1e-12);
- * ```
- */
-export function solveHines(
-  parent: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-  d: Float64Array,
-  rhs: Float64Array,
-): void {
-  const n = parent.length;
-  for (let i = n - 1; i > 0; i--) {
-    const p = parent[i];
-    const f = upper[i] / d[i];
-    d[p] -= f * lower[i];
-    rhs[p] -= f * rhs[i];
-  }
-  rhs[0] /= d[0];
-  for (let i = 1; i < n; i++) rhs[i] = (rhs[i] - lower[i] * rhs[parent[i]]) / d[i];
-}
-
-/**
  * One fused backward-Euler voltage step: assembles d = axial + 10⁻³·cm/dt + g and
  * rhs = −i + axial currents at V^n, eliminates, substitutes and adds ΔV to `v`. Then zeroes
  * `i` and `g` for the next current evaluation. Three passes over the nodes, no allocation.

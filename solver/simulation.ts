@@ -9,7 +9,7 @@ import { InputValueError, InternalError } from "../io/mod.ts";
 import type { Cell } from "./cell.ts";
 import { CAI0, CAO0, lowerCell, nodeAt, segmentNodeAt } from "./compartments.ts";
 import type { LoweredCell } from "./compartments.ts";
-import { createEventQueue } from "./event_queue.ts";
+import { createEventQueue, dueUntil } from "./event_queue.ts";
 import type { EventQueue, EventSource } from "./event_queue.ts";
 import { createHinesSystem, stepVoltage, stepVoltageFast } from "./hines_solver.ts";
 import type { HinesSystem } from "./hines_solver.ts";
@@ -270,9 +270,8 @@ export function initializeSimulation(cell: Cell, options: InitializeOptions): Si
   const synapses = options.synapses ?? [];
   const lump = options.lump ?? true;
   const lumpKey = new Map<string, number>();
-  const sourceSpecs: { target: number; instance: number; input: number }[] = [];
+  const sources: EventSource[] = [];
   let weightTotal = 0;
-  const weightOffsets: number[] = [];
   for (let s = 0; s < synapses.length; s++) {
     const syn = synapses[s];
     checkParams(syn.mechanism, syn.params, "synapses");
@@ -293,9 +292,8 @@ export function initializeSimulation(cell: Cell, options: InitializeOptions): Si
       g.params.push({ ...syn.params });
       if (key !== "") lumpKey.set(key, instance);
     }
-    weightOffsets.push(weightTotal);
+    sources.push({ target: gi, instance, weightOffset: weightTotal, times: syn.eventTimes });
     weightTotal += syn.weights.length;
-    sourceSpecs.push({ target: gi, instance, input: s });
     if (syn.eventTimes.length > 0 && syn.mechanism.netReceive === undefined) {
       throw new InternalError(
         `point mechanism ${syn.mechanism.name} receives events but has no NET_RECEIVE`,
@@ -303,13 +301,9 @@ export function initializeSimulation(cell: Cell, options: InitializeOptions): Si
     }
   }
   const weights = new Float64Array(weightTotal);
-  for (let s = 0; s < synapses.length; s++) weights.set(synapses[s].weights, weightOffsets[s]);
-  const sources: EventSource[] = sourceSpecs.map((sp) => ({
-    target: sp.target,
-    instance: sp.instance,
-    weightOffset: weightOffsets[sp.input],
-    times: synapses[sp.input].eventTimes,
-  }));
+  for (let s = 0; s < synapses.length; s++) {
+    weights.set(synapses[s].weights, sources[s].weightOffset);
+  }
   const queue = createEventQueue(sources);
 
   const points: PointGroup[] = groups.map((g) => {
@@ -319,7 +313,7 @@ export function initializeSimulation(cell: Cell, options: InitializeOptions): Si
     }
     return { mechanism: g.mechanism, instances };
   });
-  const synInstances = new Set(sourceSpecs.map((s) => `${s.target}|${s.instance}`)).size;
+  const synInstances = new Set(sources.map((s) => `${s.target}|${s.instance}`)).size;
 
   // finitialize (spec/algorithm.md §8.2).
   nodes.v.fill(options.vInit);
@@ -377,16 +371,14 @@ function deliverEvents(
   weights: Float64Array,
   n: NodeArrays,
 ): void {
-  const time = q.time;
+  const end = dueUntil(q, tm);
   const tsave = n.t;
-  let e = q.next;
-  while (e < q.length && time[e] <= tm) {
+  for (let e = q.next; e < end; e++) {
     const pg = points[q.target[e]];
-    n.t = time[e];
+    n.t = q.time[e];
     pg.mechanism.netReceive!(pg.instances, q.instance[e], weights, q.weightOffset[e], n);
-    e++;
   }
-  q.next = e;
+  q.next = end;
   n.t = tsave;
 }
 
@@ -427,13 +419,18 @@ function resolveProbe(st: SimulationState, site: RecordSite): Probe {
     ...st.points.map((p) => ({ name: p.mechanism.name, instances: p.instances })),
   ];
   // The longest mechanism name that ends the variable wins (names contain underscores).
+  const segNode = segmentNodeAt(l, site.section, site.x);
   let best: { name: string; instances: MechanismInstances } | undefined;
+  let bestIndex = -1;
   for (const g of groups) {
     if (
       variable.endsWith(`_${g.name}`) && (best === undefined || g.name.length > best.name.length)
     ) {
-      const k = g.instances.node.indexOf(segmentNodeAt(l, site.section, site.x));
-      if (k >= 0) best = g;
+      const k = g.instances.node.indexOf(segNode);
+      if (k >= 0) {
+        best = g;
+        bestIndex = k;
+      }
     }
   }
   if (best === undefined) {
@@ -452,10 +449,7 @@ function resolveProbe(st: SimulationState, site: RecordSite): Probe {
       }`,
     );
   }
-  return {
-    source: arr,
-    index: best.instances.node.indexOf(segmentNodeAt(l, site.section, site.x)),
-  };
+  return { source: arr, index: bestIndex };
 }
 
 /**
@@ -527,7 +521,6 @@ export function simulate(cell: Cell, options: SimulationOptions): SimulationResu
   for (let step = 1; step <= steps; step++) {
     // 1. events with τ ≤ t_n + dt/2
     if (queue.next < queue.length && queue.time[queue.next] <= t + half) {
-      nodes.t = t;
       deliverEvents(queue, t + half, points, weights, nodes);
     }
     // 2.–4. currents at the midpoint time (eca is current: updated after every state step)

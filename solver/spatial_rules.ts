@@ -199,16 +199,16 @@ export function evaluateSpatialRule(input: SpatialRuleInput): SpatialValues {
   const dOrg = (k: number, x: number) =>
     pathDistance(cell, state.origin.section, state.origin.x, k, x, table);
   const relative = control.distance === "relative";
-  let maxDistCache: number | undefined | null = null;
+  // Set by the rules that can use a relative distance, before their first needMax().
+  let maxDist: number | undefined;
   const needMax = (): number => {
-    if (maxDistCache === null) throw new InputValueError(where, "internal: maxDist not computed");
-    if (maxDistCache === undefined) {
+    if (maxDist === undefined) {
       throw new InputValueError(
         where,
         `Spatial rule "${spatial}" with relative distance needs a section labelled "${label}" attached to the soma (maxDist is undefined)`,
       );
     }
-    return maxDistCache;
+    return maxDist;
   };
 
   switch (spatial) {
@@ -221,7 +221,7 @@ export function evaluateSpatialRule(input: SpatialRuleInput): SpatialValues {
     }
     case "linear":
     case "linear_capped": {
-      maxDistCache = maxDistance(sections, table, label, state);
+      maxDist = maxDistance(sections, table, label, state);
       resetOrigin(sections, label, state);
       for (const k of labelled) {
         const sec = sections[k];
@@ -250,7 +250,7 @@ export function evaluateSpatialRule(input: SpatialRuleInput): SpatialValues {
     case "exponential_by_z_dist":
     case "capped_exponential":
     case "sigmoid": {
-      maxDistCache = maxDistance(sections, table, label, state);
+      maxDist = maxDistance(sections, table, label, state);
       resetOrigin(sections, label, state);
       const offset = num(control, "offset"), linScale = num(control, "linScale");
       const xOffset = num(control, "xOffset");

@@ -20,7 +20,7 @@ export interface NodeArrays {
   readonly g: Float64Array;
   /** Membrane area of the node [µm²]; 0 for end and root nodes. */
   readonly area: Float64Array;
-  /** Reversal potentials [mV] (per section constants, NEURON defaults 50 / -77). */
+  /** Sodium reversal potential [mV] (per-section constant, NEURON default 50). */
   readonly ena: Float64Array;
   /** Potassium reversal potential [mV] (per-section constant, NEURON default -77). */
   readonly ek: Float64Array;
