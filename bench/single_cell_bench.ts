@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import { parsePathMap } from "../io/path_map.ts";
+import { spikeTimes } from "../simrun/cell_run.ts";
 import { createCell } from "../simrun/create_cell.ts";
 import { simulate, stepCount } from "../solver/simulation.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
@@ -47,8 +48,7 @@ export async function benchSingleCell(rateTables = true): Promise<string> {
   const segments = cell.sections.reduce((s, sec) => s + sec.nseg, 0);
   const steps = stepCount(tStop, sim.dt);
   const rate = segments * steps / wall;
-  let spikes = 0;
-  for (let k = 1; k < r.soma.length; k++) if (r.soma[k - 1] < 0 && r.soma[k] >= 0) spikes++;
+  const spikes = spikeTimes(r.t, r.soma).length;
   return `single cell A2_step_1p0 (${rateTables ? "rate tables" : "exact"}): build ${
     ((t1 - t0) / 1000).toFixed(2)
   } s, simulate ${wall.toFixed(2)} s wall / ${cpuS.toFixed(2)} s CPU ` +

@@ -1,8 +1,8 @@
 /**
  * Cell-modify functions (spec/cell_modify_functions.md): the interface a function satisfies
- * (plain, serialisable data in and out, so a sandboxed plugin can implement it later), the
- * validated application of its result, the registry of ISF's built-ins, and the dispatcher for
- * `neuron.cell_modify_functions` (applied in key order).
+ * (plain, serialisable data in and out, so that a sandboxed plugin, user_cell_modify.ts,
+ * implements it too), the validated application of its result, the registry of ISF's
+ * built-ins, and the dispatcher for `neuron.cell_modify_functions` (applied in key order).
  *
  * @module
  */
@@ -150,8 +150,8 @@ export interface ApplyCellModifyOptions {
   /** Dotted key of `functionsParam` (default `neuron.cell_modify_functions`). */
   readonly keyPath?: string;
   /**
-   * Resolves a name that is not a built-in (e.g. a path to a user plugin); undefined → unknown.
-   * Added by the plugin host.
+   * Resolves a name that is not a built-in (e.g. a path to a user plugin:
+   * `userPluginResolver()`); undefined → unknown.
    */
   readonly resolvePlugin?: (
     name: string,

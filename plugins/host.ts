@@ -217,17 +217,10 @@ export class PluginWorker {
     return "";
   }
 
+  /** The first failure ends the plugin: pending and later requests fail with it. */
   #fail(err: PluginError): void {
-    if (this.#failure === undefined) this.#failure = err;
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    this.#pending.clear();
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#worker.terminate();
-    }
+    this.#failure ??= err;
+    this.close();
   }
 }
 

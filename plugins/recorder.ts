@@ -132,7 +132,7 @@ export async function openRecorders(
   return new Session(workers, contexts);
 }
 
-/** The per-job hook shape simrun's job engine calls (`simrun/job.ts` `RecorderHook`). */
+/** The recorders of one job as simrun's job engine calls them (`JobHooks.openRecorders`). */
 export interface RecorderHook {
   /** The recorders' sites, asked once when the hook was opened. */
   sites(): readonly RecordSite[];

@@ -19,7 +19,6 @@ import {
   formatPythonFloat,
   formatSynapseActivations,
   InputValueError,
-  InternalError,
   joinKeyPath,
   type ParamObject,
   parseSynapseActivationFile,
@@ -31,7 +30,12 @@ import {
   resolveInputPath,
   setParam,
 } from "../io/mod.ts";
-import { openRecorderHook, type UserPluginOptions, userPluginResolver } from "../plugins/mod.ts";
+import {
+  openRecorderHook,
+  type RecorderHook,
+  type UserPluginOptions,
+  userPluginResolver,
+} from "../plugins/mod.ts";
 import type { Cell, PointMechanism, SimulationResult } from "../solver/mod.ts";
 import {
   landmarkBasename,
@@ -60,7 +64,7 @@ import {
 import { loadSystemLibm } from "./system_libm.ts";
 import { createCell, type CreatedCell } from "./create_cell.ts";
 import { JobFolder } from "./output_dir.ts";
-import { packSweep, SweepPool } from "./sweep_pool.ts";
+import { packSweep, SweepPool, unpackSweep } from "./sweep_pool.ts";
 
 /** Largest number of time steps per sweep accepted (guards against a tStop/dt typo). */
 export const MAX_STEPS = 50_000_000;
@@ -112,18 +116,6 @@ export interface JobSpec extends PluginSettings {
   readonly threads?: number;
 }
 
-/** A recorder hook called once per sweep with the recorded arrays (plugins/recorder.ts). */
-export interface RecorderHook {
-  /** Extra variables to record (recorded after the recording sites). */
-  sites(): readonly RecordSite[];
-  /** One sweep's data: time, and one array per site of `sites()` in order (moved, not copied). */
-  deliver(sweep: number, t: Float64Array, values: Float64Array[]): Promise<void>;
-  /** After the last sweep (before the folder is renamed): waits for the recorders, `finish()`. */
-  close(): Promise<void>;
-  /** Stops the recorders without `finish()` after any other error. */
-  abort(): void;
-}
-
 /** Callbacks and overrides of {@link runJob}. */
 export interface JobHooks {
   /** Called after each sweep's files are written. */
@@ -131,8 +123,10 @@ export interface JobHooks {
   /** Process id in the folder name (default `Deno.pid`). */
   readonly pid?: number;
   /**
-   * Opens the job's recorders once the job folder exists and the cell is built. Default: the
-   * settings' `plugins` through `openRecorderHook` (none when `plugins` is empty).
+   * Opens the job's recorders once the job folder exists and the cell is built (their sites are
+   * recorded after the recording sites; `deliver` gets their arrays after each sweep, `close`
+   * runs before the folder is renamed). Default: the settings' `plugins` through
+   * `openRecorderHook` (none when `plugins` is empty).
    */
   readonly openRecorders?: (jobDir: string, cell: Cell) => Promise<RecorderHook>;
 }
@@ -231,26 +225,9 @@ export function synapticInputs(
   synapses: readonly ActiveSynapse[],
   mechanisms: Readonly<Record<string, PointMechanism>>,
 ): SynapticInput[] {
-  const out: SynapticInput[] = [];
-  for (const s of synapses) {
-    for (const r of s.receptors) {
-      const mechanism = mechanisms[r.mechanism];
-      if (mechanism === undefined) {
-        throw new InternalError(`receptor "${r.mechanism}" was not validated before the run`);
-      }
-      const eventTimes = new Float64Array(s.releaseTimes.length);
-      for (let i = 0; i < eventTimes.length; i++) eventTimes[i] = s.releaseTimes[i]! + r.delay;
-      out.push({
-        mechanism,
-        section: s.section,
-        x: s.x,
-        params: r.params,
-        weights: r.weights,
-        eventTimes,
-      });
-    }
-  }
-  return out;
+  // The same packing as for a sweep worker, so both paths give the solver identical inputs;
+  // packSweep rejects a name that is not in `mechanisms`.
+  return unpackSweep(packSweep(synapses, mechanisms), (name) => mechanisms[name]!);
 }
 
 /** Validates tStop and dt before anything runs. */
@@ -440,15 +417,14 @@ export async function executeJob(
   }
 
   // §3 step 8: traces (t of the last sweep), one column per sweep number.
-  const labels = sweeps;
   await Deno.writeTextFile(
     folder.file(`${uniqueId}_vm_all_traces.csv`),
-    formatTraces(lastT, somaTraces, labels),
+    formatTraces(lastT, somaTraces, sweeps),
   );
   for (const [i, site] of net.recordSites.entries()) {
     await Deno.writeTextFile(
       folder.file(`${uniqueId}_${site.label}_vm_dend_traces.csv`),
-      formatTraces(lastT, siteTraces[i]!, labels),
+      formatTraces(lastT, siteTraces[i]!, sweeps),
     );
   }
   // §3 step 9: saved params (sim.tStop = the tStop argument).
@@ -599,11 +575,29 @@ function receptorMechanisms(net: NetworkSpec): Record<string, PointMechanism> {
   return out;
 }
 
-function sweepNetwork(r: NetworkRealization): SweepNetwork {
+/**
+ * A prepared network that realizes sweep `first` at once, so that every problem of the network
+ * inputs shows before the output folder exists; `realize(first)` then returns that realization.
+ */
+function realizedEarly(
+  recordSites: readonly RecordingSite[],
+  mechanisms: Readonly<Record<string, PointMechanism>>,
+  first: number,
+  realizeSweep: (sweep: number) => NetworkRealization,
+): PreparedNetwork {
+  let pending: NetworkRealization | undefined = realizeSweep(first);
   return {
-    synapses: r.synapses,
-    synapsesCsv: () => formatSynapseActivations(r.synapses),
-    presynapticCsv: () => formatPresynapticSpikes(r.presynaptic),
+    recordSites,
+    mechanisms,
+    realize(sweep) {
+      const r = pending !== undefined && sweep === first ? pending : realizeSweep(sweep);
+      pending = undefined;
+      return {
+        synapses: r.synapses,
+        synapsesCsv: () => formatSynapseActivations(r.synapses),
+        presynapticCsv: () => formatPresynapticSpikes(r.presynaptic),
+      };
+    },
   };
 }
 
@@ -637,23 +631,12 @@ export function prepareNetwork(
     random: createNetworkRandom(spec.rng, spec.seed, { math: isfMath(spec.rng) }),
   });
   let next = 0;
-  const realizeRaw = (sweep: number): NetworkRealization => {
+  return realizedEarly(sites, mechanisms, sweepList(spec)[0]!, (sweep) => {
     // The isf generator continues across sweeps: sweeps before a --sweep-range are realized and dropped.
     if (spec.rng === "isf") { while (next < sweep) mapper.realizeSweep(next++); }
     next = sweep + 1;
     return mapper.realizeSweep(sweep);
-  };
-  const first = sweepList(spec)[0]!;
-  let pending: NetworkRealization | undefined = realizeRaw(first);
-  return {
-    recordSites: sites,
-    mechanisms,
-    realize(sweep) {
-      const r = pending !== undefined && sweep === first ? pending : realizeRaw(sweep);
-      pending = undefined;
-      return sweepNetwork(r);
-    },
-  };
+  });
 }
 
 let libmWarned = false;
@@ -702,14 +685,5 @@ export async function prepareReplayNetwork(
     );
   }
   const mapper = createReplayMapper(built.cell, net);
-  let pending: NetworkRealization | undefined = mapper.replayFile(files[0]!);
-  return {
-    recordSites: sites,
-    mechanisms,
-    realize(sweep) {
-      const r = sweep === 0 && pending !== undefined ? pending : mapper.replayFile(files[sweep]!);
-      pending = undefined;
-      return sweepNetwork(r);
-    },
-  };
+  return realizedEarly(sites, mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));
 }

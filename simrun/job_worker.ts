@@ -4,9 +4,7 @@
  *
  * @module
  */
-import { runJob } from "./job.ts";
-import { runReplayJob } from "./replay.ts";
-import { serializeError, type WorkerReply, type WorkerTask } from "./run.ts";
+import { runTask, serializeError, type WorkerReply, type WorkerTask } from "./run.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<WorkerTask>) => void) | null;
@@ -15,14 +13,11 @@ declare const self: {
 };
 
 self.onmessage = async (e: MessageEvent<WorkerTask>) => {
-  const task = e.data;
-  const onSweep = (sweep: number, somaSpikes: number) =>
-    self.postMessage({ type: "sweep", sweep, somaSpikes });
   try {
-    const hooks = { onSweep, ...(task.pid !== undefined ? { pid: task.pid } : {}) };
-    const result = task.kind === "run"
-      ? await runJob(task.spec, hooks)
-      : await runReplayJob(task.spec, hooks);
+    const result = await runTask(
+      e.data,
+      (sweep, somaSpikes) => self.postMessage({ type: "sweep", sweep, somaSpikes }),
+    );
     self.postMessage({ type: "done", result });
   } catch (err) {
     self.postMessage({ type: "error", error: serializeError(err) });

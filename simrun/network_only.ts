@@ -28,7 +28,7 @@ export interface NetworkOnlyOptions {
   readonly rng: NetworkRandomKind;
   /** Output folder (created with parents). */
   readonly outDir: string;
-  /** Spike trains stop here [ms] (default 345). */
+  /** Spike trains stop here [ms] (the CLI's default: 345). */
   readonly tStop: number;
   /** Unused here (no param is saved); accepted for symmetry with runs. */
   readonly tStopIsFloat?: boolean;

@@ -52,7 +52,7 @@ export function formatDuration(s: number): string {
  * const out: string[] = [];
  * let t = 0;
  * const p = new Progress({ jobs: 1, totalSweeps: 2, mode: "lines", write: (s) => out.push(s), now: () => t });
- * t = 2000; p.sweepDone(0);
+ * t = 2000; p.sweepDone();
  * p.finish();
  * assert.match(out.join(""), /sweeps 1\/2/);
  * ```
@@ -94,22 +94,14 @@ export class Progress {
       `${rate.toFixed(2)} sweeps/s, ETA ${eta}`;
   }
 
-  /**
-   * Records one finished sweep.
-   *
-   * @param _job job index (reserved for per-job display)
-   */
-  sweepDone(_job: number): void {
+  /** Records one finished sweep (of any job). */
+  sweepDone(): void {
     this.#done++;
     this.#show(false);
   }
 
-  /**
-   * Records one finished job.
-   *
-   * @param _job job index
-   */
-  jobDone(_job: number): void {
+  /** Records one finished job. */
+  jobDone(): void {
     this.#jobsDone++;
     this.#show(false);
   }
@@ -118,17 +110,6 @@ export class Progress {
   finish(): void {
     this.#show(true);
     if (this.#mode === "tty" && this.#drawn) this.#write("\n");
-  }
-
-  /**
-   * Prints a message without garbling the live line.
-   *
-   * @param text one line without newline
-   */
-  message(text: string): void {
-    if (this.#mode === "tty" && this.#drawn) this.#write("\r\x1b[K");
-    this.#write(text + "\n");
-    if (this.#mode === "tty" && this.#drawn) this.#write(this.line());
   }
 
   #show(force: boolean): void {

@@ -13,12 +13,12 @@ Deno.test("Progress in lines mode prints at most once per interval plus a final 
     intervalMs: 1000,
   });
   t = 500;
-  p.sweepDone(0); // first line is always shown
+  p.sweepDone(); // first line is always shown
   t = 900;
-  p.sweepDone(1); // within the interval: suppressed
+  p.sweepDone(); // within the interval: suppressed
   t = 2000;
-  p.sweepDone(0);
-  p.jobDone(0);
+  p.sweepDone();
+  p.jobDone();
   p.finish();
   assert.equal(out.length, 3);
   assert.match(out[0]!, /^simrun: jobs 0\/2 done, sweeps 1\/4, 2\.00 sweeps\/s, ETA 2 s\n$/);
@@ -34,13 +34,13 @@ Deno.test("Progress in tty mode redraws one line; quiet prints nothing", () => {
     write: (s) => out.push(s),
     now: () => 1,
   });
-  p.sweepDone(0);
+  p.sweepDone();
   p.finish();
   assert.ok(out.every((s) => s.startsWith("\r\x1b[K") || s === "\n"));
   assert.equal(out.at(-1), "\n");
   const q: string[] = [];
   const quiet = new Progress({ jobs: 1, totalSweeps: 1, mode: "quiet", write: (s) => q.push(s) });
-  quiet.sweepDone(0);
+  quiet.sweepDone();
   quiet.finish();
   assert.deepEqual(q, []);
 });

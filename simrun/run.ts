@@ -6,7 +6,7 @@
  * @module
  */
 import { InputSyntaxError, InputValueError, PluginError } from "../io/mod.ts";
-import type { JobResult, JobSpec } from "./job.ts";
+import type { JobHooks, JobResult, JobSpec } from "./job.ts";
 import { Progress, type ProgressMode } from "./progress.ts";
 import type { ReplayJobSpec } from "./replay.ts";
 
@@ -109,14 +109,18 @@ export interface RunTasksOptions {
 }
 
 /**
- * Runs one task in this thread: with a single job a worker would only add a second JavaScript
- * heap and its start-up time. Results and errors are the same as through a worker.
+ * Runs one task in the calling thread: in a job worker (job_worker.ts), or directly for a single
+ * job, where a worker would only add a second JavaScript heap and its start-up time.
+ *
+ * @param task the job
+ * @param onSweep called after each sweep's files are written
+ * @returns the job's result
  */
-async function runInline(task: WorkerTask, progress: Progress): Promise<JobResult> {
-  const hooks = {
-    onSweep: () => progress.sweepDone(0),
-    ...(task.pid !== undefined ? { pid: task.pid } : {}),
-  };
+export async function runTask(
+  task: WorkerTask,
+  onSweep: NonNullable<JobHooks["onSweep"]>,
+): Promise<JobResult> {
+  const hooks = { onSweep, ...(task.pid !== undefined ? { pid: task.pid } : {}) };
   if (task.kind === "run") {
     const { runJob } = await import("./job.ts");
     return await runJob(task.spec, hooks);
@@ -145,8 +149,8 @@ export async function runTasks(
   });
   if (tasks.length === 1) {
     try {
-      const result = await runInline(tasks[0]!, progress);
-      progress.jobDone(0);
+      const result = await runTask(tasks[0]!, () => progress.sweepDone());
+      progress.jobDone();
       return [result];
     } finally {
       progress.finish();
@@ -158,9 +162,9 @@ export async function runTasks(
         const w = new Worker(new URL("./job_worker.ts", import.meta.url).href, { type: "module" });
         w.onmessage = (e: MessageEvent<WorkerReply>) => {
           const m = e.data;
-          if (m.type === "sweep") progress.sweepDone(j);
+          if (m.type === "sweep") progress.sweepDone();
           else if (m.type === "done") {
-            progress.jobDone(j);
+            progress.jobDone();
             w.terminate();
             resolve(m.result);
           } else {

@@ -12,7 +12,13 @@
  */
 import { InternalError } from "../io/mod.ts";
 import type { ActiveSynapse } from "../network/mod.ts";
-import type { Cell, RecordSite, SimulationResult } from "../solver/mod.ts";
+import type {
+  Cell,
+  PointMechanism,
+  RecordSite,
+  SimulationResult,
+  SynapticInput,
+} from "../solver/mod.ts";
 import { deserializeError, type SerializedError } from "./run.ts";
 
 /** The simulate options shared by every sweep of a job. */
@@ -77,7 +83,8 @@ export type SweepReply =
 
 /**
  * Packs the realized synapses of a sweep for a worker: one input per receptor, event time =
- * release time + NetCon delay (the same arithmetic and order as `synapticInputs` in job.ts).
+ * release time + NetCon delay (the job's own thread unpacks the same data: `synapticInputs` in
+ * job.ts).
  *
  * @param synapses the sweep's active synapses
  * @param known receptor names validated before the run
@@ -111,6 +118,28 @@ export function packSweep(
     }
   }
   return { inputs, times };
+}
+
+/**
+ * The solver's inputs of a packed sweep: each name mapped to its point mechanism, the event
+ * times as views into `sweep.times` (no copy).
+ *
+ * @param sweep the packed sweep
+ * @param mechanismOf receptor name → point mechanism (throws for an unknown name)
+ * @returns the solver's synaptic inputs, in packed order
+ */
+export function unpackSweep(
+  sweep: PackedSweep,
+  mechanismOf: (name: string) => PointMechanism,
+): SynapticInput[] {
+  return sweep.inputs.map((p) => ({
+    mechanism: mechanismOf(p.mechanism),
+    section: p.section,
+    x: p.x,
+    params: p.params,
+    weights: p.weights,
+    eventTimes: sweep.times.subarray(p.start, p.end),
+  }));
 }
 
 interface Task {

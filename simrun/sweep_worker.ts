@@ -6,9 +6,14 @@
  * @module
  */
 import { synapseMechanism } from "../network/mod.ts";
-import { type Cell, simulate, type SynapticInput } from "../solver/mod.ts";
+import { type Cell, type PointMechanism, simulate } from "../solver/mod.ts";
 import { serializeError } from "./run.ts";
-import type { PackedSweep, SweepReply, SweepRequest, SweepSimulation } from "./sweep_pool.ts";
+import {
+  type SweepReply,
+  type SweepRequest,
+  type SweepSimulation,
+  unpackSweep,
+} from "./sweep_pool.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<SweepRequest>) => void) | null;
@@ -18,20 +23,11 @@ declare const self: {
 let cell: Cell | undefined;
 let sim: SweepSimulation | undefined;
 
-/** The solver's inputs of a packed sweep: names → the network catalogue's mechanisms. */
-function unpack(sweep: PackedSweep): SynapticInput[] {
-  return sweep.inputs.map((p) => {
-    const mechanism = synapseMechanism(p.mechanism);
-    if (mechanism === undefined) throw new Error(`unknown receptor mechanism "${p.mechanism}"`);
-    return {
-      mechanism,
-      section: p.section,
-      x: p.x,
-      params: p.params,
-      weights: p.weights,
-      eventTimes: sweep.times.subarray(p.start, p.end),
-    };
-  });
+/** A receptor name → the network catalogue's mechanism (the one the job's thread uses). */
+function mechanismOf(name: string): PointMechanism {
+  const mechanism = synapseMechanism(name);
+  if (mechanism === undefined) throw new Error(`unknown receptor mechanism "${name}"`);
+  return mechanism;
 }
 
 self.onmessage = (e: MessageEvent<SweepRequest>) => {
@@ -43,16 +39,7 @@ self.onmessage = (e: MessageEvent<SweepRequest>) => {
   }
   try {
     if (cell === undefined || sim === undefined) throw new Error("sweep before init");
-    const res = simulate(cell, {
-      vInit: sim.vInit,
-      tStop: sim.tStop,
-      dt: sim.dt,
-      celsius: sim.celsius,
-      record: sim.record,
-      synapses: unpack(m.sweep),
-      rateTables: sim.rateTables,
-      ...(sim.units !== undefined ? { units: sim.units } : {}),
-    });
+    const res = simulate(cell, { ...sim, synapses: unpackSweep(m.sweep, mechanismOf) });
     self.postMessage(
       { type: "result", id: m.id, t: res.t, soma: res.soma, traces: res.traces },
       [res.t, res.soma, ...res.traces].map((a) => a.buffer as ArrayBuffer),

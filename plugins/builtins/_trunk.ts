@@ -7,7 +7,7 @@
  * @module
  */
 import type { Cell } from "../../solver/mod.ts";
-import { distanceFromSoma0, pathTable } from "../../solver/mod.ts";
+import { distanceFromSoma0, type PathTable, pathTable } from "../../solver/mod.ts";
 
 /** The 1000 µm threshold ISF uses. */
 export const BEYOND_DIST = 1000;
@@ -18,10 +18,14 @@ export const BEYOND_DIST = 1000;
  *
  * @param cell the cell
  * @param beyond threshold [µm]
+ * @param t the cell's path table (computed if omitted)
  * @returns one flag per section
  */
-export function connectedBeyond(cell: Readonly<Cell>, beyond = BEYOND_DIST): boolean[] {
-  const t = pathTable(cell);
+export function connectedBeyond(
+  cell: Readonly<Cell>,
+  beyond = BEYOND_DIST,
+  t: PathTable = pathTable(cell),
+): boolean[] {
   const out = new Array<boolean>(cell.sections.length).fill(false);
   for (let s = cell.sections.length - 1; s >= 0; s--) { // children have larger indices
     const sec = cell.sections[s];
@@ -45,7 +49,7 @@ export function trunkLocation(
   dist: number,
 ): { section: number; x: number } | undefined {
   const t = pathTable(cell);
-  const beyond = connectedBeyond(cell);
+  const beyond = connectedBeyond(cell, BEYOND_DIST, t);
   const byDist = new Map<number, number>();
   for (let s = 0; s < cell.sections.length; s++) {
     if (beyond[s]) byDist.set(distanceFromSoma0(cell, s, 1, t), s);
@@ -72,7 +76,7 @@ export type DetailedLabel = "trunk" | "oblique" | "tuft" | "basal" | string;
  */
 export function detailedLabels(cell: Readonly<Cell>): DetailedLabel[] {
   const t = pathTable(cell);
-  const beyond = connectedBeyond(cell);
+  const beyond = connectedBeyond(cell, BEYOND_DIST, t);
   const labels: DetailedLabel[] = cell.sections.map((s) =>
     s.label === "ApicalDendrite"
       ? "oblique"
