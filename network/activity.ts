@@ -6,7 +6,6 @@
  */
 import { InputValueError } from "../io/mod.ts";
 import type {
-  ActivitySource,
   PointcellDistribution,
   PresynapticTypeSpec,
   SpikeTrainSource,
@@ -217,7 +216,7 @@ function sampleTimesFromRates(
 }
 
 function fail(type: PresynapticTypeSpec, message: string): never {
-  throw new InputValueError({ ...type.location }, `${type.name}: ${message}`);
+  throw new InputValueError(type.location, `${type.name}: ${message}`);
 }
 
 function pointcell(
@@ -291,7 +290,6 @@ function pointcell(
         const [t0, t1] = d.intervals[b];
         if (d.rates[b] === 0) continue;
         const interval = 1000.0 / d.rates[b];
-        if (t1 < t0) fail(type, `PSTH_poissontrain bin ${b} ends before it begins`);
         const pt = part.n++;
         for (let c = 0; c < n; c++) {
           spikeTrain(
@@ -382,7 +380,8 @@ function spikeTrains(
  * @param random the job's random policy (after `beginSweep`)
  * @param tStop end of the simulation [ms] (spike trains stop there)
  * @returns per-cell spike times, ascending
- * @throws {InputValueError} for a spike train that cannot be generated (start after tStop)
+ * @throws {InputValueError} for activity that cannot be generated with this tStop (a spike train
+ *   starting after it without `nspikes`, a `poissontrain_modulated` whose offset is not before it)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -403,7 +402,7 @@ export function generateTypeActivity(
 ): TypeActivity {
   const out = new Collector(type.cellNr);
   const part = { n: 0 };
-  for (const src of type.sources as ActivitySource[]) {
+  for (const src of type.sources) {
     if (src.kind === "spiketrain") spikeTrains(out, type, src, random, tStop, part);
     else pointcell(out, type, src.dist, random, tStop, part);
   }

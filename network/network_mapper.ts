@@ -128,8 +128,22 @@ interface TypeSynapses {
   readonly somaDist: Float64Array;
 }
 
+/** The releases of one synapse in one sweep, before sorting and output. */
+interface Releases {
+  /** Release times in draw order [ms]. */
+  times: number[];
+  /** Spike-source code of each release (index into SPIKE_SOURCES). */
+  sources: number[];
+  /** Per receptor: its NetCon weights [nS]. */
+  weights: number[][];
+}
+
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function typesByName(network: NetworkSpec): Map<string, PresynapticTypeSpec> {
+  return new Map(network.types.map((t) => [t.name, t]));
 }
 
 /** Index of the 3-D point whose relPts value is closest to x (first of equals). */
@@ -208,6 +222,7 @@ export function createNetworkMapper(
   options: NetworkMapperOptions,
 ): NetworkMapper {
   const { anatomy, tStop, random } = options;
+  const typeByName = typesByName(network);
   let synapses: Map<string, TypeSynapses> | undefined;
 
   function mapAnatomy(): Map<string, TypeSynapses> {
@@ -254,15 +269,13 @@ export function createNetworkMapper(
     }
 
     // Per type: synapse ID → release times / source codes / weights.
-    const released = new Map<
-      string,
-      Map<number, { times: number[]; sources: number[]; weights: number[][] }>
-    >();
+    const released = new Map<string, Map<number, Releases>>();
     for (const type of network.types) {
       const con = anatomy.con(type.synapses.connectionFile);
       const rows = con.types.get(type.name);
       if (rows === undefined) continue;
       const syns = synapses.get(type.name);
+      const nSyn = syns === undefined ? 0 : syns.section.length;
       const act = activity.get(type.name)!;
       const rp = type.synapses.releaseProb;
       const receptors = type.synapses.receptors;
@@ -271,7 +284,7 @@ export function createNetworkMapper(
       const drawsWeights = receptors.some((r) => r.lognormal);
       const weightsOf = new Map<number, number[][]>();
       const rowsPerSynapse = drawsWeights ? undefined : new Map<number, number>();
-      const active = new Map<number, { times: number[]; sources: number[]; weights: number[][] }>();
+      const active = new Map<number, Releases>();
       released.set(type.name, active);
       for (const row of rows) {
         if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
@@ -280,7 +293,6 @@ export function createNetworkMapper(
             `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
           );
         }
-        const nSyn = syns === undefined ? 0 : syns.section.length;
         if (!(row.synId >= 0 && row.synId < nSyn)) {
           throw new InputValueError(
             { file: con.file, line: row.line },
@@ -331,8 +343,6 @@ export function createNetworkMapper(
     }
     applyModifyFunctions(released);
 
-    const typeByName = new Map<string, PresynapticTypeSpec>();
-    for (const t of network.types) typeByName.set(t.name, t);
     const out: ActiveSynapse[] = [];
     for (const name of [...synapses.keys()].sort(compareNames)) {
       const active = released.get(name);
@@ -372,9 +382,10 @@ export function createNetworkMapper(
   }
 
   function applyModifyFunctions(
-    released: Map<string, Map<number, { times: number[]; sources: number[]; weights: number[][] }>>,
+    released: Map<string, Map<number, Releases>>,
   ): void {
     for (const f of network.modifyFunctions) {
+      const keep = f.name === "silence_synapses_by_somadist" ? undefined : new Set(f.spikeSources);
       for (const range of f.ranges) {
         const active = released.get(range.type);
         const syns = synapses!.get(range.type);
@@ -382,11 +393,10 @@ export function createNetworkMapper(
         for (const [id, a] of [...active]) {
           const d = syns.somaDist[id];
           if (!(range.min <= d && d < range.max)) continue;
-          if (f.name === "silence_synapses_by_somadist") {
+          if (keep === undefined) {
             active.delete(id);
             continue;
           }
-          const keep = new Set(f.spikeSources);
           const times: number[] = [], sources: number[] = [];
           for (let k = 0; k < a.times.length; k++) {
             if (keep.has(SPIKE_SOURCES[a.sources[k]])) {
@@ -437,8 +447,7 @@ export function createReplayMapper(
   options: ReplayMapperOptions = {},
 ): ReplayMapper {
   const created = new Map<string, number>();
-  const typeByName = new Map<string, PresynapticTypeSpec>();
-  for (const t of network.types) typeByName.set(t.name, t);
+  const typeByName = typesByName(network);
   let sweep = 0;
 
   function replayFile(file: ActivationFile): NetworkRealization {
@@ -461,6 +470,8 @@ export function createReplayMapper(
           `Synapse type "${name}" is not in the network parameter file ${network.file}`,
         );
       }
+      const receptors = type.synapses.receptors;
+      const drawsWeights = receptors.some((r) => r.lognormal);
       const base = created.get(name) ?? 0;
       created.set(name, base + rows.length);
       for (let i = 0; i < rows.length; i++) {
@@ -478,18 +489,16 @@ export function createReplayMapper(
             `Point ${row.ptId} does not exist on section ${row.section} (${sec.relPts.length} points)`,
           );
         }
-        if (row.times.length > 0) {
-          presynaptic.push({ type: name, cellId: i, spikes: Float64Array.from(row.times) });
-        }
         if (row.times.length === 0) continue;
-        const weights = type.synapses.receptors.map(() => [] as number[]);
-        if (type.synapses.receptors.some((r) => r.lognormal) && random === undefined) {
+        if (drawsWeights && random === undefined) {
           throw new InputValueError(
-            { ...type.synapses.location },
+            type.synapses.location,
             `Replaying type "${name}" with lognormal weights needs a random policy`,
           );
         }
-        assignWeights(type.synapses.receptors, weights, random!, name);
+        presynaptic.push({ type: name, cellId: i, spikes: Float64Array.from(row.times) });
+        const weights = receptors.map(() => [] as number[]);
+        assignWeights(receptors, weights, random!, name);
         const x = sec.relPts[row.ptId];
         synapses.push({
           type: name,
@@ -500,7 +509,7 @@ export function createReplayMapper(
           x: placementX(cell, row.section, row.ptId),
           label: sec.label,
           releaseTimes: Float64Array.from(row.times).sort(),
-          receptors: type.synapses.receptors.map((r, k) => ({
+          receptors: receptors.map((r, k) => ({
             mechanism: r.mechanism,
             weights: weights[k],
             params: r.params,

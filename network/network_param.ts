@@ -13,6 +13,8 @@ import {
   getNumberArray,
   getObject,
   getOptionalNumber,
+  getOptionalObject,
+  getOptionalString,
   getString,
   type InputLocation,
   InputValueError,
@@ -65,7 +67,10 @@ export type PointcellDistribution =
   | {
     /** Deprecated: a Poisson train per cell and bin at the bin's rate. */
     readonly distribution: "PSTH_poissontrain";
-    /** `intervals`: bins [tBegin, tEnd] (absolute; `offset` is not applied) [ms]. */
+    /**
+     * `intervals`: bins [tBegin, tEnd] (absolute; `offset` is not applied); tEnd ≥ tBegin
+     * wherever the rate is nonzero (checked here) [ms].
+     */
     readonly intervals: readonly (readonly [number, number])[];
     /** `rates`: Poisson rate per bin (0 skips the bin) [Hz]. */
     readonly rates: readonly number[];
@@ -271,7 +276,7 @@ function sameLength(
 }
 
 function readPointcell(obj: ParamObject, path: string): PointcellSource {
-  const dist = has(obj, "distribution") ? getString(obj, "distribution", path) : "normal";
+  const dist = getOptionalString(obj, "distribution", path) ?? "normal";
   const num = (k: string) => getNumber(obj, k, path);
   let d: PointcellDistribution;
   switch (dist) {
@@ -298,7 +303,8 @@ function readPointcell(obj: ParamObject, path: string): PointcellSource {
       );
       for (let i = 0; i < numberActive.length; i++) {
         if (numberActive[i] < 0) {
-          fail(arr, i, joinKeyPath(path, "number_active_synapses"), "must not be negative");
+          const p = joinKeyPath(path, "number_active_synapses");
+          fail(arr, i, p, `"${p}[${i}]" must not be negative, got ${numberActive[i]}`);
         }
       }
       d = { distribution: dist, intervals, numberActive, offset: num("offset") };
@@ -357,7 +363,7 @@ function readPointcell(obj: ParamObject, path: string): PointcellSource {
         activeFrac: num("activeFrac"),
         spikeT: num("spikeT"),
         spikeWidth: num("spikeWidth"),
-        offset: has(obj, "offset") ? num("offset") : 10.0,
+        offset: getOptionalNumber(obj, "offset", path) ?? 10.0,
       };
       break;
     case "uniform":
@@ -403,29 +409,25 @@ function readReceptor(obj: ParamObject, name: string, path: string): ReceptorSpe
   let weights: number[];
   if (Array.isArray(w)) weights = getNumberArray(obj, "weight", path);
   else weights = [getNumber(obj, "weight", path)];
-  let lognormal = false;
-  if (has(obj, "weightDistribution")) {
-    const wd = getString(obj, "weightDistribution", path);
-    if (wd !== "lognormal") {
-      fail(
-        obj,
-        "weightDistribution",
-        path,
-        `Synaptic weight distribution "${wd}" is not implemented (only "lognormal")`,
-      );
-    }
-    lognormal = true;
+  const wd = getOptionalString(obj, "weightDistribution", path);
+  if (wd !== undefined && wd !== "lognormal") {
+    fail(
+      obj,
+      "weightDistribution",
+      path,
+      `Synaptic weight distribution "${wd}" is not implemented (only "lognormal")`,
+    );
   }
   const params: Record<string, number> = {};
-  if (has(obj, "parameter")) {
-    const p = getObject(obj, "parameter", path);
+  const p = getOptionalObject(obj, "parameter", path);
+  if (p !== undefined) {
     const pp = joinKeyPath(path, "parameter");
     for (const k of Object.keys(p)) params[k] = getNumber(p, k, pp);
   }
   return {
     mechanism: name,
     weights,
-    lognormal,
+    lognormal: wd !== undefined,
     threshold: getOptionalNumber(obj, "threshold", path) ?? 0.0,
     delay: getNumber(obj, "delay", path),
     params,

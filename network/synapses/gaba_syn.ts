@@ -9,6 +9,7 @@
  * @module
  */
 import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
+import { decayFactor, paramOrDefault, peakFactor } from "./_kinetics.ts";
 
 function initGaba(s: MechanismInstances, _n: NodeArrays): void {
   const f = s.fields;
@@ -21,10 +22,7 @@ function initGaba(s: MechanismInstances, _n: NodeArrays): void {
   f.i.fill(0);
   f.active.fill(0);
   for (let k = 0; k < s.node.length; k++) {
-    const rt = risetime[k], dtm = decaytime[k];
-    const tp = (rt * dtm) / (dtm - rt) * Math.log(dtm / rt);
-    const fk = -Math.exp(-tp / rt) + Math.exp(-tp / dtm);
-    factor[k] = 1 / fk;
+    factor[k] = peakFactor(decaytime[k], risetime[k]);
     plastic[k] = decaygaba[k] === 1 && facilgaba[k] === 0 ? 0 : 1;
   }
   f.stepDt.fill(0); // step factors are computed at the first advance (dt known then)
@@ -49,24 +47,26 @@ function currentGaba(s: MechanismInstances, n: NodeArrays): void {
   }
 }
 
+/** cnexp factors of every instance for the step dt (one exp per instance and dt, not per step). */
+function fillStepFactors(f: Record<string, Float64Array>, dt: number): void {
+  for (let k = 0; k < f.stepDt.length; k++) {
+    f.kd[k] = decayFactor(f.taudgaba[k], dt);
+    f.kf[k] = decayFactor(f.taufgaba[k], dt);
+    f.kR[k] = decayFactor(f.risetime[k], dt);
+    f.kD[k] = decayFactor(f.decaytime[k], dt);
+    f.stepDt[k] = dt;
+  }
+}
+
 function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
   const f = s.fields;
-  const { d_gaba, f_gaba, R, D, taudgaba, taufgaba, risetime, decaytime, stepDt } = f;
-  const { kd, kf, kR, kD, active, plastic } = f;
-  const dt = n.dt;
+  if (node.length > 0 && f.stepDt[0] !== n.dt) fillStepFactors(f, n.dt);
+  const { d_gaba, f_gaba, R, D, kd, kf, kR, kD, active, plastic } = f;
   for (let k = 0; k < node.length; k++) {
     // Before its first event the states sit exactly at their fixed point (R = D = 0, d = f = 1),
     // which the cnexp step leaves bit-for-bit unchanged.
     if (active[k] === 0) continue;
-    if (stepDt[k] !== dt) {
-      // cnexp factors 1 − exp(dt·(−1/τ)): constant per instance and dt.
-      kd[k] = 1 - Math.exp(dt * (-1.0 / taudgaba[k]));
-      kf[k] = 1 - Math.exp(dt * (-1.0 / taufgaba[k]));
-      kR[k] = 1 - Math.exp(dt * (-1.0 / risetime[k]));
-      kD[k] = 1 - Math.exp(dt * (-1.0 / decaytime[k]));
-      stepDt[k] = dt;
-    }
     // cnexp (mechanisms.md §1.2): x + (1 − exp(dt·b))·(x∞ − x).
     R[k] = R[k] + kR[k] * (0.0 - R[k]);
     D[k] = D[k] + kD[k] * (0.0 - D[k]);
@@ -98,9 +98,8 @@ function netReceiveGaba(
  * with equal parameters at one node can be merged into one.
  */
 function lumpableGaba(params: Readonly<Record<string, number>>): boolean {
-  const p = GABA_SYN.parameters;
-  return (params.decaygaba ?? p.decaygaba.default) === 1 &&
-    (params.facilgaba ?? p.facilgaba.default) === 0;
+  return paramOrDefault(GABA_SYN, params, "decaygaba") === 1 &&
+    paramOrDefault(GABA_SYN, params, "facilgaba") === 0;
 }
 
 /**

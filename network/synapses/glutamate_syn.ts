@@ -10,13 +10,7 @@
  * @module
  */
 import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
-
-/** Peak-normalisation factor of a difference of exponentials (decay τd > rise τr), NMODL order. */
-function peakFactor(tauDecay: number, tauRise: number): number {
-  const tp = (tauRise * tauDecay) / (tauDecay - tauRise) * Math.log(tauDecay / tauRise);
-  const factor = -Math.exp(-tp / tauRise) + Math.exp(-tp / tauDecay);
-  return 1 / factor;
-}
+import { decayFactor, paramOrDefault, peakFactor } from "./_kinetics.ts";
 
 function initGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const f = s.fields;
@@ -58,14 +52,14 @@ function initGlutamate(s: MechanismInstances, n: NodeArrays): void {
  */
 function fillStepFactors(f: Record<string, Float64Array>, dt: number): void {
   for (let k = 0; k < f.stepDt.length; k++) {
-    f.kA[k] = 1 - Math.exp(dt * (-1.0 / f.tau1[k]));
-    f.kB[k] = 1 - Math.exp(dt * (-1.0 / f.tau2[k]));
-    f.kC[k] = 1 - Math.exp(dt * (-1.0 / f.tau3[k]));
-    f.kD[k] = 1 - Math.exp(dt * (-1.0 / f.tau4[k]));
-    f.kdampa[k] = 1 - Math.exp(dt * (-1.0 / f.taudampa[k]));
-    f.kdnmda[k] = 1 - Math.exp(dt * (-1.0 / f.taudnmda[k]));
-    f.kfampa[k] = 1 - Math.exp(dt * (-1.0 / f.taufampa[k]));
-    f.kfnmda[k] = 1 - Math.exp(dt * (-1.0 / f.taufnmda[k]));
+    f.kA[k] = decayFactor(f.tau1[k], dt);
+    f.kB[k] = decayFactor(f.tau2[k], dt);
+    f.kC[k] = decayFactor(f.tau3[k], dt);
+    f.kD[k] = decayFactor(f.tau4[k], dt);
+    f.kdampa[k] = decayFactor(f.taudampa[k], dt);
+    f.kdnmda[k] = decayFactor(f.taudnmda[k], dt);
+    f.kfampa[k] = decayFactor(f.taufampa[k], dt);
+    f.kfnmda[k] = decayFactor(f.taufnmda[k], dt);
     f.stepDt[k] = dt;
     f.fixed[k] = 0; // the fixed points depend on the factors
   }
@@ -307,19 +301,15 @@ function netReceiveGlutamate(
   f.f_nmda[k] = f.f_nmda[k] + f.facilnmda[k];
 }
 
-/** Parameter value, or the mechanism default when the record omits it. */
-function param(params: Readonly<Record<string, number>>, name: string): number {
-  return params[name] ?? GLUTAMATE_SYN.parameters[name].default;
-}
-
 /**
  * True when no depression or facilitation can act (decayampa = decaynmda = 1, facilampa =
  * facilnmda = 0): d and f then stay exactly 1, every event just adds to A..D, and instances
  * with equal parameters at one node can be merged into one.
  */
 function lumpableGlutamate(params: Readonly<Record<string, number>>): boolean {
-  return param(params, "decayampa") === 1 && param(params, "decaynmda") === 1 &&
-    param(params, "facilampa") === 0 && param(params, "facilnmda") === 0;
+  const p = (name: string) => paramOrDefault(GLUTAMATE_SYN, params, name);
+  return p("decayampa") === 1 && p("decaynmda") === 1 && p("facilampa") === 0 &&
+    p("facilnmda") === 0;
 }
 
 /**
