@@ -684,6 +684,8 @@ export async function prepareReplayNetwork(
       parseSynapseActivationFile(await readTextInput(f, { what: "synapse activation file" }), f),
     );
   }
-  const mapper = createReplayMapper(built.cell, net);
+  // ISF draws lognormal weights of a replay from its unseeded global generator; simrun draws them
+  // from the default policy's streams for seed 0, so a replay is reproducible.
+  const mapper = createReplayMapper(built.cell, net, { random: createNetworkRandom("simrun", 0) });
   return realizedEarly(sites, mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));
 }

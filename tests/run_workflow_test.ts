@@ -263,3 +263,41 @@ Deno.test("simrun replay of a run's synapse files reproduces its soma traces", a
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("simrun replay with lognormal weights draws them reproducibly", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "simrun_replay_lognormal_" });
+  try {
+    await runModel(`${tmp}/run`, ["--sweeps", "1", "--tstop", "40", "--seed", "5"]);
+    const run = await resultOf(`${tmp}/run`);
+    // The example network with lognormal weight draws for every receptor.
+    const net = (await Deno.readTextFile(`${MODEL}/example_network.param`))
+      .replaceAll('"threshold": 0.0,', '"threshold": 0.0, "weightDistribution": "lognormal",')
+      .replaceAll('"example_pyramid.', `"${MODEL}/example_pyramid.`);
+    assert.ok(net.includes("lognormal"));
+    await Deno.writeTextFile(`${tmp}/lognormal_network.param`, net);
+    const replay = async (name: string) => {
+      await Deno.mkdir(`${tmp}/${name}`);
+      const r = await runCli([
+        "replay",
+        `${MODEL}/example_pyramid.param`,
+        `${tmp}/lognormal_network.param`,
+        `${run}/simulation_run0000_synapses.csv`,
+        "--tstop",
+        "40",
+        "--dir-prefix",
+        `${tmp}/${name}`,
+        "--quiet",
+      ], { cwd: `${tmp}/${name}` });
+      assert.equal(r.code, 0, r.stderr);
+      const dir = await resultOf(`${tmp}/${name}`);
+      return readTraces(
+        await Deno.readTextFile(
+          `${dir}/${(await listDir(dir)).find((n) => n.endsWith("vm_all_traces.csv"))}`,
+        ),
+      ).columns[0]!;
+    };
+    assert.deepEqual(await replay("a"), await replay("b"));
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
