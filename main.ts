@@ -453,6 +453,7 @@ async function cmdInspect(args: string[]): Promise<number> {
   }
   const built = await createCell(p[0]!, {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    resolveRecordingSites: false,
     ...cellModifyOption(o),
   });
   const state = initialState(built.cell, built.sim);

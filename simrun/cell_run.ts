@@ -76,6 +76,7 @@ export function spikeTimes(t: Float64Array, v: Float64Array, thresholdMv = 0): n
 export async function runCell(paramPath: string, options: RunCellOptions): Promise<CellRunResult> {
   const { cell, sim } = await createCell(paramPath, {
     pathMap: options.pathMap,
+    resolveRecordingSites: false, // the cell command records only the sites it is given
     ...(options.cellModify !== undefined ? { cellModify: options.cellModify } : {}),
   });
   const tStop = options.tStop ?? sim.tStop;

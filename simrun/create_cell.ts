@@ -36,7 +36,7 @@ export interface CellSimSettings {
   readonly dt: number;
   /** Temperature [°C] (`T`). */
   readonly celsius: number;
-  /** Landmark files of the recording sites, resolved to local paths. */
+  /** Landmark files of the recording sites, resolved to local paths (unless not requested). */
   readonly recordingSites: string[];
 }
 
@@ -51,6 +51,12 @@ export interface CreateCellOptions {
    * to grant more or change the limit.
    */
   readonly cellModify?: Pick<ApplyCellModifyOptions, "resolvePlugin">;
+  /**
+   * Resolve `sim.recordingSites` to existing local files (default true). Commands that never
+   * read the landmarks (`cell`, `inspect`, `network`) pass false: the paths are then returned
+   * as written and a missing landmark file is not an error.
+   */
+  readonly resolveRecordingSites?: boolean;
 }
 
 /** The result of {@linkcode createCell}. */
@@ -128,6 +134,10 @@ export async function createCell(
     const lLoc = paramLocation(sim, "recordingSites", "sim");
     for (let i = 0; i < list.length; i++) {
       const p = getString(list, i, "sim.recordingSites");
+      if (options.resolveRecordingSites === false) {
+        recordingSites.push(p);
+        continue;
+      }
       recordingSites.push(resolveInputPath(p, {
         map: options.pathMap,
         key: `sim.recordingSites.${i}`,

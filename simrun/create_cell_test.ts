@@ -64,3 +64,16 @@ Deno.test("createCell: bad sim values and a missing hoc are InputValueErrors wit
     );
   });
 });
+
+Deno.test("createCell() with resolveRecordingSites false returns landmark paths as written", async () => {
+  await withParam(
+    '{"Vinit": -75.0, "tStop": 250.0, "dt": 0.025, "T": 34.0, "recordingSites": ["/nowhere/sites.landmarkAscii"]}',
+    async (p) => {
+      const dir = p.slice(0, p.lastIndexOf("/") + 1);
+      const pathMap = parsePathMap([`/foreign/prefix/=${dir}`]);
+      await assert.rejects(createCell(p, { pathMap }), /recording-site/);
+      const r = await createCell(p, { pathMap, resolveRecordingSites: false });
+      assert.deepEqual(r.sim.recordingSites, ["/nowhere/sites.landmarkAscii"]);
+    },
+  );
+});

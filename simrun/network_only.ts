@@ -43,7 +43,10 @@ export interface NetworkOnlyOptions {
  * @returns the written file paths
  */
 export async function runNetworkOnly(options: NetworkOnlyOptions): Promise<string[]> {
-  const built = await createCell(options.cellParam, { pathMap: options.pathMap });
+  const built = await createCell(options.cellParam, {
+    pathMap: options.pathMap,
+    resolveRecordingSites: false, // no traces are written
+  });
   const networkParam = await readParamFile(options.networkParam);
   const net = prepareNetwork(built, networkParam, options, []);
   await Deno.mkdir(options.outDir, { recursive: true });
