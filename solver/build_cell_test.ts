@@ -38,6 +38,7 @@ Deno.test("buildCell: neuronArc accumulates float32 differences, isfRelPts ends 
   assert.equal(a[1], Math.fround(Math.fround(0.1) - 0));
   const r = isfRelPts([0, 0.1, 0.3], [0, 0, 0], [0, 0, 0], a[2]);
   assert.equal(r[2], 1);
+  // 1e-12: float64 lengths normalised by the last one; 0.1/0.3 in binary is 1/3 to a few ulp.
   assert.ok(Math.abs(r[1] - 1 / 3) < 1e-12);
 });
 
@@ -76,6 +77,7 @@ Deno.test("buildCell: spines scale cm and g_pas by F = 1 + area·density·L/A_se
   let a = 0;
   for (const x of segmentGeometry(s).area) a += x;
   const F = 1 + 1 * 1 * 100 / a;
+  // Summation order of the segment areas: a few ulp of F and of g.
   assert.ok(Math.abs(s.cm - F) < 1e-12);
   assert.ok(Math.abs(s.mechanisms[0].params.g[0] - 0.0001 * F) < 1e-16);
 });

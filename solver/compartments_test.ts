@@ -140,6 +140,8 @@ Deno.test("lowerCell() applies defaults, mech_globals and per-segment values; io
   assert.equal(l.ek[l.firstNode[1]], -77);
   assert.equal(l.ena[l.firstNode[1]], 50);
   assert.deepEqual([...l.caDynamicNodes], [l.firstNode[0]]);
+  // NEURON's built-in default eca (printed to 16 digits); 1e-9 mV is far below any other Nernst
+  // value (e.g. 140.24 mV at 34 °C) and admits only rounding.
   assert.ok(Math.abs(DEFAULT_ECA - 132.4579341637009) < 1e-9);
 });
 

@@ -79,6 +79,8 @@ Deno.test("stepVoltage() solves NEURON's backward-Euler cable equations (spec §
   const gw = Float64Array.from(gMem);
   stepVoltage(sys, v, iw, gw, dt);
   for (let k = 0; k < n; k++) {
+    // 1e-10 mV: dense Gaussian elimination vs Hines elimination round differently; a wrong
+    // coupling or sign moves V by ≥ 1e-4 mV in this system.
     assert.ok(Math.abs(v[k] - (v0[k] + dv[k])) < 1e-10, `node ${k}: ${v[k]} vs ${v0[k] + dv[k]}`);
     assert.equal(iw[k], 0);
     assert.equal(gw[k], 0);
@@ -92,12 +94,14 @@ Deno.test("stepVoltage() keeps an isopotential passive tree at rest and conserve
   const sys = createHinesSystem(parent, gAxial, area, cm);
   const v = new Float64Array(n).fill(-70);
   stepVoltage(sys, v, new Float64Array(n), new Float64Array(n), 0.025);
-  for (let k = 0; k < n; k++) assert.ok(Math.abs(v[k] + 70) < 1e-12);
+  for (let k = 0; k < n; k++) assert.ok(Math.abs(v[k] + 70) < 1e-12); // rounding of 0·g sums
   // No membrane current: total charge Σ cm·A·V on membrane nodes is conserved.
   for (let k = 0; k < n; k++) v[k] = -80 + 30 * rnd();
   const q = (x: Float64Array) => x.reduce((s, vk, k) => s + cm[k] * area[k] * vk, 0);
   const q0 = q(v);
   for (let s = 0; s < 50; s++) stepVoltage(sys, v, new Float64Array(n), new Float64Array(n), 0.025);
+  // 1e-9 relative: 50 steps of rounding (≈ 1e-13 each, amplified by the cancellation of
+  // currents between nodes); a leak or a wrong area weighting changes q by ≥ 1e-4.
   assert.ok(Math.abs(q(v) - q0) < 1e-9 * Math.abs(q0), `charge ${q(v)} vs ${q0}`);
 });
 

@@ -62,8 +62,11 @@ Deno.test("initialState() reports states, currents and ion totals after finitial
     return v;
   };
   assert.equal(col("i_pas")[0], 3.26e-5 * 15);
+  // 1e-18 mA/cm² ≈ 1 ulp of 1.5e-3: 1e-4·15 vs g·(V − e) may round differently.
   assert.ok(Math.abs(col("i_pas")[1] - 1e-4 * 15) < 1e-18);
   // Values from reference/single_cell/cell_segments.csv row 0 (same channel densities, −75 mV).
+  // Tolerances ≈ 1e-12 relative: libm exp/pow may differ from glibc by an ulp, amplified by the
+  // rate formulas (tests/mechanisms_init_reference_test.ts measures bit-identical values).
   assert.ok(Math.abs(col("m_NaTa_t")[0] - 0.0030701880783005103) < 1e-15);
   assert.ok(Math.abs(col("ina_NaTa_t")[0] - -7.186849565026317e-06) < 1e-18);
   assert.equal(col("eca")[0], 140.23660113151266);
@@ -72,7 +75,9 @@ Deno.test("initialState() reports states, currents and ion totals after finitial
   assert.equal(col("ina_na_ion")[0], col("ina_NaTa_t")[0] + col("ina_Nap_Et2")[0]);
   assert.equal(col("ik_k_ion")[0], col("ik_K_Tst")[0]);
   assert.equal(col("ica_ca_ion")[0], col("ica_Ca_HVA")[0]);
-  // d i/dV of linear-in-V currents equals their conductance
+  // d i/dV of linear-in-V currents equals their conductance; 1e-6 relative: NEURON's slope is a
+  // difference quotient over 0.001 mV, which cancels ~3 of I's 16 digits plus the step's O(ΔV)
+  // change of the gates' contribution (none here: states are frozen).
   const gna = col("gNaTa_t_NaTa_t")[0] + col("gNap_Et2_Nap_Et2")[0];
   assert.ok(Math.abs(col("dina_dv__na_ion")[0] / gna - 1) < 1e-6);
   assert.equal(col("nai_na_ion")[0], 10);

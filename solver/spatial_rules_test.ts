@@ -3,6 +3,7 @@ import { InputValueError } from "../io/mod.ts";
 import { npInterp } from "./spatial_rules.ts";
 import { buildTestCell, labelBlock, testParamText } from "./_test_cell.ts";
 
+/** 1e-12 relative (absolute below 1): the rules' formulas evaluated in another operation order. */
 const close = (a: number, b: number) =>
   assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 const PAS = '"pas": {"spatial": "uniform", "g": 0.0001, "e": -70}';

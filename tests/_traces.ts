@@ -10,6 +10,12 @@ import assert from "node:assert/strict";
 export const MAX_SPIKE_SHIFT_MS = 0.1;
 /** RMS ΔV bar over a whole trace (COMPASS fidelity bar for network runs) [mV]. */
 export const MAX_RMS_DV_MV = 1;
+/**
+ * Sample times against ISF's t column [ms]: both accumulate t += dt over ≤ 14,000 steps, so they
+ * may differ by rounding (≤ 14,000 · ulp(345) ≈ 8e-10 ms); 1e-6 ms is far below one step
+ * (0.025 ms), so a shifted or missing sample fails.
+ */
+export const MAX_T_DIFF_MS = 1e-6;
 
 export async function listDir(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -54,6 +60,15 @@ function spikes(t: number[], v: number[]): number[] {
 export function compareTraces(ours: Traces, ref: Traces, what: string): void {
   assert.equal(ours.header, ref.header, `${what}: header`);
   assert.equal(ours.t.length, ref.t.length, `${what}: sample count`);
+  assert.ok(ref.t.length > 1, `${what}: the reference has no samples`);
+  assert.equal(ours.columns.length, ref.columns.length, `${what}: column count`);
+  assert.ok(ref.columns.length > 0, `${what}: the reference has no voltage columns`);
+  ours.t.forEach((t, k) =>
+    assert.ok(
+      Math.abs(t - ref.t[k]!) <= MAX_T_DIFF_MS,
+      `${what}: t[${k}] = ${t} vs ISF ${ref.t[k]} ms`,
+    )
+  );
   for (const [c, v] of ours.columns.entries()) {
     const r = ref.columns[c]!;
     const a = spikes(ours.t, v), b = spikes(ref.t, r);

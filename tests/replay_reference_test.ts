@@ -40,6 +40,9 @@ Deno.test({
         ours.map(generic).sort(),
         [...theirs.map(generic), "hostname_<host>"].sort(),
       );
+      // The loops below compare every reference file; guard them against an empty listing.
+      assert.equal(theirs.filter((n) => n.startsWith("simulation_run")).length, 4, "sweep files");
+      assert.equal(theirs.filter((n) => n.endsWith("_traces.csv")).length, 2, "trace files");
       // Replay sweep files (outputs.md §7): no randomness, so byte-identical.
       for (const name of theirs.filter((n) => n.startsWith("simulation_run"))) {
         assert.equal(

@@ -58,6 +58,14 @@ Deno.test({
         (await Deno.stat(`${dir}/${ours.find((n) => n.startsWith("hostname_"))}`)).size,
         0,
       );
+      // The loops below compare every reference file; guard them against an empty listing.
+      const counts = (end: string) => theirs.filter((n) => n.endsWith(end)).length;
+      assert.deepEqual(
+        [counts("_synapses.csv"), counts("_presynaptic_cells.csv"), counts("_traces.csv")],
+        [2, 2, 2],
+        "reference files: 2 sweeps × 2 activation files, 2 trace files",
+      );
+      assert.equal(counts(".param"), 2, "reference files: network and neuron params");
       for (const name of theirs.filter((n) => n.startsWith("simulation_run"))) {
         compareActivationFiles(
           await Deno.readTextFile(`${dir}/${name}`),
@@ -252,6 +260,9 @@ Deno.test("simrun replay of a run's synapse files reproduces its soma traces", a
       await Deno.readTextFile(`${rep}/${names.find((n) => n.endsWith("vm_all_traces.csv"))}`),
     );
     assert.equal(a.t.length, b.t.length);
+    // 60 ms at 0.025 ms: 2401 samples, 2 sweeps (guards the loops below against empty traces).
+    assert.equal(a.t.length, 2401);
+    assert.equal(b.columns.length, 2);
     for (const c of [0, 1]) {
       let worst = 0;
       for (let k = 0; k < a.t.length; k++) {
@@ -270,17 +281,21 @@ Deno.test("simrun replay with lognormal weights draws them reproducibly", async 
     await runModel(`${tmp}/run`, ["--sweeps", "1", "--tstop", "40", "--seed", "5"]);
     const run = await resultOf(`${tmp}/run`);
     // The example network with lognormal weight draws for every receptor.
-    const net = (await Deno.readTextFile(`${MODEL}/example_network.param`))
-      .replaceAll('"threshold": 0.0,', '"threshold": 0.0, "weightDistribution": "lognormal",')
+    const fixed = (await Deno.readTextFile(`${MODEL}/example_network.param`))
       .replaceAll('"example_pyramid.', `"${MODEL}/example_pyramid.`);
+    const net = fixed.replaceAll(
+      '"threshold": 0.0,',
+      '"threshold": 0.0, "weightDistribution": "lognormal",',
+    );
     assert.ok(net.includes("lognormal"));
     await Deno.writeTextFile(`${tmp}/lognormal_network.param`, net);
-    const replay = async (name: string) => {
+    await Deno.writeTextFile(`${tmp}/fixed_network.param`, fixed);
+    const replay = async (name: string, network = `${tmp}/lognormal_network.param`) => {
       await Deno.mkdir(`${tmp}/${name}`);
       const r = await runCli([
         "replay",
         `${MODEL}/example_pyramid.param`,
-        `${tmp}/lognormal_network.param`,
+        network,
         `${run}/simulation_run0000_synapses.csv`,
         "--tstop",
         "40",
@@ -296,7 +311,11 @@ Deno.test("simrun replay with lognormal weights draws them reproducibly", async 
         ),
       ).columns[0]!;
     };
-    assert.deepEqual(await replay("a"), await replay("b"));
+    const a = await replay("a");
+    assert.deepEqual(a, await replay("b"));
+    // The draws take effect: the trace differs from a replay with the fixed weights.
+    assert.ok(a.length > 1);
+    assert.notDeepEqual(a, await replay("fixed", `${tmp}/fixed_network.param`));
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -101,6 +101,7 @@ async function runProtocol(name: string): Promise<Run> {
 function checkSampleCount(run: Run): void {
   assert.equal(run.ours[0].length, run.ref.data[0].length, "sample count differs from NEURON's");
   const last = run.ref.data[0].length - 1;
+  // 1e-9 ms: both accumulate t += dt (rounding ≈ 1e-10 ms over 12,000 steps), far below one step.
   assert.ok(Math.abs(run.ours[0][last] - run.ref.data[0][last]) < 1e-9, "last sample time");
 }
 
@@ -166,6 +167,8 @@ Deno.test({
         ) +
         `; spikes ${run.spikes.join(", ")} (max |Δt| ${Math.max(...spikeDt)} ms)`,
     );
+    // The protocol's NEURON reference has 6 spikes (the loop below must not compare empty lists).
+    assert.equal(run.ref.spikes.length, 6, "reference spike count");
     assert.equal(
       run.spikes.length,
       run.ref.spikes.length,
@@ -204,6 +207,9 @@ Deno.test({
       ) &&
       !/bar_|^g_pas$|^gamma_/.test(h)
     );
+    // 55 state, current and ion columns in the reference's header (guards against a regex
+    // that matches nothing, which would make the check below vacuous).
+    assert.ok(expected.length >= 55, `only ${expected.length} reference columns selected`);
     for (const h of expected) assert.ok(produced.has(h), `column ${h} is missing`);
     let worstRel = 0, worstName = "";
     for (const c of cols) {

@@ -48,6 +48,7 @@ Deno.test("GABA_SYN.advance() decays R and D exactly by e^(−dt/τ) in one step
   event(s, 0, 2);
   const r0 = s.fields.R[0], d0 = s.fields.D[0];
   GABA_SYN.advance(s, n);
+  // 1e-14 relative: cnexp's 1 − (1 − e^(−dt/τ)) form vs e^(−dt/τ) differ by a few ulp.
   assert.ok(relErr(s.fields.R[0], r0 * Math.exp(-0.1 / 1)) <= 1e-14);
   assert.ok(relErr(s.fields.D[0], d0 * Math.exp(-0.1 / 20)) <= 1e-14);
 });
@@ -59,7 +60,7 @@ Deno.test("GABA_SYN.current() adds 1e-3·g·(V − e)·100/area with slope 1e-3�
   clearCurrents(n);
   GABA_SYN.current(s, n);
   const g = s.fields.D[0] - s.fields.R[0];
-  assert.ok(relErr(n.i[0], 1e-3 * g * 15) <= 1e-14);
+  assert.ok(relErr(n.i[0], 1e-3 * g * 15) <= 1e-14); // a few roundings of the product
   // Linear in V: the difference quotient equals g up to cancellation in I(V+0.001) − I(V).
   assert.ok(relErr(n.g[0], 1e-3 * g) <= 1e-9);
 });
@@ -98,6 +99,7 @@ Deno.test("GABA_SYN NET_RECEIVE depresses (decaygaba) and facilitates (facilgaba
   event(s, 0, 1);
   const r1 = s.fields.R[0];
   event(s, 0, 1);
+  // 1e-14 relative: R − r1 cancels about one digit of R's rounding.
   assert.ok(relErr(s.fields.R[0] - r1, r1 * 0.8 * 1.5) <= 1e-14);
   assert.ok(relErr(s.fields.d_gaba[0], 0.64) <= 1e-15);
   assert.equal(s.fields.f_gaba[0], 2);

@@ -21,10 +21,12 @@ Deno.test("EPSP.current() peaks at −imax, t_peak after onset (spec §6)", () =
   const tau0 = 0.2, tau1 = 3;
   const tpeak = tau0 * tau1 * Math.log(tau0 / tau1) / (tau0 - tau1);
   const peak = at(10 + tpeak);
+  // 1e-12 nA: t_peak is computed in closed form, so only the rounding of t (≈ 1e-15 ms) and of
+  // the exponentials remains; a wrong normalisation or sign is off by ≥ 1e-3.
   assert.ok(Math.abs(peak.i + 0.5) <= 1e-12, `i at peak ${peak.i}`);
   assert.ok(at(10 + tpeak - 0.01).i > peak.i && at(10 + tpeak + 0.01).i > peak.i);
   // Non-specific current: added +i·100/area to the node (inward when i < 0).
-  assert.ok(Math.abs(peak.ni - peak.i * (1e2 / 100)) <= 1e-15);
+  assert.ok(Math.abs(peak.ni - peak.i * (1e2 / 100)) <= 1e-15); // ≈ 2 ulp of 0.5 mA/cm²
   assert.equal(peak.ng, 0);
 });
 
