@@ -11,6 +11,12 @@ export const MAX_SPIKE_SHIFT_MS = 0.1;
 /** RMS ΔV bar over a whole trace (COMPASS fidelity bar for network runs) [mV]. */
 export const MAX_RMS_DV_MV = 1;
 /**
+ * Regression bar on max |ΔV| against ISF's example traces [mV]. The task's bars above are loose;
+ * simrun's default fast mode measures ≤ 1e-6 mV here (rate-table interpolation error 1e-10 per
+ * gate, amplified around spikes), so 1e-4 mV flags a solver regression long before a spike moves.
+ */
+export const MAX_ABS_DV_REGRESSION_MV = 1e-4;
+/**
  * Sample times against ISF's t column [ms]: both accumulate t += dt over ≤ 14,000 steps, so they
  * may differ by rounding (≤ 14,000 · ulp(345) ≈ 8e-10 ms); 1e-6 ms is far below one step
  * (0.025 ms), so a shifted or missing sample fails.
@@ -95,5 +101,9 @@ export function compareTraces(ours: Traces, ref: Traces, what: string): void {
       } mV at t=${at} ms`,
     );
     assert.ok(rms <= MAX_RMS_DV_MV, `${what} sweep ${c}: RMS ΔV ${rms} mV > ${MAX_RMS_DV_MV} mV`);
+    assert.ok(
+      worst <= MAX_ABS_DV_REGRESSION_MV,
+      `${what} sweep ${c}: max |ΔV| ${worst} mV at t=${at} ms > regression bar ${MAX_ABS_DV_REGRESSION_MV} mV`,
+    );
   }
 }
