@@ -53,7 +53,11 @@ export interface CellRunResult {
  * assert.deepEqual(spikeTimes(t, new Float64Array([-70, 0, 10, -5, 3])), [1, 4]);
  * ```
  */
-export function spikeTimes(t: Float64Array, v: Float64Array, thresholdMv = 0): number[] {
+export function spikeTimes(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  thresholdMv = 0,
+): number[] {
   const out: number[] = [];
   for (let k = 1; k < v.length; k++) {
     if (v[k - 1] < thresholdMv && v[k] >= thresholdMv) out.push(t[k]);

@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { spikeTimes } from "../mod.ts";
 
 /** Spike-time bar against ISF/NEURON: 0.1 ms = 4 steps of 0.025 ms (task requirement). */
 export const MAX_SPIKE_SHIFT_MS = 0.1;
@@ -57,12 +58,6 @@ export function readTraces(text: string): Traces {
   };
 }
 
-function spikes(t: number[], v: number[]): number[] {
-  const out: number[] = [];
-  for (let k = 1; k < v.length; k++) if (v[k - 1]! < 0 && v[k]! >= 0) out.push(t[k]!);
-  return out;
-}
-
 export function compareTraces(ours: Traces, ref: Traces, what: string): void {
   assert.equal(ours.header, ref.header, `${what}: header`);
   assert.equal(ours.t.length, ref.t.length, `${what}: sample count`);
@@ -77,7 +72,7 @@ export function compareTraces(ours: Traces, ref: Traces, what: string): void {
   );
   for (const [c, v] of ours.columns.entries()) {
     const r = ref.columns[c]!;
-    const a = spikes(ours.t, v), b = spikes(ref.t, r);
+    const a = spikeTimes(ours.t, v), b = spikeTimes(ref.t, r);
     assert.equal(a.length, b.length, `${what} sweep ${c}: spikes ${a} vs ISF ${b}`);
     a.forEach((s, i) => {
       assert.ok(
