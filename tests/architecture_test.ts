@@ -11,9 +11,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { repoDir } from "./_shared.ts";
 
-/** Layer rank: a file may import only files of the same or a lower rank. */
+/**
+ * Layer rank: a file may import only files of the same or a lower rank. A sub-layer (a folder
+ * inside a layer, named `layer/folder`) ranks between its layer and the one below: the WebAssembly
+ * engine in solver/wasm/ is used by the solver and uses nothing of it but its own files.
+ */
 const RANK: Record<string, number> = {
   io: 0,
+  "solver/wasm": 0.5,
   solver: 1,
   network: 2,
   plugins: 3,
@@ -21,8 +26,8 @@ const RANK: Record<string, number> = {
   "mod.ts": 5,
   "main.ts": 6,
 };
-const LAYERS = ["io", "solver", "network", "plugins", "simrun"];
-const PURE = ["solver", "network"];
+const LAYERS = ["io", "solver/wasm", "solver", "network", "plugins", "simrun"];
+const PURE = ["solver/wasm", "solver", "network"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -37,9 +42,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 function layerOf(root: string, file: string): string | undefined {
-  const rel = relative(root, file);
-  const top = rel.split("/")[0];
-  return RANK[top] !== undefined ? top : undefined;
+  const parts = relative(root, file).split("/");
+  const sub = parts.slice(0, 2).join("/");
+  if (parts.length > 2 && RANK[sub] !== undefined) return sub;
+  return RANK[parts[0]] !== undefined ? parts[0] : undefined;
 }
 
 function imports(text: string): string[] {
@@ -55,7 +61,7 @@ function stripComments(text: string): string {
 
 const root = repoDir();
 const files = [
-  ...LAYERS.flatMap((l) => {
+  ...LAYERS.filter((l) => !l.includes("/")).flatMap((l) => {
     try {
       return sourceFiles(join(root, l));
     } catch {
