@@ -35,6 +35,8 @@ export {
   encodeSignedLeb128,
   encodeUnsignedLeb128,
   FunctionBuilder,
+  HIGH_F64_LANES,
+  LOW_F64_LANES,
   ModuleBuilder,
   OP_NAMES,
   OPCODES,

@@ -214,6 +214,28 @@ export const OP_NAMES: readonly OpName[] = Object.keys(OPCODES) as OpName[];
 const F64_BYTES = new Uint8Array(8);
 const F64_SCRATCH = new DataView(F64_BYTES.buffer);
 
+/** `i8x16.shuffle` lanes giving (a.lane0, b.lane0) as f64x2 (x86 `unpcklpd`). */
+export const LOW_F64_LANES: readonly number[] = [
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+];
+/** `i8x16.shuffle` lanes giving (a.lane1, b.lane1) as f64x2 (x86 `unpckhpd`). */
+export const HIGH_F64_LANES: readonly number[] = LOW_F64_LANES.map((l) => l + 8);
+
 /** A growable byte buffer with the encodings of the binary format. */
 class ByteWriter {
   #buf = new Uint8Array(256);
@@ -474,6 +496,22 @@ export class FunctionBuilder {
     dv.setBigInt64(0, BigInt.asIntN(64, value), true);
     dv.setBigInt64(8, BigInt.asIntN(64, high), true);
     this.#code.bytes(b);
+  }
+
+  /**
+   * Appends `i8x16.shuffle`: byte j of the result is byte `lanes[j]` of the concatenation of the
+   * two operands (0–15 the first, 16–31 the second). {@link LOW_F64_LANES} joins the low f64
+   * lanes of both operands, {@link HIGH_F64_LANES} the high ones.
+   *
+   * @param lanes 16 byte indices in [0, 31]
+   */
+  shuffle(lanes: readonly number[]): void {
+    if (lanes.length !== 16 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 31)) {
+      throw new TypeError(`i8x16.shuffle takes 16 lane indices in [0, 31], got ${lanes}`);
+    }
+    this.#code.byte(0xfd);
+    this.#code.u32(0x0d);
+    this.#code.bytes(lanes);
   }
 
   /**

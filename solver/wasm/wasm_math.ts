@@ -7,11 +7,13 @@
  * multiply-adds, so a sweep computed in a SIMD lane, alone in a scalar kernel, or in the
  * JavaScript fallback takes the same value.
  *
- * Algorithm: x is clamped to [−746, 710] (beyond it the result is 0 or ∞ anyway; NaN passes),
- * k = round(x/ln 2) by the 1.5·2⁵² shift, r = x − k·ln 2 in two parts (Cody–Waite: k·LN2_HI is
- * exact), exp(r) = 1 + (hi + (r²·q(r) − lo)) with q the Taylor polynomial of degree 11 (terms
- * r²/2! … r¹³/13!, truncation error 4·10⁻¹⁸ on |r| ≤ ln 2/2), and 2^k applied as two factors
- * 2^⌊k/2⌋·2^(k−⌊k/2⌋) so that overflow gives ∞ and gradual underflow rounds once. Accuracy
+ * Algorithm: x is clamped to [−746, 710] (beyond it the result is 0 or ∞ anyway; NaN passes:
+ * the clamps are x86's `minpd`/`maxpd`, `c < x ? c : x`), k = round(x/ln 2) by the 1.5·2⁵² shift,
+ * r = x − k·ln 2 in two parts (Cody–Waite: k·LN2_HI is exact), exp(r) = 1 + (hi + (r²·q(r) − lo))
+ * with q the Taylor polynomial of degree 11 (terms r²/2! … r¹³/13!, truncation error 4·10⁻¹⁸ on
+ * |r| ≤ ln 2/2), and 2^k applied as two factors 2^k₁·2^(k−k₁), k₁ = ⌊k/2⌋, so that overflow gives
+ * ∞ and gradual underflow rounds once. The factors' exponent bits come from k₁ + 1023 + 1.5·2⁵²
+ * shifted left by 52 (no 64-bit arithmetic shift, which x86 SIMD lacks). Accuracy
  * (measured against a double-double reference in `wasm_math_test.ts`): below 0.9 ulp everywhere,
  * i.e. faithfully rounded; `Math.exp` of V8 is within 0.5 ulp, so the two differ by one ulp for
  * about one argument in ten.
@@ -22,8 +24,11 @@ import type { FunctionBuilder, OpName } from "./wasm_builder.ts";
 
 /** 1.5·2⁵²: adding it rounds a double of magnitude < 2⁵¹ to an integer, kept in the low bits. */
 const SHIFT = 6755399441055744;
-/** Bit pattern of {@link SHIFT} (0x4338000000000000). */
-const SHIFT_BITS = 0x4338000000000000n;
+/**
+ * SHIFT + 1023: adding it to an integer-valued double k (|k| < 2¹⁰) leaves k + 1023 in the low
+ * bits, whose 11 lowest bits shifted left by 52 are the biased exponent of 2^k.
+ */
+const SHIFT_BIAS = SHIFT + 1023;
 /** 1/ln 2 rounded to double. */
 const INV_LN2 = 1.4426950408889634;
 /** ln 2 with its low 21 significand bits cleared (so k·LN2_HI is exact for |k| < 2¹¹). */
@@ -77,7 +82,8 @@ function pow2(k: number): number {
  * ```
  */
 export function engineExp(x: number): number {
-  const xc = Math.max(Math.min(x, X_MAX), X_MIN);
+  let xc = X_MAX < x ? X_MAX : x;
+  xc = xc < X_MIN ? X_MIN : xc;
   const t = xc * INV_LN2 + SHIFT;
   const kd = t - SHIFT;
   const hi = xc - kd * LN2_HI;
@@ -88,7 +94,7 @@ export function engineExp(x: number): number {
   for (let n = 12; n >= 2; n--) q = q * r + c[n];
   const p = 1 + (hi + ((r * r) * q - lo));
   if (p !== p) return p; // NaN: kd is NaN and has no exponent
-  const k1 = Math.floor(kd * 0.5); // = k >> 1 (arithmetic shift)
+  const k1 = Math.floor(kd * 0.5);
   return (p * pow2(k1)) * pow2(kd - k1);
 }
 
@@ -101,8 +107,6 @@ export interface ExpScratch {
   readonly width: Width;
   /** Float (f64 or v128) temporaries: xc, t, kd, hi, lo, r, q. */
   readonly f: readonly number[];
-  /** Integer (i64 or v128) temporaries: k, k1. */
-  readonly k: readonly number[];
 }
 
 /**
@@ -114,12 +118,7 @@ export interface ExpScratch {
  */
 export function expScratch(fb: FunctionBuilder, width: Width): ExpScratch {
   const ft = width === "f64" ? "f64" : "v128";
-  const it = width === "f64" ? "i64" : "v128";
-  return {
-    width,
-    f: [0, 1, 2, 3, 4, 5, 6].map(() => fb.local(ft)),
-    k: [0, 1].map(() => fb.local(it)),
-  };
+  return { width, f: [0, 1, 2, 3, 4, 5, 6].map(() => fb.local(ft)) };
 }
 
 /** The float operations of one flavour, by role. */
@@ -127,23 +126,15 @@ interface FloatOps {
   readonly add: OpName;
   readonly sub: OpName;
   readonly mul: OpName;
-  readonly min: OpName;
-  readonly max: OpName;
+  readonly floor: OpName;
 }
 
-const F64: FloatOps = {
-  add: "f64.add",
-  sub: "f64.sub",
-  mul: "f64.mul",
-  min: "f64.min",
-  max: "f64.max",
-};
+const F64: FloatOps = { add: "f64.add", sub: "f64.sub", mul: "f64.mul", floor: "f64.floor" };
 const F64X2: FloatOps = {
   add: "f64x2.add",
   sub: "f64x2.sub",
   mul: "f64x2.mul",
-  min: "f64x2.min",
-  max: "f64x2.max",
+  floor: "f64x2.floor",
 };
 
 /** Pushes a float constant of the flavour (both lanes for f64x2). */
@@ -176,14 +167,30 @@ export function emitExp(fb: FunctionBuilder, s: ExpScratch, x: number): void {
   const w = s.width;
   const o = w === "f64" ? F64 : F64X2;
   const [xc, t, kd, hi, lo, r, q] = s.f;
-  const [k, k1] = s.k;
-  // xc = max(min(x, X_MAX), X_MIN)
-  fb.op("local.get", x);
-  constant(fb, w, X_MAX);
-  fb.op(o.min);
-  constant(fb, w, X_MIN);
-  fb.op(o.max);
-  fb.op("local.tee", xc);
+  // xc = X_MAX < x ? X_MAX : x; xc = xc < X_MIN ? X_MIN : xc (f64x2.pmin/pmax are exactly this)
+  if (w === "f64") {
+    fb.f64Const(X_MAX);
+    fb.op("local.get", x);
+    fb.f64Const(X_MAX);
+    fb.op("local.get", x);
+    fb.op("f64.lt");
+    fb.op("select");
+    fb.op("local.set", xc);
+    fb.f64Const(X_MIN);
+    fb.op("local.get", xc);
+    fb.op("local.get", xc);
+    fb.f64Const(X_MIN);
+    fb.op("f64.lt");
+    fb.op("select");
+    fb.op("local.tee", xc);
+  } else {
+    fb.op("local.get", x);
+    fb.f64x2Const(X_MAX);
+    fb.op("f64x2.pmin");
+    fb.f64x2Const(X_MIN);
+    fb.op("f64x2.pmax");
+    fb.op("local.tee", xc);
+  }
   // t = xc·INV_LN2 + SHIFT; kd = t − SHIFT
   constant(fb, w, INV_LN2);
   fb.op(o.mul);
@@ -227,51 +234,29 @@ export function emitExp(fb: FunctionBuilder, s: ExpScratch, x: number): void {
   fb.op(o.sub);
   fb.op(o.add);
   fb.op(o.add);
-  // k = bits(t) − bits(SHIFT); p·2^(k>>1)·2^(k − (k>>1)), exponents built from bits
-  if (w === "f64") {
-    fb.op("local.get", t);
-    fb.op("i64.reinterpret_f64");
-    fb.i64Const(SHIFT_BITS);
-    fb.op("i64.sub");
-    fb.op("local.tee", k);
-    fb.i64Const(1n);
-    fb.op("i64.shr_s");
-    fb.op("local.tee", k1);
-    fb.i64Const(1023n);
-    fb.op("i64.add");
-    fb.i64Const(52n);
-    fb.op("i64.shl");
-    fb.op("f64.reinterpret_i64");
-    fb.op("f64.mul");
-    fb.op("local.get", k);
-    fb.op("local.get", k1);
-    fb.op("i64.sub");
-    fb.i64Const(1023n);
-    fb.op("i64.add");
-    fb.i64Const(52n);
-    fb.op("i64.shl");
-    fb.op("f64.reinterpret_i64");
-    fb.op("f64.mul");
-  } else {
-    fb.op("local.get", t);
-    fb.i64x2Const(SHIFT_BITS);
-    fb.op("i64x2.sub");
-    fb.op("local.tee", k);
-    fb.i32Const(1);
-    fb.op("i64x2.shr_s");
-    fb.op("local.tee", k1);
-    fb.i64x2Const(1023n);
-    fb.op("i64x2.add");
-    fb.i32Const(52);
-    fb.op("i64x2.shl");
-    fb.op("f64x2.mul");
-    fb.op("local.get", k);
-    fb.op("local.get", k1);
-    fb.op("i64x2.sub");
-    fb.i64x2Const(1023n);
-    fb.op("i64x2.add");
-    fb.i32Const(52);
-    fb.op("i64x2.shl");
-    fb.op("f64x2.mul");
-  }
+  // k₁ = ⌊kd/2⌋, k₂ = kd − k₁; p·2^k₁·2^k₂ with 2^k = bits((k + SHIFT_BIAS) << 52)
+  const [shl, reinterpret]: OpName[] = w === "f64"
+    ? ["i64.shl", "f64.reinterpret_i64"]
+    : ["i64x2.shl", "nop"];
+  const pow2 = (): void => {
+    constant(fb, w, SHIFT_BIAS);
+    fb.op(o.add);
+    if (w === "f64") {
+      fb.op("i64.reinterpret_f64");
+      fb.i64Const(52n);
+    } else fb.i32Const(52);
+    fb.op(shl);
+    if (reinterpret !== "nop") fb.op(reinterpret);
+    fb.op(o.mul);
+  };
+  fb.op("local.get", kd);
+  constant(fb, w, 0.5);
+  fb.op(o.mul);
+  fb.op(o.floor);
+  fb.op("local.tee", t); // t is free now: k₁
+  pow2();
+  fb.op("local.get", kd);
+  fb.op("local.get", t);
+  fb.op(o.sub);
+  pow2();
 }
