@@ -28,6 +28,7 @@ import {
   HIGH_F64_LANES,
   hinesRegions,
   i32View,
+  importEngineMemory,
   LOW_F64_LANES,
   ModuleBuilder,
   type OpName,
@@ -714,8 +715,7 @@ export function buildKernels(inputs: KernelInputs, layout: Layout, dt: number): 
   const mem = kernelMemory(inputs, layout);
   const t0 = performance.now();
   const mb = new ModuleBuilder();
-  const pages = mem.memory.buffer.byteLength / 65536;
-  mb.importMemory("env", "memory", { initial: pages, maximum: pages });
+  const { env } = importEngineMemory(mb, mem);
   const mathExp = mb.importFunction("env", "exp", { params: ["f64"], results: ["f64"] });
   const na = inputs.nataNode.length, ca = inputs.cadNode.length;
   const kernel = (name: KernelName, emit: (fb: FunctionBuilder) => void) =>
@@ -741,7 +741,7 @@ export function buildKernels(inputs: KernelInputs, layout: Layout, dt: number): 
   const t1 = performance.now();
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {
-    env: { memory: mem.memory, exp: Math.exp },
+    env: { memory: env.memory, exp: Math.exp },
   });
   const t2 = performance.now();
   const run = Object.fromEntries(

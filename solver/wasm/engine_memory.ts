@@ -9,10 +9,13 @@
  * indices, axial coefficients, parameters that are equal across sweeps) are stored once and
  * splatted. With one lane the layout is plain structure of arrays, and the `Float64Array` views
  * this module returns are exactly what the JavaScript kernels index, so the fallback path runs
- * on the same memory.
+ * on the same memory. Where WebAssembly is absent (V8 `--jitless`) the memory is a plain
+ * `ArrayBuffer` with the same layout.
  *
  * @module
  */
+
+import type { ModuleBuilder } from "./wasm_builder.ts";
 
 /** Element type of a region. */
 export type RegionKind = "f64" | "i32";
@@ -43,12 +46,19 @@ export interface Region {
 export interface EngineMemoryOptions {
   /** Sweeps per lock-step group: 1, 2 or 4 (default 1). */
   readonly lanes?: number;
+  /**
+   * Back the regions with a `WebAssembly.Memory` (default: when the runtime has WebAssembly);
+   * false gives a plain `ArrayBuffer` for the JavaScript tier.
+   */
+  readonly wasm?: boolean;
 }
 
 /** The allocated memory with its regions. */
 export interface EngineMemory {
-  /** The memory the kernels import. */
-  readonly memory: WebAssembly.Memory;
+  /** The memory the kernels import; undefined for the JavaScript tier. */
+  readonly memory: WebAssembly.Memory | undefined;
+  /** The bytes every view covers (the memory's buffer, or a plain one). */
+  readonly buffer: ArrayBuffer;
   /** Sweeps per lock-step group. */
   readonly lanes: number;
   /** Regions by name. */
@@ -101,8 +111,35 @@ export function allocateEngineMemory(
     end = offset + elements * (r.kind === "f64" ? 8 : 4);
   }
   const pages = Math.max(1, Math.ceil(end / PAGE));
+  const wasm = options.wasm ??
+    typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "object";
+  if (!wasm) {
+    return { memory: undefined, buffer: new ArrayBuffer(pages * PAGE), lanes, regions, bytes: end };
+  }
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  return { memory, lanes, regions, bytes: end };
+  // A non-shared memory's buffer is an ArrayBuffer (fixed size: the memory never grows).
+  return { memory, buffer: memory.buffer as ArrayBuffer, lanes, regions, bytes: end };
+}
+
+/**
+ * Declares `m` as the module's imported memory `env.memory` (its exact page count) and returns
+ * the import object to instantiate with.
+ *
+ * @param mb the module
+ * @param m the memory (WebAssembly-backed)
+ * @returns `{ env: { memory } }`
+ * @throws TypeError when `m` is the JavaScript tier's plain buffer
+ */
+export function importEngineMemory(
+  mb: ModuleBuilder,
+  m: EngineMemory,
+): { env: { memory: WebAssembly.Memory } } {
+  if (m.memory === undefined) {
+    throw new TypeError("The engine memory is a plain ArrayBuffer (JavaScript tier), not WebAssembly");
+  }
+  const pages = m.buffer.byteLength / PAGE;
+  mb.importMemory("env", "memory", { initial: pages, maximum: pages });
+  return { env: { memory: m.memory } };
 }
 
 function region(m: EngineMemory, name: string, kind: RegionKind): Region {
@@ -123,7 +160,7 @@ function region(m: EngineMemory, name: string, kind: RegionKind): Region {
  */
 export function f64View(m: EngineMemory, name: string): Float64Array {
   const r = region(m, name, "f64");
-  return new Float64Array(m.memory.buffer, r.offset, r.elements);
+  return new Float64Array(m.buffer, r.offset, r.elements);
 }
 
 /**
@@ -135,7 +172,7 @@ export function f64View(m: EngineMemory, name: string): Float64Array {
  */
 export function i32View(m: EngineMemory, name: string): Int32Array {
   const r = region(m, name, "i32");
-  return new Int32Array(m.memory.buffer, r.offset, r.elements);
+  return new Int32Array(m.buffer, r.offset, r.elements);
 }
 
 /**

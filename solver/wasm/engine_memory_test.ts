@@ -37,7 +37,23 @@ Deno.test("allocateEngineMemory() with one lane gives plain views the JavaScript
   const v = f64View(m, "v");
   v.set([-65, -70, -75]);
   assert.deepEqual([...readLane(m, "v", 0)], [-65, -70, -75]);
-  assert.equal(v.buffer, m.memory.buffer);
+  assert.equal(v.buffer, m.memory?.buffer);
+});
+
+Deno.test("allocateEngineMemory() without WebAssembly gives a plain buffer with the same layout", () => {
+  const req = [
+    { name: "v", kind: "f64", length: 5, perLane: true },
+    { name: "parent", kind: "i32", length: 5, perLane: false },
+  ] as const;
+  const plain = allocateEngineMemory(req, { wasm: false });
+  const wasm = allocateEngineMemory(req);
+  assert.equal(plain.memory, undefined);
+  assert.ok(!(plain.buffer instanceof SharedArrayBuffer) && plain.buffer.byteLength >= plain.bytes);
+  assert.deepEqual([...plain.regions.values()].map((r) => r.offset), [
+    ...[...wasm.regions.values()].map((r) => r.offset),
+  ]);
+  f64View(plain, "v")[4] = 2.5;
+  assert.deepEqual([...readLane(plain, "v", 0)], [0, 0, 0, 0, 2.5]);
 });
 
 Deno.test("allocateEngineMemory() rejects duplicates, bad lengths and lane counts", () => {

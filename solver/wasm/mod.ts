@@ -56,6 +56,7 @@ export {
   allocateEngineMemory,
   f64View,
   i32View,
+  importEngineMemory,
   readLane,
   REGION_ALIGN,
   regionOffset,

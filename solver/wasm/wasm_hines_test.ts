@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { createHinesSystem, stepVoltage, stepVoltageFast } from "../hines_solver.ts";
-import { allocateEngineMemory, f64View, readLane, writeLane } from "./engine_memory.ts";
+import {
+  allocateEngineMemory,
+  f64View,
+  importEngineMemory,
+  readLane,
+  writeLane,
+} from "./engine_memory.ts";
 import { ModuleBuilder } from "./wasm_builder.ts";
 import { emitHinesSolve, fillHinesRegions, hinesRegions, type HinesVariant } from "./wasm_hines.ts";
 
@@ -44,13 +50,12 @@ for (const variant of ["exact", "fast"] as const satisfies readonly HinesVariant
       const system = createHinesSystem(parent, gAxial, area, cm);
       fillHinesRegions(mem, system, variant, dt);
       const mb = new ModuleBuilder();
-      mb.importMemory("env", "memory", { initial: mem.memory.buffer.byteLength / 65536 });
+      const imports = importEngineMemory(mb, mem);
       emitHinesSolve(mb, mem, variant, "solve");
       const bytes = mb.encode();
       assert.ok(WebAssembly.validate(bytes));
-      const solve = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-        env: { memory: mem.memory },
-      }).exports.solve as () => void;
+      const solve = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports
+        .solve as () => void;
       // One JavaScript system per sweep (the fast solve keeps per-system work arrays).
       const js = Array.from({ length: lanes }, () => ({
         system: createHinesSystem(parent, gAxial, area, cm),
