@@ -135,7 +135,9 @@ export function importEngineMemory(
   m: EngineMemory,
 ): { env: { memory: WebAssembly.Memory } } {
   if (m.memory === undefined) {
-    throw new TypeError("The engine memory is a plain ArrayBuffer (JavaScript tier), not WebAssembly");
+    throw new TypeError(
+      "The engine memory is a plain ArrayBuffer (JavaScript tier), not WebAssembly",
+    );
   }
   const pages = m.buffer.byteLength / PAGE;
   mb.importMemory("env", "memory", { initial: pages, maximum: pages });

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly engine's foundations (issue 13, phase A): a module builder that emits
  * WebAssembly bytes straight from TypeScript (no toolchain, no extra permission), the engine's
- * exp in scalar, f64x2 and JavaScript form (bit-identical to each other), the Hines solve for 1,
+ * exp and ln in scalar, f64x2 and JavaScript form (bit-identical to each other), the Hines solve for 1,
  * 2 or 4 lock-step sweeps (bit-identical to solver/hines_solver.ts per sweep), the engine's
  * memory layout, and tier detection with a forced fallback. Pure: no files, clocks or
  * randomness. docs/engine.md describes the engine these pieces are for.
@@ -52,6 +52,8 @@ export type {
 } from "./wasm_builder.ts";
 export { emitExp, engineExp, expScratch } from "./wasm_math.ts";
 export type { ExpScratch, Width } from "./wasm_math.ts";
+export { emitLog, engineLog, logScratch } from "./wasm_log.ts";
+export type { LogScratch } from "./wasm_log.ts";
 export {
   allocateEngineMemory,
   f64View,

@@ -32,9 +32,9 @@ const SHIFT_BIAS = SHIFT + 1023;
 /** 1/ln 2 rounded to double. */
 const INV_LN2 = 1.4426950408889634;
 /** ln 2 with its low 21 significand bits cleared (so k·LN2_HI is exact for |k| < 2¹¹). */
-const LN2_HI = 0.6931471803691238;
+export const LN2_HI = 0.6931471803691238;
 /** (ln 2 − LN2_HI) rounded to double. */
-const LN2_LO = 1.9082149292705877e-10;
+export const LN2_LO = 1.9082149292705877e-10;
 /** Clamp of the argument: exp(710) = ∞ and exp(−746) = 0 in double precision. */
 const X_MAX = 710;
 const X_MIN = -746;
