@@ -323,6 +323,8 @@ export function initializeSimulation(cell: Cell, options: InitializeOptions): Si
   }
   updateEca(nodes, lowered.caDynamicNodes, nernstCa);
   for (const lm of lowered.mechanisms) lm.mechanism.init(lm.instances, nodes);
+  // NEURON's nrn_wrote_conc: an INITIAL block that sets cai (CaDynamics_E2_v2) sets eca too.
+  updateEca(nodes, lowered.caDynamicNodes, nernstCa);
   for (const pg of points) pg.mechanism.init(pg.instances, nodes);
   deliverEvents(queue, 0, points, weights, nodes);
   evaluateCurrents(lowered, points, nodes);
