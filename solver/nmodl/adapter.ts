@@ -158,13 +158,13 @@ class MechanismState {
     let ctx = this.contexts.get(s);
     if (ctx === undefined) {
       const queue = new SelfEventQueue();
-      const streams: UniformRandom[] = [];
+      const holder: { streams: UniformRandom[] } = { streams: [] };
       const extras: KernelExtras = {
         send(k: number, time: number, flag: number, o: number): void {
           queue.push(k, time, flag, o);
         },
         exponential(k: number): number {
-          const u = streams[k]?.();
+          const u = holder.streams[k]?.();
           if (u === undefined) {
             throw new RangeError(
               `Mechanism ${ctxName}: instance ${k} draws a random number but has no random stream`,
@@ -184,7 +184,12 @@ class MechanismState {
         X: extras,
         queue,
         netInit: new Uint8Array(s.node.length),
-        streams,
+        get streams() {
+          return holder.streams;
+        },
+        set streams(v: UniformRandom[]) {
+          holder.streams = v;
+        },
         weights: new Float64Array(0),
         fast: undefined,
       };
