@@ -247,6 +247,7 @@ class Analyzer {
       usetable: this.usetable,
       tables: this.tables,
       init,
+      prepare: { locals: 0, body: [] },
       current,
       advance,
       netReceive,

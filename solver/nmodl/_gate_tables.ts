@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { inlineDerived } from "./_optimize.ts";
 import type { Expr, KernelIR, MechanismIR, Slot, Stmt } from "./ir.ts";
 
 /** How one state is tabulated. */
@@ -94,7 +95,7 @@ function cnexpParts(value: Expr, x: Slot): { F: Expr; T: Expr } | undefined {
  * @returns the plan, or why the exact kernel must run
  */
 export function planGateTables(ir: MechanismIR): GateTablePlan {
-  const adv: KernelIR = ir.advance;
+  const adv: KernelIR = { locals: ir.advance.locals, body: inlineDerived(ir, ir.advance.body) };
   const localDeps = new Map<number, Deps>();
   const gates: GatePlan[] = [];
   const uniform = new Set<number>();

@@ -399,5 +399,184 @@ export function optimize(ir: MechanismIR): MechanismIR {
     const used = localsUsed([...current.prologue, ...current.body], extra);
     current = { ...current, prologue: dropDeadLoads(current.prologue, used) };
   }
-  return { ...ir, init, advance, current, netReceive, tables };
+  const base = { ...ir, init, advance, current, netReceive, tables };
+  return hoistInvariants(base);
+}
+
+/** Slots any kernel writes. */
+function writtenSlots(ir: MechanismIR): Set<string> {
+  const out = new Set<string>();
+  const visit = (list: readonly Stmt[]) => {
+    mapStmts(list, (e) => e, (s) => {
+      out.add(slotKey(s));
+      return s;
+    });
+  };
+  // mapStmts maps every slot it meets, read or written; collect writes only.
+  const writes = (list: readonly Stmt[]): void => {
+    for (const s of list) {
+      switch (s.op) {
+        case "assign":
+        case "loadNode":
+        case "random":
+          out.add(slotKey(s.slot));
+          break;
+        case "if":
+          writes(s.then);
+          writes(s.otherwise);
+          break;
+        case "table":
+          s.outputs.forEach((o) => out.add(slotKey(o)));
+          writes(s.direct);
+          break;
+        case "newton":
+          s.states.forEach((o) => out.add(slotKey(o)));
+          writes(s.body);
+          break;
+        case "kinetic":
+          s.states.forEach((o) => out.add(slotKey(o)));
+          writes(s.assemble);
+          break;
+      }
+    }
+  };
+  void visit;
+  writes(ir.init.body);
+  writes(ir.advance.body);
+  if (ir.current) writes([...ir.current.prologue, ...ir.current.body]);
+  if (ir.netReceive) writes([...ir.netReceive.body, ...ir.netReceive.initial]);
+  return out;
+}
+
+function slotKey(s: Slot): string {
+  return `${s.space}:${(s as { index?: number }).index ?? (s as { name?: string }).name}`;
+}
+
+/**
+ * Moves expressions that depend only on values no kernel writes (PARAMETERs, GLOBALs, unit
+ * constants, dt, celsius) out of `advance` and `current` into per-instance fields computed by
+ * `prepare`. Only expressions worth it (a call, a division or a power) are moved; identical
+ * expressions share one field.
+ */
+function hoistInvariants(ir: MechanismIR): MechanismIR {
+  const written = writtenSlots(ir);
+  const fields = [...ir.fields];
+  const prepare: Stmt[] = [];
+  const byKey = new Map<string, number>();
+  function invariant(e: Expr): boolean {
+    switch (e.op) {
+      case "const":
+        return true;
+      case "read": {
+        const s = e.slot;
+        if (s.space === "builtin") return s.name === "dt" || s.name === "celsius";
+        if (s.space === "global") {
+          return !written.has(slotKey(s)) &&
+            ["parameter", "unitConstant", "usetable", "stateInit"].includes(
+              ir.globals[s.index].role,
+            );
+        }
+        if (s.space === "field") {
+          return ir.fields[s.index].role === "parameter" && !written.has(slotKey(s));
+        }
+        return false;
+      }
+      case "neg":
+      case "not":
+        return invariant(e.arg);
+      case "call":
+        return e.args.every(invariant);
+      default:
+        return invariant(e.a) && invariant(e.b);
+    }
+  }
+  function worth(e: Expr): boolean {
+    switch (e.op) {
+      case "call":
+      case "div":
+      case "pow":
+        return true;
+      case "const":
+      case "read":
+        return false;
+      case "neg":
+      case "not":
+        return worth(e.arg);
+      default:
+        return worth(e.a) || worth(e.b);
+    }
+  }
+  function hoist(e: Expr): Expr {
+    if (e.op !== "const" && e.op !== "read" && invariant(e) && worth(e)) {
+      const key = JSON.stringify(e);
+      let f = byKey.get(key);
+      if (f === undefined) {
+        f = fields.length;
+        fields.push({
+          name: `_derived${byKey.size}`,
+          role: "internal",
+          unit: "",
+          value: 0,
+          visible: false,
+        });
+        byKey.set(key, f);
+        prepare.push({ op: "assign", slot: { space: "field", index: f }, value: e });
+      }
+      return { op: "read", slot: { space: "field", index: f } };
+    }
+    switch (e.op) {
+      case "const":
+      case "read":
+        return e;
+      case "neg":
+      case "not":
+        return { op: e.op, arg: hoist(e.arg) };
+      case "call":
+        return { op: "call", fn: e.fn, args: e.args.map(hoist) };
+      default:
+        return { op: e.op, a: hoist(e.a), b: hoist(e.b) } as Expr;
+    }
+  }
+  const id = (s: Slot) => s;
+  const advance = { ...ir.advance, body: mapStmts(ir.advance.body, hoist, id) };
+  const current = ir.current && {
+    ...ir.current,
+    body: mapStmts(ir.current.body, hoist, id),
+    conductance: ir.current.conductance && hoist(ir.current.conductance),
+  };
+  return { ...ir, fields, advance, current, prepare: { locals: 0, body: prepare } };
+}
+
+/**
+ * The advance kernel's statements with reads of `prepare`'s derived fields replaced by their
+ * expressions (for analyses that need the original formulas, e.g. the fast-mode gate planner).
+ *
+ * @param ir the optimised mechanism
+ * @param list statements of one of its kernels
+ * @returns the statements with derived fields inlined
+ */
+export function inlineDerived(ir: MechanismIR, list: readonly Stmt[]): Stmt[] {
+  const derived = new Map<number, Expr>();
+  for (const s of ir.prepare.body) {
+    if (s.op === "assign" && s.slot.space === "field") derived.set(s.slot.index, s.value);
+  }
+  if (derived.size === 0) return [...list];
+  const sub = (e: Expr): Expr => {
+    switch (e.op) {
+      case "const":
+        return e;
+      case "read":
+        return e.slot.space === "field" && derived.has(e.slot.index)
+          ? derived.get(e.slot.index)!
+          : e;
+      case "neg":
+      case "not":
+        return { op: e.op, arg: sub(e.arg) };
+      case "call":
+        return { op: "call", fn: e.fn, args: e.args.map(sub) };
+      default:
+        return { op: e.op, a: sub(e.a), b: sub(e.b) } as Expr;
+    }
+  };
+  return mapStmts(list, sub, (s) => s);
 }

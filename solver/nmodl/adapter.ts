@@ -175,8 +175,7 @@ class MechanismState {
       };
       const ctxName = this.c.name;
       ctx = {
-        F: s.fields,
-        K: this.K,
+        A: this.K.map((name) => s.fields[name]),
         node: s.node,
         G: this.G,
         T: this.T,
@@ -306,6 +305,7 @@ export function toDensityMechanism(c: CompiledMechanism): AdaptedDensity {
     st.setUnits(n);
     const ctx = st.context(s);
     k.init(ctx, n as unknown as GeneratedNodes);
+    k.prepare(ctx, n as unknown as GeneratedNodes);
     ctx.fast = gate === undefined ? undefined : fastTables(c, st, s, n, gate, tableCache);
   };
   const factorScratch = new Float64Array(plan.ok ? 2 * plan.gates.length : 0);
@@ -423,6 +423,7 @@ export function toPointMechanism(
     ctx.queue.clear();
     ctx.netInit.fill(0);
     k.init(ctx, n as unknown as GeneratedNodes);
+    k.prepare(ctx, n as unknown as GeneratedNodes);
   };
   const current: Kernel = (s, n) => {
     const ctx = st.context(s);

@@ -350,6 +350,14 @@ export interface MechanismIR {
   readonly tables: readonly TableIR[];
   /** NEURON's `nrn_init`: loads, `x = x0`, INITIAL, stores. */
   readonly init: KernelIR;
+  /**
+   * Derived per-instance values: each statement assigns an internal field from PARAMETERs, GLOBAL
+   * parameters, unit constants, dt and celsius only (values no kernel writes). Run after `init`,
+   * and again whenever dt or a parameter changes; `advance` and `current` read the fields instead
+   * of recomputing the expressions (CaDynamics_E2's 1 − exp(dt·(−1/decay))). Hoisting keeps each
+   * expression tree as is, so results are bit-identical.
+   */
+  readonly prepare: KernelIR;
   /** NEURON's `nrn_cur`; undefined when the mechanism has no current. */
   readonly current: CurrentKernelIR | undefined;
   /** NEURON's `nrn_state`: loads, SOLVE steps (and BREAKPOINT statements if no current), stores. */

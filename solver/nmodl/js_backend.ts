@@ -76,10 +76,8 @@ export interface KernelExtras {
 
 /** Everything a kernel reads besides the node arrays. */
 export interface KernelContext {
-  /** Field arrays, looked up as `F[K[i]]` for IR field i (a record or an array). */
-  readonly F: Readonly<Record<string | number, Float64Array>>;
-  /** Keys of the fields in IR order. */
-  readonly K: readonly (string | number)[];
+  /** Field arrays in IR order (`A[i]` holds field i of every instance). */
+  readonly A: readonly Float64Array[];
   /** Node index of each instance. */
   readonly node: Int32Array;
   /** Globals (IR order). */
@@ -125,6 +123,8 @@ export interface GeneratedNodes {
 export interface GeneratedMechanism {
   /** nrn_init. */
   readonly init: GeneratedKernel;
+  /** Derived per-instance values (IR `prepare`): run after init and when dt or a parameter changes. */
+  readonly prepare: GeneratedKernel;
   /** nrn_cur (undefined: no current). */
   readonly current: GeneratedKernel | undefined;
   /** nrn_state. */
@@ -175,6 +175,13 @@ class Emitter {
   readonly prefix: string;
   /** Gate functions: fields are instance-independent values `U[i]`, `rhs` slots are `out[i]`. */
   uniformFields = false;
+  /**
+   * Register promotion: a field is read once per instance into `p<i>` and written through, so
+   * the kernel never reloads what it stored (typed arrays may alias as far as V8 knows).
+   */
+  promote = false;
+  readonly promotedRead = new Set<number>();
+  readonly promotedWritten = new Set<number>();
   constructor(ir: MechanismIR, letLocals: boolean, prefix = "") {
     this.ir = ir;
     this.letLocals = letLocals;
@@ -186,6 +193,10 @@ class Emitter {
       case "field":
         if (this.uniformFields) return `U[${idx(s.index)}]`;
         this.fieldsUsed.add(s.index);
+        if (this.promote) {
+          if (!this.promotedWritten.has(s.index)) this.promotedRead.add(s.index);
+          return `p${idx(s.index)}`;
+        }
         return `f${idx(s.index)}[k]`;
       case "global":
         return `G[${idx(s.index)}]`;
@@ -212,6 +223,27 @@ class Emitter {
       case "saved":
         return `SAV[${idx(s.index)}]`;
     }
+  }
+
+  /** `slot = value` (promoted fields: the register and the array). */
+  write(s: Slot, value: string, ind: string): string {
+    if (this.promote && s.space === "field" && !this.uniformFields) {
+      this.fieldsUsed.add(s.index);
+      this.promotedWritten.add(s.index);
+      const p = `p${idx(s.index)}`;
+      return `${ind}${p} = ${value};\n${ind}f${idx(s.index)}[k] = ${p};\n`;
+    }
+    return `${ind}${this.slot(s)} = ${value};\n`;
+  }
+
+  /** Declarations of the promoted registers at the top of an instance's code. */
+  promotedDecls(ind: string): string {
+    let out = "";
+    const all = new Set([...this.promotedRead, ...this.promotedWritten]);
+    for (const f of [...all].sort((a, b) => a - b)) {
+      out += `${ind}let p${f} = ${this.promotedRead.has(f) ? `f${f}[k]` : "0"};\n`;
+    }
+    return out;
   }
 
   expr(e: Expr): string {
@@ -302,7 +334,7 @@ class Emitter {
   stmt(s: Stmt, ind: string): string {
     switch (s.op) {
       case "assign":
-        return `${ind}${this.slot(s.slot)} = ${this.expr(s.value)};\n`;
+        return this.write(s.slot, this.expr(s.value), ind);
       case "if": {
         let out = `${ind}if ${this.cond(s.cond)} {\n${this.stmts(s.then, ind + "  ")}${ind}}`;
         if (s.otherwise.length > 0) out += ` else {\n${this.stmts(s.otherwise, ind + "  ")}${ind}}`;
@@ -313,7 +345,7 @@ class Emitter {
           const kind = this.ir.nodeVars[s.node].kind;
           return `${ind}${this.slot(s.slot)} = ${kind === "v" ? "vArg" : "cArg"};\n`;
         }
-        return `${ind}${this.slot(s.slot)} = ${this.nodeRef(s.node)};\n`;
+        return this.write(s.slot, this.nodeRef(s.node), ind);
       case "storeNode":
         return `${ind}${this.nodeRef(s.node)} = ${this.expr(s.value)};\n`;
       case "addNode": {
@@ -324,7 +356,7 @@ class Emitter {
       case "table":
         return this.tableLookup(s, ind);
       case "random":
-        return `${ind}${this.slot(s.slot)} = X.exponential(k);\n`;
+        return this.write(s.slot, "X.exponential(k)", ind);
       case "netSend":
         return `${ind}X.send(k, t + ${this.expr(s.delay)}, ${this.expr(s.flag)}, o);\n`;
       case "newton":
@@ -343,7 +375,7 @@ class Emitter {
     let out = `${ind}if (G[${idx(this.ir.usetable)}] !== 0) {\n`;
     out += `${i2}const xi = ${TM}[1] * (${this.expr(s.arg)} - ${TM}[0]);\n`;
     const set = (f: (c: number) => string) =>
-      s.outputs.map((o, c) => `${i2}  ${this.slot(o)} = ${f(c)};\n`).join("");
+      s.outputs.map((o, c) => this.write(o, f(c), `${i2}  `)).join("");
     out += `${i2}if (xi !== xi) {\n${set(() => "xi")}${i2}} else if (xi <= 0) {\n`;
     out += set((c) => `${T}[${idx(c * P)}]`);
     out += `${i2}} else if (xi >= ${num(P - 1)}) {\n`;
@@ -471,7 +503,7 @@ function bindings(e: Emitter): string {
   const decl = e.letLocals ? "const " : "";
   let s = "";
   for (const f of [...e.fieldsUsed].sort((a, b) => a - b)) {
-    s += `  ${decl}f${f} = ctx.F[ctx.K[${f}]];\n`;
+    s += `  ${decl}f${f} = ctx.A[${f}];\n`;
   }
   for (const nIdx of [...e.nodesUsed].sort((a, b) => a - b)) {
     const prop = NODE_ARRAYS[e.ir.nodeVars[nIdx].name];
@@ -490,6 +522,7 @@ function localDecls(e: Emitter, count: number): string {
 
 function kernelSource(ir: MechanismIR, name: string, k: KernelIR): KernelSource {
   const e = new Emitter(ir, !hasImplicit(k.body), name);
+  e.promote = e.letLocals;
   const body = e.stmts(k.body, "    ");
   const module = residualFunctions(e) + kineticScratch(e);
   let text =
@@ -501,6 +534,7 @@ function kernelSource(ir: MechanismIR, name: string, k: KernelIR): KernelSource 
   text += bindings(e);
   text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
   text += localDecls(e, k.locals);
+  text += e.promotedDecls("    ");
   text += body;
   text += `  }\n}\n`;
   return { name, text, module };
@@ -553,6 +587,7 @@ function currentSource(
   conductance: "analytic" | "numeric",
 ): KernelSource {
   const e = new Emitter(ir, true);
+  e.promote = true;
   const vNode = ir.nodeVars.findIndex((n) => n.kind === "v");
   const pro = e.stmts(c.prologue, "    ");
   const body = e.stmts(c.body, "    ");
@@ -590,6 +625,7 @@ function currentSource(
   text += bindings(e);
   text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
   text += localDecls(e, locals);
+  text += e.promotedDecls("    ");
   text += inner;
   text += `  }\n}\n`;
   return { name: "current", text, module: "" };
@@ -602,12 +638,14 @@ function netReceiveSource(
   locals: number,
 ): KernelSource {
   const e = new Emitter(ir, true);
+  e.promote = true;
   const code = e.stmts(body, "  ");
   let text =
     `function ${name}(ctx, n, k, W, o, flag) {\n  const node = ctx.node, G = ctx.G, T = ctx.T, TM = ctx.TM, X = ctx.X;\n`;
   text += `  const t = n.t, dt = n.dt, celsius = n.celsius;\n  const c = node[k];\n`;
   text += bindings(e);
   for (let i = 0; i < locals; i++) text += `  let l${i} = 0;\n`;
+  text += e.promotedDecls("  ");
   text += code + `}\n`;
   return { name, text, module: "" };
 }
@@ -703,6 +741,7 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
   const parts: KernelSource[] = [];
   parts.push(kernelSource(ir, "init", ir.init));
   parts.push(kernelSource(ir, "advance", ir.advance));
+  parts.push(kernelSource(ir, "prepare", ir.prepare));
   if (ir.current) parts.push(currentSource(ir, ir.current, options.conductance ?? "analytic"));
   if (ir.netReceive) {
     parts.push(netReceiveSource(ir, "netReceive", ir.netReceive.body, ir.netReceive.locals));
@@ -725,7 +764,7 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
   src += parts.map((p) => p.module).join("");
   src += ir.tables.length > 0 ? tableSource(ir) : "";
   src += kernels;
-  src += `return { init, advance, current: ${ir.current ? "current" : "undefined"}, ` +
+  src += `return { init, prepare, advance, current: ${ir.current ? "current" : "undefined"}, ` +
     `netReceive: ${ir.netReceive ? "netReceive" : "undefined"}, ` +
     `netReceiveInit: ${
       ir.netReceive && ir.netReceive.initial.length > 0 ? "netReceiveInit" : "undefined"
@@ -743,6 +782,7 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
   });
   const factory = new Function("R", src) as (r: typeof runtime) => {
     init: GeneratedKernel;
+    prepare: GeneratedKernel;
     advance: GeneratedKernel;
     current: GeneratedKernel | undefined;
     netReceive: GeneratedNetReceive | undefined;
