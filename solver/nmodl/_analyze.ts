@@ -632,7 +632,7 @@ class Analyzer {
     if (initial) {
       if (s.steadystate === undefined) {
         if (blk.kind === "PROCEDURE") {
-          this.inlineCall(blk, [], k, out, s.pos, undefined);
+          this.inlineCall(blk, [], k, out, s.pos);
           return;
         }
         this.fail(s.pos, "SOLVE", `SOLVE ${s.block} in INITIAL needs STEADYSTATE`);
@@ -651,7 +651,7 @@ class Analyzer {
           const mark = k.locals;
           const trial: Stmt[] = [];
           this.cnexpDt = { op: "const", value: 1e-9 };
-          const ok = this.lowerOdeBlock(blk, k, trial, "cnexp");
+          const ok = this.lowerOdeBlock(blk, k, trial);
           this.cnexpDt = undefined;
           if (ok) {
             out.push(...trial);
@@ -687,7 +687,7 @@ class Analyzer {
       : undefined;
     if (method === "procedure") {
       if (s.method !== undefined) this.fail(s.pos, "METHOD", `METHOD ${s.method} of a PROCEDURE`);
-      this.inlineCall(blk, [], k, out, s.pos, undefined);
+      this.inlineCall(blk, [], k, out, s.pos);
       return;
     }
     if (blk.kind === "DERIVATIVE" && (method === "cnexp" || method === "derivimplicit")) {
@@ -731,7 +731,7 @@ class Analyzer {
       // Lower once to test nocmodl's translatability; fall back as nocmodl does.
       const trial: Stmt[] = [];
       const mark = k.locals;
-      const ok = this.lowerOdeBlock(blk, k, trial, "cnexp");
+      const ok = this.lowerOdeBlock(blk, k, trial);
       if (ok) {
         out.push(...trial);
         return;
@@ -780,7 +780,7 @@ class Analyzer {
   cnexpMode = false;
 
   /** Lowers a DERIVATIVE block with in-place cnexp updates; false if nocmodl would fall back. */
-  lowerOdeBlock(blk: AstProc, k: Kernel, out: Stmt[], _m: "cnexp"): boolean {
+  lowerOdeBlock(blk: AstProc, k: Kernel, out: Stmt[]): boolean {
     this.inlining.push(blk.name);
     const outer = k.scopes.splice(1);
     k.scopes.push(new Map());
@@ -1383,7 +1383,7 @@ class Analyzer {
         return asValue ? { op: "const", value: 0 } : undefined;
       }
       const args = c.args.map((a) => this.lowerExpr(a, k, out));
-      return this.inlineCall(proc, args, k, out, c.pos, undefined);
+      return this.inlineCall(proc, args, k, out, c.pos);
     }
     if (MATH.has(name)) {
       const arity = MATH_ARITY[name] ?? 1;
@@ -1450,7 +1450,6 @@ class Analyzer {
     k: Kernel,
     out: Stmt[],
     pos: Pos,
-    _unused: undefined,
   ): Expr | undefined {
     if (this.inlining.includes(p.name)) {
       this.fail(

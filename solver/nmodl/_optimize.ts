@@ -406,13 +406,6 @@ export function optimize(ir: MechanismIR): MechanismIR {
 /** Slots any kernel writes. */
 function writtenSlots(ir: MechanismIR): Set<string> {
   const out = new Set<string>();
-  const visit = (list: readonly Stmt[]) => {
-    mapStmts(list, (e) => e, (s) => {
-      out.add(slotKey(s));
-      return s;
-    });
-  };
-  // mapStmts maps every slot it meets, read or written; collect writes only.
   const writes = (list: readonly Stmt[]): void => {
     for (const s of list) {
       switch (s.op) {
@@ -440,7 +433,6 @@ function writtenSlots(ir: MechanismIR): Set<string> {
       }
     }
   };
-  void visit;
   writes(ir.init.body);
   writes(ir.advance.body);
   if (ir.current) writes([...ir.current.prologue, ...ir.current.body]);
