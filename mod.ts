@@ -126,6 +126,8 @@ export {
   campaignStatus,
   formatCampaignStatus,
   mergeCampaign,
+  readCampaign,
+  readSubmissions,
   resumeCampaign,
   runCampaignTask,
   shellQuote,

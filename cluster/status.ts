@@ -212,7 +212,7 @@ export async function campaignStatus(
         state: "failed",
         confirmed: true,
         detail: why,
-        sweepsDone,
+        sweepsDone: 0, // done again when it is resumed
         ...started,
       });
       continue;
@@ -233,7 +233,7 @@ export async function campaignStatus(
       state: "missing",
       confirmed: true,
       detail: element === undefined ? "never submitted" : "not in the queue and no output",
-      sweepsDone,
+      sweepsDone: 0,
       ...started,
     });
   }

@@ -196,13 +196,16 @@ cmd_stop() {
   stop_pid slurmd "$SLURMD_PID"
   stop_pid slurmctld "$CTLD_PID"
   stop_pid munged "$MUNGE_PID"
-  local left=""
+  local left="" name
   for i in $(seq 1 50); do
-    left=$(pgrep -x 'slurmstepd|slurmd|slurmctld' || true)
+    left=""
+    for name in slurmstepd slurmd slurmctld; do
+      left+=$(pgrep -x "$name" | sed "s/^/$name:/" | tr '\n' ' ' || true)
+    done
     [ -z "$left" ] && break
     sleep 0.2
   done
-  [ -z "$left" ] || die "processes still running after stop: $(echo $left)"
+  [ -z "$left" ] || die "still running after stop: $left"
   say "stopped"
 }
 
