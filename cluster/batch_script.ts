@@ -109,6 +109,7 @@ export function formatBatchScript(campaign: Campaign, dir: string): string {
     ...opts.map((o) => `#SBATCH ${o}`),
     "",
     "set -eu",
+    ': "${SLURM_ARRAY_TASK_ID:?is not set: submit this script with sbatch --array (see above)}"',
     "task=$(( ${1:-0} + SLURM_ARRAY_TASK_ID ))",
     'echo "simrun campaign task $task on $(hostname), SLURM job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"',
     `exec ${slurm.simrunCommand} slurm task ${shellQuote(dir)} "$task"`,

@@ -188,28 +188,26 @@ async function mergeJob(
     for (const n of p.other.keys()) names.set(n, [...(names.get(n) ?? []), p.other.get(n)!]);
   }
   for (const [n, files] of names) {
-    if (files.length === 1) {
+    if (/^simulation_run\d+_/.test(n) && files.length > 1) {
+      throw new CampaignError(`seed ${seed}: ${n} was written by more than one task`);
+    }
+    const sums = await Promise.all(files.map((f) => sha256File(f)));
+    if (sums.every((s) => s.sha256 === sums[0]!.sha256)) {
       single.push([n, files[0]!]);
       continue;
     }
-    const sums = await Promise.all(files.map((f) => sha256File(f)));
-    if (/^simulation_run\d+_/.test(n) || !sums.every((s) => s.sha256 === sums[0]!.sha256)) {
-      if (/^simulation_run\d+_/.test(n)) {
-        throw new CampaignError(`seed ${seed}: ${n} was written by more than one task`);
-      }
-      for (const p of parts.filter((p) => p.other.has(n))) {
-        perTask.push([`task${p.task.index}_${n}`, p.other.get(n)!]);
-      }
-      notes.push(`seed ${seed}: ${n} differs between tasks: kept as task<i>_${n}`);
-    } else single.push([n, files[0]!]);
+    for (const p of parts.filter((p) => p.other.has(n))) {
+      perTask.push([`task${p.task.index}_${n}`, p.other.get(n)!]);
+    }
+    notes.push(`seed ${seed}: ${n} differs between tasks: kept as task<i>_${n}`);
   }
-  const sweepFiles = single.filter(([n]) =>
-    /^simulation_run\d+_(synapses|presynaptic_cells)\.csv$/.test(n)
-  );
-  if (sweepFiles.length !== 2 * campaign.run.nSweeps) {
-    throw new CampaignError(
-      `seed ${seed}: ${sweepFiles.length} sweep files, expected ${2 * campaign.run.nSweeps}`,
-    );
+  // Every sweep's two files, each once.
+  const have = new Set(single.map(([n]) => n));
+  for (let sweep = 0; sweep < campaign.run.nSweeps; sweep++) {
+    for (const kind of ["synapses", "presynaptic_cells"]) {
+      const name = `simulation_run${String(sweep).padStart(4, "0")}_${kind}.csv`;
+      if (!have.has(name)) throw new CampaignError(`seed ${seed}: no task wrote ${name}`);
+    }
   }
 
   const folder = await JobFolder.create(campaign.run.dirPrefix, uniqueId);

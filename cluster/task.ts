@@ -111,7 +111,8 @@ export async function runCampaignTask(
     note(`killed by SIGTERM (scancel, time limit or node shutdown) on ${Deno.hostname()}`);
     Deno.exit(143);
   };
-  Deno.addSignalListener("SIGTERM", onTerm);
+  const listening = Deno.build.os !== "windows"; // Windows has no SIGTERM to listen to
+  if (listening) Deno.addSignalListener("SIGTERM", onTerm);
   try {
     await verifyInputs(campaign.inputs, `task ${index}`);
     await removeIfThere(running); // a killed attempt: redo it from scratch
@@ -158,6 +159,6 @@ export async function runCampaignTask(
     note(e instanceof Error ? e.message : String(e));
     throw e;
   } finally {
-    Deno.removeSignalListener("SIGTERM", onTerm);
+    if (listening) Deno.removeSignalListener("SIGTERM", onTerm);
   }
 }
