@@ -6,25 +6,7 @@ import { CampaignError } from "./campaign_error.ts";
 import { mergeCampaign } from "./merge.ts";
 import { runCampaignTask } from "./task.ts";
 import { demoCampaign } from "./testdata/demo_campaign.ts";
-
-/** generic name (no stamp/pid/host) → content, for each job folder under `results`. */
-async function jobFolders(results: string): Promise<Map<string, Map<string, string>>> {
-  const out = new Map<string, Map<string, string>>();
-  for await (const e of Deno.readDir(results)) {
-    const m = /^\d{8}-\d{4}_seed(\d+)_pid\d+$/.exec(e.name);
-    if (!m) continue;
-    const files = new Map<string, string>();
-    for await (const f of Deno.readDir(`${results}/${e.name}`)) {
-      const generic = f.name.replace(/^seed\d+_pid\d+_/, "").replace(
-        /^hostname_.*/,
-        "hostname_<host>",
-      );
-      files.set(generic, await Deno.readTextFile(`${results}/${e.name}/${f.name}`));
-    }
-    out.set(m[1]!, files);
-  }
-  return out;
-}
+import { jobFolders } from "./testdata/job_folders.ts";
 
 Deno.test("mergeCampaign() gives byte for byte the folders of runJobs with the same seeds", async () => {
   using c = await demoCampaign();

@@ -56,6 +56,7 @@ export {
 } from "./slurm_client.ts";
 export type { CommandOutput, ElementState, QueueReport, SlurmRunner } from "./slurm_client.ts";
 export { submitCampaign } from "./submit.ts";
+export { sbatchCommand, submitArrays } from "./submit_arrays.ts";
 export type { SubmitOptions, SubmitResult } from "./submit.ts";
 export { campaignTask, runCampaignTask, TASK_RECORD_FILE } from "./task.ts";
 export type { CampaignTaskResult, RunCampaignTaskOptions, TaskRecord } from "./task.ts";

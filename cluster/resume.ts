@@ -6,17 +6,12 @@
  *
  * @module
  */
-import {
-  appendSubmissions,
-  CAMPAIGN_FILES,
-  campaignPath,
-  type Submission,
-  taskPath,
-} from "./campaign.ts";
+import { CAMPAIGN_FILES, campaignPath, type Submission, taskPath } from "./campaign.ts";
 import { CampaignError } from "./campaign_error.ts";
 import { planArrays, type PlannedArray } from "./plan.ts";
-import { maxArraySize, sbatchArray, type SlurmRunner, systemSlurm } from "./slurm_client.ts";
+import { maxArraySize, type SlurmRunner, systemSlurm } from "./slurm_client.ts";
 import { campaignStatus } from "./status.ts";
+import { sbatchCommand, submitArrays } from "./submit_arrays.ts";
 
 /** Options of {@link resumeCampaign}. */
 export interface ResumeOptions {
@@ -69,10 +64,7 @@ export async function resumeCampaign(
     throw new CampaignError("scontrol show config failed: cannot read MaxArraySize");
   }
   const arrays = planArrays(tasks, max, status.campaign.slurm.maxParallel);
-  const script = campaignPath(dir, CAMPAIGN_FILES.script);
-  const commands = arrays.map((
-    a,
-  ) => ["sbatch", "--parsable", `--array=${a.array}`, script, String(a.offset)]);
+  const commands = arrays.map((a) => sbatchCommand(dir, a));
   if (options.dryRun) return { tasks, arrays, commands, submitted: [] };
   // Keep the reasons of earlier failures, so that status reflects only the new attempt.
   const history = campaignPath(dir, `${CAMPAIGN_FILES.logs}/failures.log`);
@@ -89,18 +81,6 @@ export async function resumeCampaign(
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });
   }
-  const submitted: Submission[] = [];
-  for (const a of arrays) {
-    const jobId = await sbatchArray(run, script, a.array, a.offset);
-    const s = {
-      jobId,
-      offset: a.offset,
-      array: a.array,
-      tasks: a.tasks,
-      submitted: new Date().toISOString(),
-    };
-    submitted.push(s);
-    await appendSubmissions(dir, [s]);
-  }
+  const submitted = await submitArrays(dir, arrays, run);
   return { tasks, arrays, commands, submitted };
 }

@@ -12,7 +12,6 @@ import { userPluginResolver } from "../plugins/mod.ts";
 import { createCell, jobSeeds, resultsDir, timestamp } from "../simrun/mod.ts";
 import { defaultSimrunCommand, formatBatchScript } from "./batch_script.ts";
 import {
-  appendSubmissions,
   type Campaign,
   CAMPAIGN_FILES,
   CAMPAIGN_FORMAT,
@@ -22,11 +21,11 @@ import {
 } from "./campaign.ts";
 import { CampaignError } from "./campaign_error.ts";
 import { collectInputs } from "./inputs.ts";
+import { sbatchCommand, submitArrays } from "./submit_arrays.ts";
 import { planArrays, type PlannedArray, planTasks } from "./plan.ts";
 import {
   DEFAULT_MAX_ARRAY_SIZE,
   maxArraySize,
-  sbatchArray,
   type SlurmRunner,
   systemSlurm,
 } from "./slurm_client.ts";
@@ -268,36 +267,16 @@ export async function submitCampaign(
     tasks,
   };
   await writeJsonAtomic(campaignPath(dir, CAMPAIGN_FILES.campaign), campaign);
-  const script = campaignPath(dir, CAMPAIGN_FILES.script);
-  await Deno.writeTextFile(script, formatBatchScript(campaign, dir), { mode: 0o755 });
+  await Deno.writeTextFile(
+    campaignPath(dir, CAMPAIGN_FILES.script),
+    formatBatchScript(campaign, dir),
+    {
+      mode: 0o755,
+    },
+  );
   const arrays = planArrays(tasks.map((t) => t.index), maxArray, o.maxParallel);
-  const commands = arrays.map((
-    a,
-  ) => ["sbatch", "--parsable", `--array=${a.array}`, script, String(a.offset)]);
-  const submitted: Submission[] = [];
-  if (!o.dryRun) {
-    for (const a of arrays) {
-      let jobId: string;
-      try {
-        jobId = await sbatchArray(run, script, a.array, a.offset);
-      } catch (e) {
-        const rest = submitted.length > 0 ? " (the arrays before it were submitted)" : "";
-        throw new CampaignError(
-          `${(e as Error).message}${rest}; the campaign is in ${dir}: fix the cause, then ` +
-            `simrun slurm resume ${dir}`,
-        );
-      }
-      const s = {
-        jobId,
-        offset: a.offset,
-        array: a.array,
-        tasks: a.tasks,
-        submitted: new Date().toISOString(),
-      };
-      submitted.push(s);
-      await appendSubmissions(dir, [s]);
-    }
-  }
+  const commands = arrays.map((a) => sbatchCommand(dir, a));
+  const submitted = o.dryRun ? [] : await submitArrays(dir, arrays, run);
   return {
     dir,
     campaign,

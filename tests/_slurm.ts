@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { type CampaignStatus, campaignStatus, formatCampaignStatus } from "../mod.ts";
+import { jobFolders } from "../cluster/testdata/job_folders.ts";
 
 /** Why no cluster answers, or undefined when one does. */
 async function probe(): Promise<string | undefined> {
@@ -91,25 +92,6 @@ export async function cancelCampaign(dir: string | undefined): Promise<void> {
         .output();
     }
   } catch { /* nothing submitted */ }
-}
-
-/** generic file name (no stamp/pid/host) → content, for each `<stamp>_seed<S>_pid<P>` folder. */
-export async function jobFolders(results: string): Promise<Map<string, Map<string, string>>> {
-  const out = new Map<string, Map<string, string>>();
-  for await (const e of Deno.readDir(results)) {
-    const m = /^\d{8}-\d{4}_seed(\d+)_pid\d+$/.exec(e.name);
-    if (!m) continue;
-    const files = new Map<string, string>();
-    for await (const f of Deno.readDir(`${results}/${e.name}`)) {
-      const generic = f.name.replace(/^seed\d+_pid\d+_/, "").replace(
-        /^hostname_.*/,
-        "hostname_<host>",
-      );
-      files.set(generic, await Deno.readTextFile(`${results}/${e.name}/${f.name}`));
-    }
-    out.set(m[1]!, files);
-  }
-  return out;
 }
 
 /**
