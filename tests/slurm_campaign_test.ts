@@ -6,8 +6,8 @@
  * detected (this checkout through `deno run` with the simrun task's flags).
  */
 import assert from "node:assert/strict";
-import { readCampaign, readSubmissions } from "../mod.ts";
-import { runCli } from "./_cli.ts";
+import { readCampaign, readSubmissions, shellQuote } from "../mod.ts";
+import { cliCommand, runCli } from "./_cli.ts";
 import { repoDir } from "./_shared.ts";
 import { assertSameJobs, cancelCampaign, NO_SLURM, waitForCampaign } from "./_slurm.ts";
 
@@ -42,6 +42,15 @@ Deno.test({
       dir = sub.stdout.trim().split("\n").at(-1)!;
       assert.match(dir, /\/c\/results\/\d{8}-\d{4}_campaign_seed424242$/);
       assert.match(sub.stdout, /submitted array job \d+/);
+      // The nodes run exactly the command the tests run (tests/_cli.ts: the simrun task's flags).
+      const script = await Deno.readTextFile(`${dir}/simrun.sbatch`);
+      const cmd = [Deno.execPath(), ...cliCommand(["slurm", "task", dir])].map(shellQuote).join(
+        " ",
+      );
+      assert.ok(
+        script.includes(`\nexec ${cmd} "$task"\n`),
+        `the script does not run ${cmd}:\n${script}`,
+      );
       const campaign = await readCampaign(dir);
       assert.equal(campaign.tasks.length, 6);
       const subs = await readSubmissions(dir);
