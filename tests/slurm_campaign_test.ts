@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readCampaign, readSubmissions, shellQuote } from "../mod.ts";
 import { cliCommand, runCli } from "./_cli.ts";
 import { repoDir } from "./_shared.ts";
-import { assertSameJobs, cancelCampaign, NO_SLURM, waitForCampaign } from "./_slurm.ts";
+import { assertSameJobs, cancelCampaign, command, NO_SLURM, waitForCampaign } from "./_slurm.ts";
 
 const MODEL = `${repoDir()}/examples/model`;
 
@@ -59,6 +59,11 @@ Deno.test({
         [0, 1, 2, 3, 4, 5],
         "every task submitted once",
       );
+      // Arrays within the cluster's MaxArraySize (the local cluster's is 4: two arrays).
+      const config = await command("scontrol", ["show", "config"]);
+      const max = Number(/MaxArraySize\s*=\s*(\d+)/.exec(config)![1]);
+      const offsets = Array.from({ length: Math.ceil(6 / max) }, (_, k) => k * max);
+      assert.deepEqual(subs.map((s) => s.offset), offsets);
       // The reference run while the cluster works.
       const ref = await runCli([
         "run",
