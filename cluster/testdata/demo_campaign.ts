@@ -63,10 +63,13 @@ export async function demoCampaign(overrides: Partial<SubmitOptions> = {}): Prom
   const slurm = fakeSlurm(4);
   const cell = `${tmp}/model/example_pyramid.param`;
   const network = `${tmp}/model/example_network.param`;
-  const submitted = await submitCampaign(cell, network, {
-    ...demoOptions(tmp, slurm),
-    ...overrides,
-  });
+  let submitted: SubmitResult;
+  try {
+    submitted = await submitCampaign(cell, network, { ...demoOptions(tmp, slurm), ...overrides });
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true });
+    throw e;
+  }
   return {
     tmp,
     cell,
