@@ -7,18 +7,26 @@
  */
 import { parseArgs } from "node:util";
 import {
+  CampaignError,
+  campaignStatus,
   createCell,
+  formatCampaignStatus,
   initialState,
   inspectTables,
   isInputError,
   jobSeeds,
+  mergeCampaign,
   parseSeed,
   pathMapFromArgsAndEnv,
   PluginError,
+  resumeCampaign,
+  runCampaignTask,
   runCell,
   runJobs,
   runNetworkOnly,
   runReplay,
+  shellQuote,
+  submitCampaign,
   userPluginResolver,
 } from "./mod.ts";
 import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
@@ -73,6 +81,7 @@ Commands:
   cell     <cell.param>                        simulate the cell alone (stimuli from the param)
   inspect  <cell.param>                        write section and segment tables of the built cell
   demo                                         run the bundled example model (2 jobs, a few sweeps)
+  slurm    submit|task|status|merge|resume     campaigns on a SLURM cluster (simrun slurm --help)
 
 Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error.`,
   run: `Usage: simrun run <cell.param> <network.param> [options]
@@ -138,6 +147,73 @@ ${PLUGIN_HELP}`,
 
 Runs the bundled example (examples/model: a small pyramidal cell with Hay channels and four
 presynaptic types) with 2 jobs of 2 sweeps and prints where the results are.`,
+  slurm: `Usage: simrun slurm <submit|task|status|merge|resume> ... (simrun slurm <command> --help)
+
+Runs a simrun run as a campaign of SLURM job arrays. The merged job folders are byte for byte what
+simrun run writes on one machine with the same seeds (apart from time stamp, pid and host), for any
+--sweeps-per-task, also with --rng isf.
+
+  submit <cell.param> <network.param> [run options] --sweeps-per-task K [SLURM options]
+                       plan, write the campaign folder and submit the job array(s)
+  status <campaign>    tasks done/running/pending/failed, sweeps done, ETA (folder, squeue, sacct)
+  merge  <campaign>    one ISF job folder per seed under <dirPrefix>/results/ (exit 1 while incomplete)
+  resume <campaign>    submit again only the missing or failed tasks
+  task   <campaign> <index>
+                       run one task (what each array element runs; idempotent)
+
+The campaign folder <dirPrefix>/results/<YYYYMMDD-HHMM>_campaign_seed<S>/ holds campaign.json
+(inputs with sha256, options, task table), params/ (copies), simrun.sbatch (the batch script),
+submissions.json and tasks/ (per-task output, tasks/logs/ for SLURM's output). Nodes must see the
+campaign folder, the inputs and simrun at the same paths (a shared filesystem).`,
+  "slurm submit":
+    `Usage: simrun slurm submit <cell.param> <network.param> [options] --sweeps-per-task K
+
+Plans tasks (one job's seed and at most K of its sweeps each), writes the campaign folder under
+<dirPrefix>/results/, submits one job array (sbatch --array=0-(T-1)[%N]; several arrays when the
+cluster's MaxArraySize is smaller than the number of tasks), prints the job id(s) and, as its last
+line, the campaign folder. The inputs are checked first, as simrun run does.
+
+Run options (as simrun run): --dir-prefix D, --sweeps N, --nprocs P, --tstop MS, --seed S,
+  --rng simrun|isf, --tar (archive each merged folder), --threads T, --plugin PATH, --exact,
+  --legacy-units, --path-map FROM=TO, --plugin-read PATH, --plugin-time-limit S
+  --sweeps-per-task K   at most K sweeps per task (required)
+  --partition P         #SBATCH --partition
+  --time T              #SBATCH --time (per task)
+  --mem M               #SBATCH --mem (per task)
+  --cpus-per-task C     #SBATCH --cpus-per-task (default: --threads)
+  --max-parallel N      at most N tasks of an array at a time (--array=...%N)
+  --sbatch-arg ARG      any further #SBATCH option, e.g. --sbatch-arg=--account=lab (repeatable)
+  --simrun-command CMD  the command that runs simrun on a node (shell words); default: this
+                        program (the compiled binary, or deno run with the simrun task's
+                        permission flags and this checkout's main.ts)
+  --dry-run             write everything and print the sbatch command(s) without running them
+                        (simrun slurm resume <campaign> submits it later)
+  --quiet               no seeds line on stderr
+${COMMON_HELP}`,
+  "slurm task": `Usage: simrun slurm task <campaign> <index> [--quiet]
+
+Runs task <index> of the campaign (what each array element runs, with $SLURM_ARRAY_TASK_ID plus
+the array's offset). Verifies the inputs' sha256 first: an input changed since submission fails
+the task (exit 2) and nothing runs. Writes into tasks/<index>_running/, renamed to tasks/<index>/
+with manifest.json (files and sha256) when complete. A finished task exits 0 at once; a leftover
+_running folder is discarded and the task redone. A failure leaves tasks/<index>.failed.`,
+  "slurm status": `Usage: simrun slurm status <campaign>
+
+Shows tasks done, running, pending and failed, sweeps done and the ETA, from the campaign folder
+and, where they answer, squeue and sacct. Failed tasks are listed with the reason and their log.`,
+  "slurm merge": `Usage: simrun slurm merge <campaign>
+
+Verifies every task's files against its manifest and builds one ISF job folder per seed under
+<dirPrefix>/results/<YYYYMMDD-HHMM>_seed<S>_pid<P>/ exactly as simrun run writes it (per-sweep
+files, trace files with every sweep's column in order, saved params); each folder keeps its
+_running suffix until complete. Refuses with exit 1, naming them, while tasks are missing or
+failed. Running it again after success only prints the merged folders.`,
+  "slurm resume": `Usage: simrun slurm resume <campaign> [--dry-run]
+
+Submits again only the tasks that are missing or failed (done, running and pending tasks are left
+alone); also submits a campaign written with --dry-run. Prints the job id(s) and, as its last
+line, the campaign folder.
+  --dry-run             print the sbatch command(s) without running them`,
 };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -483,6 +559,181 @@ async function cmdDemo(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Options of `simrun slurm submit` beyond those of `run`. */
+const SLURM_SUBMIT = {
+  "sweeps-per-task": { type: "string" },
+  partition: { type: "string" },
+  time: { type: "string" },
+  mem: { type: "string" },
+  "cpus-per-task": { type: "string" },
+  "max-parallel": { type: "string" },
+  "sbatch-arg": { type: "string", multiple: true },
+  "simrun-command": { type: "string" },
+  "dry-run": { type: "boolean" },
+} as const;
+
+async function cmdSlurmSubmit(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    "dir-prefix": { type: "string" },
+    sweeps: { type: "string" },
+    nprocs: { type: "string" },
+    tstop: { type: "string" },
+    seed: { type: "string" },
+    rng: { type: "string" },
+    tar: { type: "boolean" },
+    quiet: { type: "boolean" },
+    ...SOLVER,
+    ...THREADS,
+    ...RECORDER_PLUGINS,
+    ...PLUGIN_SANDBOX,
+    ...PATH_MAP,
+    ...SLURM_SUBMIT,
+  });
+  if (o.help) return help("slurm submit");
+  positionals(p, 2, "slurm submit");
+  const k = num(str(o, "sweeps-per-task"), "--sweeps-per-task", { integer: true, min: 1 });
+  if (k === undefined) throw new UsageError("slurm submit requires --sweeps-per-task K");
+  const sandbox = pluginSandbox(o);
+  const solver = solverOptions(o);
+  const r = await submitCampaign(p[0]!, p[1]!, {
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    seed: o.seed === undefined ? undefined : parseSeed(str(o, "seed")!),
+    nprocs: num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1,
+    nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
+    ...tStopArg(str(o, "tstop")),
+    rng: rngKind(str(o, "rng")),
+    exact: solver.exact,
+    ...(solver.units ? { units: solver.units } : {}),
+    threads: num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1,
+    tar: o.tar === true,
+    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    plugins: strs(o, "plugin"),
+    pluginRead: sandbox.pluginRead,
+    pluginTimeLimitMs: sandbox.pluginTimeLimitMs,
+    sweepsPerTask: k,
+    partition: str(o, "partition"),
+    time: str(o, "time"),
+    mem: str(o, "mem"),
+    cpusPerTask: num(str(o, "cpus-per-task"), "--cpus-per-task", { integer: true, min: 1 }),
+    maxParallel: num(str(o, "max-parallel"), "--max-parallel", { integer: true, min: 1 }),
+    sbatchArgs: strs(o, "sbatch-arg"),
+    simrunCommand: str(o, "simrun-command"),
+    dryRun: o["dry-run"] === true,
+  });
+  const c = r.campaign;
+  if (o.quiet !== true) {
+    console.error(
+      `simrun: job seeds ${c.run.seeds.join(" ")}${
+        c.run.seed === undefined ? " (drawn at random)" : ""
+      }; ` +
+        `${c.tasks.length} task(s) of at most ${c.slurm.sweepsPerTask} sweep(s)`,
+    );
+  }
+  if (r.arrays.length > 1) {
+    console.log(
+      `MaxArraySize ${r.maxArraySize.value}${
+        r.maxArraySize.fromCluster ? "" : " (SLURM's default, assumed)"
+      }: ` +
+        `${r.arrays.length} arrays`,
+    );
+  }
+  if (r.submitted.length === 0) {
+    console.log("dry run: nothing submitted; the command(s) would be:");
+    for (const cmd of r.commands) console.log(`  ${cmd.map(shellQuote).join(" ")}`);
+  }
+  for (const s of r.submitted) {
+    console.log(
+      `submitted array job ${s.jobId} (--array=${s.array}, tasks ${s.tasks[0]}-${s.tasks.at(-1)})`,
+    );
+  }
+  console.log(r.dir);
+  return 0;
+}
+
+async function cmdSlurmTask(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, { quiet: { type: "boolean" } });
+  if (o.help) return help("slurm task");
+  if (p.length !== 2) {
+    throw new UsageError(`slurm task expects <campaign> <index>, got ${p.length} argument(s)`);
+  }
+  const index = num(p[1], "<index>", { integer: true, min: 0 })!;
+  const r = await runCampaignTask(p[0]!, index, { progress: o.quiet === true ? "quiet" : "lines" });
+  console.log(r.alreadyDone ? `task ${index} was already done: ${r.folder}` : r.folder);
+  return 0;
+}
+
+/** The single `<campaign>` argument of status, merge and resume. */
+function campaignArg(p: string[], cmd: string): string {
+  if (p.length !== 1) {
+    throw new UsageError(`${cmd} expects <campaign>, got ${p.length} argument(s)`);
+  }
+  return p[0]!;
+}
+
+async function cmdSlurmStatus(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {});
+  if (o.help) return help("slurm status");
+  const s = await campaignStatus(campaignArg(p, "slurm status"));
+  await Deno.stdout.write(new TextEncoder().encode(formatCampaignStatus(s)));
+  return 0;
+}
+
+async function cmdSlurmMerge(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {});
+  if (o.help) return help("slurm merge");
+  const r = await mergeCampaign(campaignArg(p, "slurm merge"));
+  if (r.alreadyMerged) console.error("simrun: the campaign was merged before (merged.json):");
+  for (const n of r.notes) console.error(`simrun: note: ${n}`);
+  for (const j of r.jobs) console.log(j.output);
+  return 0;
+}
+
+async function cmdSlurmResume(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, { "dry-run": { type: "boolean" } });
+  if (o.help) return help("slurm resume");
+  const dir = campaignArg(p, "slurm resume");
+  const r = await resumeCampaign(dir, { dryRun: o["dry-run"] === true });
+  if (r.tasks.length === 0) console.log("nothing to resume: no task is missing or failed");
+  else if (r.submitted.length === 0) {
+    console.log(`dry run: tasks ${r.tasks.join(", ")} would be submitted with:`);
+    for (const cmd of r.commands) console.log(`  ${cmd.map(shellQuote).join(" ")}`);
+  }
+  for (const s of r.submitted) {
+    console.log(
+      `submitted array job ${s.jobId} (--array=${s.array}) for task(s) ${s.tasks.join(", ")}`,
+    );
+  }
+  console.log(dir);
+  return 0;
+}
+
+const SLURM_COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  submit: cmdSlurmSubmit,
+  task: cmdSlurmTask,
+  status: cmdSlurmStatus,
+  merge: cmdSlurmMerge,
+  resume: cmdSlurmResume,
+};
+
+/** `simrun slurm <command>`: campaign errors are one line with exit 1. */
+async function cmdSlurm(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") return help("slurm");
+  const run = SLURM_COMMANDS[sub];
+  if (run === undefined) {
+    throw new UsageError(`unknown slurm command "${sub}" (submit, task, status, merge, resume)`);
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof CampaignError) {
+      console.error(`simrun: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
 function help(cmd: string): number {
   console.log(HELP[cmd]);
   return 0;
@@ -495,6 +746,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   cell: cmdCell,
   inspect: cmdInspect,
   demo: cmdDemo,
+  slurm: cmdSlurm,
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
- * `createCell` + `simulate`), the input readers and writers, the plugin host and the types
+ * `createCell` + `simulate`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), the input
+ * readers and writers, the plugin host and the types
  * plugin authors implement (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
@@ -118,6 +119,44 @@ export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
 export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
+
+// Campaigns on SLURM
+export {
+  CampaignError,
+  campaignStatus,
+  formatCampaignStatus,
+  mergeCampaign,
+  readCampaign,
+  readSubmissions,
+  resumeCampaign,
+  runCampaignTask,
+  shellQuote,
+  submitCampaign,
+} from "./cluster/mod.ts";
+export type {
+  Campaign,
+  CampaignInput,
+  CampaignRun,
+  CampaignSlurm,
+  CampaignStatus,
+  CampaignStatusOptions,
+  CampaignTask,
+  CampaignTaskResult,
+  CommandOutput,
+  MergedJob,
+  MergeOptions,
+  MergeResult,
+  PlannedArray,
+  ResumeOptions,
+  ResumeResult,
+  RunCampaignTaskOptions,
+  SlurmRunner,
+  Submission,
+  SubmitOptions,
+  SubmitResult,
+  TaskState,
+  TaskStatus,
+} from "./cluster/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {

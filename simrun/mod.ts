@@ -31,4 +31,7 @@ export type { ReplayJobSpec, ReplayOptions } from "./replay.ts";
 export { runNetworkOnly } from "./network_only.ts";
 export type { NetworkOnlyOptions } from "./network_only.ts";
 export type { ProgressMode } from "./progress.ts";
+export { formatDuration } from "./progress.ts";
+export { JobFolder, resultsDir, timestamp } from "./output_dir.ts";
+export type { FinishOptions, JobFolderOptions } from "./output_dir.ts";
 export { jobSeeds, parseSeed } from "./seeds.ts";
