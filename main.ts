@@ -19,6 +19,7 @@ import {
   runJobs,
   runNetworkOnly,
   runReplay,
+  servePluginProcess,
   userPluginResolver,
 } from "./mod.ts";
 import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
@@ -505,6 +506,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
  */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Hidden: the compiled binary starts itself this way to run one plugin in its own process
+  // (plugins/plugin_process.ts); it speaks the plugin protocol on stdin/stdout.
+  if (cmd === "__plugin-host" && rest.length === 0) return await servePluginProcess();
   try {
     if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
       console.log(HELP.main);
