@@ -53,6 +53,8 @@ const STARTUP_LIMIT_MS = 60_000;
 const MAX_REPLY_BYTES = 256 * 2 ** 20;
 /** Console lines forwarded per plugin; later ones are counted and dropped. */
 const MAX_LOG_LINES = 1000;
+/** Console messages after which a plugin is stopped (each costs simrun a decode). */
+const MAX_LOG_MESSAGES = 100_000;
 /** Resident memory allowed above the heap limit (runtime, typed arrays) [MiB]. */
 const RSS_SLACK_MB = 256;
 /** Bytes of the process's stderr kept to diagnose its end. */
@@ -448,10 +450,22 @@ export class PluginProcess {
   }
 
   #log(text: unknown): void {
-    if (this.#logLines > MAX_LOG_LINES) return;
     this.#logLines++;
-    if (this.#logLines > MAX_LOG_LINES) {
-      this.#onLog(`(more output dropped: simrun shows at most ${MAX_LOG_LINES} lines per plugin)`);
+    if (this.#logLines > MAX_LOG_MESSAGES) {
+      this.#fail(
+        new PluginError(
+          this.name,
+          `printed more than ${MAX_LOG_MESSAGES} messages${this.#opNow()}`,
+        ),
+        "failure",
+      );
+      return;
+    }
+    if (this.#logLines > MAX_LOG_LINES + 1) return;
+    if (this.#logLines === MAX_LOG_LINES + 1) {
+      this.#onLog(
+        `(more output dropped: simrun shows at most ${MAX_LOG_LINES} messages per plugin)`,
+      );
       return;
     }
     for (const line of String(text).split("\n").slice(0, 50)) this.#onLog(oneLine(line, 500));
