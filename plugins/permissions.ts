@@ -214,7 +214,7 @@ const HINTS: Readonly<Record<string, string>> = {
     "a plugin may write only into its own folder of the job folder, and only a recorder may write",
   net: "plugins have no network access",
   env: "plugins cannot read environment variables, pass values as plugin arguments",
-  run: "plugins cannot start processes",
+  run: "plugins cannot start or signal other processes",
   ffi: "plugins cannot load native libraries",
   sys: "plugins cannot query system information",
   import: "plugins cannot import remote modules, keep dependencies in the plugin's folder",

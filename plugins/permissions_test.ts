@@ -95,7 +95,7 @@ Deno.test("explainDenial() rewrites Deno's permission messages for plugins", () 
   assert.match(explainDenial("PermissionDenied", msg("net", "127.0.0.1:80"))!, /no network/);
   assert.equal(
     explainDenial("NotCapable", msg("run", "sh"), " in cellModify()"),
-    'denied run access to "sh" in cellModify(); plugins cannot start processes',
+    'denied run access to "sh" in cellModify(); plugins cannot start or signal other processes',
   );
   assert.equal(explainDenial("NotCapable", "something else"), "denied: something else");
   assert.equal(explainDenial("Error", msg("read", "/x")), undefined);

@@ -290,9 +290,9 @@ function recorderThat(body: string, sites = "[{ section: 0, x: 0.5 }]"): string 
 
 /**
  * Recorders that break the sandbox or try to take the run down: [file, source, exit code, what
- * the one line says].
+ * the one line says, extra options].
  */
-function hostileRecorders(outside: string): [string, string, number, RegExp][] {
+function hostileRecorders(outside: string): [string, string, number, RegExp, string[]?][] {
   const job = "`${ctx.outDir}/../..`";
   return [
     [
@@ -328,6 +328,13 @@ function hostileRecorders(outside: string): [string, string, number, RegExp][] {
       /: its process was ended by signal SIGKILL in recorder\.sweep\(\)$/,
     ],
     [
+      "stop.ts",
+      recorderThat(`Deno.kill(Deno.pid, "SIGSTOP");`),
+      1,
+      /: ran past its time limit of 2 s in recorder\.sweep\(\) and was stopped$/,
+      ["--plugin-time-limit", "2"],
+    ],
+    [
       "proxy.ts",
       recorderThat(
         `setTimeout(() => { throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; } }); }, 0);
@@ -356,7 +363,7 @@ Deno.test("a hostile recorder fails the run with one line, leaving _running and 
   try {
     const outside = `${tmp}/escaped.txt`;
     await Deno.mkdir(`${tmp}/plugins`);
-    for (const [file, source, code, pattern] of hostileRecorders(outside)) {
+    for (const [file, source, code, pattern, extra = []] of hostileRecorders(outside)) {
       const plugin = `${tmp}/plugins/${file}`;
       await Deno.writeTextFile(plugin, source);
       const prefix = `${tmp}/out_${file}`;
@@ -367,6 +374,7 @@ Deno.test("a hostile recorder fails the run with one line, leaving _running and 
         "1",
         "--plugin",
         plugin,
+        ...extra,
       ]);
       assert.equal(r.code, code, `${file}: ${r.stderr}`);
       const line = r.stderr.trim();

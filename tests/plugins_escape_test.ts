@@ -166,6 +166,16 @@ Deno.test("a plugin that kills its own process ends the run with one line; simru
   assert.match(e.message, /its process was ended by signal SIGKILL in cellModify\(\)$/);
 });
 
+Deno.test("a plugin cannot signal simrun (its parent process)", async () => {
+  for (const launcher of [undefined, SELF]) {
+    const e = await failure({ action: "killParent" }, launcher ? { launcher } : {});
+    assert.match(
+      e.message,
+      /^Plugin "bad\.ts": denied run access in cellModify\(\) at misbehaving_cell_modify\.ts:\d+:\d+; plugins cannot start or signal other processes$/,
+    );
+  }
+});
+
 Deno.test("a plugin that stops its own process (SIGSTOP) is killed at its time limit", async () => {
   const t0 = performance.now();
   const e = await failure({ action: "kill", signal: "SIGSTOP" }, { timeLimitMs: 1500 });

@@ -138,7 +138,7 @@ Deno.test("a plugin starting a process is denied", async () => {
   const e = await failure({ action: "run" });
   assert.match(
     e.message,
-    /denied run access to "true" in cellModify\(\).*; plugins cannot start processes$/,
+    /denied run access to "true" in cellModify\(\).*; plugins cannot start or signal other processes$/,
   );
 });
 

@@ -81,6 +81,10 @@ export async function cellModify(
       Deno.kill(Deno.pid, String(args.signal) as Deno.Signal);
       await forever();
       return {};
+    case "killParent":
+      // simrun itself.
+      Deno.kill(Deno.ppid, "SIGKILL");
+      return {};
     case "oomHeap": {
       const keep: unknown[] = [];
       for (;;) keep.push(new Array(100_000).fill({ x: keep.length }));
