@@ -214,9 +214,10 @@ export class PluginProcess {
       }
       throw err;
     }
+    const [command, commandOptions] = commandLine(sandbox, options, memory);
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command(...commandLine(sandbox, options, memory)).spawn();
+      child = new Deno.Command(command, commandOptions).spawn();
     } catch (err) {
       throw new PluginError(
         name,

@@ -120,3 +120,19 @@ Deno.test("PluginProcess: a time limit beyond a timer's 24.8 days does not fire 
     await p.close();
   }
 });
+
+Deno.test("PluginProcess.start() refuses a folder with a comma (Deno's flag lists split on it)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "simrun_a,b_" });
+  try {
+    await Deno.copyFile(FIXTURE, `${dir}/p.ts`);
+    await assert.rejects(
+      PluginProcess.start(`${dir}/p.ts`, { kind: "cellModify", name: "p.ts" }),
+      (e: unknown) =>
+        e instanceof PluginError &&
+        /^Plugin "p\.ts": cannot sandbox a path that contains a comma: ".*a,b.*" \(rename or move it\)$/
+          .test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
