@@ -4,7 +4,8 @@
  * the real paths granted to it (links that lead out of them are denied), writing only into its
  * own output folder (recorders), and nothing else: no network, environment, subprocesses, FFI,
  * system information or remote and npm imports. Its JavaScript heap is capped (V8
- * `--max-old-space-size`) and its resident memory watched; a crash, an out-of-memory abort, a
+ * `--max-old-space-size`) and its resident memory watched (by the process's own main thread,
+ * where no plugin code runs); a crash, an out-of-memory abort, a
  * signal (even one it sends itself) or an endless loop ends only that process. Every request has a
  * time limit, after which the process is killed (a stopped process too).
  *
@@ -372,7 +373,7 @@ export class PluginProcess {
   }
 
   #protocolMessage(err: unknown): string {
-    const what = err instanceof ProtocolError ? err.message : String(err);
+    const what = oneLine(err instanceof ProtocolError ? err.message : String(err), 200);
     return `broke its channel to simrun (${what}${this.#opNow()}); a plugin must print with console.log, never write to the process's standard output`;
   }
 
