@@ -135,23 +135,29 @@ function pad8(n: number): number {
   return (n + 7) & ~7;
 }
 
+/** Zero bytes for padding. */
+const ZEROS = new Uint8Array(8);
+
 /**
- * Encodes one message as a frame.
+ * Encodes one message as the parts of a frame, without copying its typed arrays: the preamble
+ * and header, then each typed array's bytes (a view on its own memory) and its padding. Write
+ * the parts in order; the typed arrays must not change until they are written.
  *
  * @param message plain data: objects, arrays, strings, numbers (also NaN, ±Infinity), booleans,
  *   null and typed arrays (other values follow `JSON.stringify`)
- * @returns the frame's bytes
+ * @returns the frame's bytes in parts
+ * @throws ProtocolError when the frame would exceed 4 GiB; TypeError for a value JSON cannot
+ *   carry (a BigInt, a cycle)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeFrames, encodeFrame } from "./_plugin_protocol.ts";
- * const frame = encodeFrame({ t: Float64Array.from([0, 0.025]), v: NaN });
- * const [back] = decodeFrames(frame).messages as { t: Float64Array; v: number }[];
- * assert.deepEqual([...back.t], [0, 0.025]);
- * assert.ok(Number.isNaN(back.v));
+ * import { encodeFrameParts } from "./_plugin_protocol.ts";
+ * const t = Float64Array.from([0, 0.025]);
+ * const parts = encodeFrameParts({ t });
+ * assert.equal(parts[1].buffer, t.buffer); // the trace itself, not a copy
  * ```
  */
-export function encodeFrame(message: unknown): Uint8Array {
+export function encodeFrameParts(message: unknown): Uint8Array[] {
   const blobs: ArrayBufferView[] = [];
   const json = JSON.stringify(message, function (this: unknown, _key: string, value: unknown) {
     if (typeof value === "number" && !Number.isFinite(value)) {
@@ -166,20 +172,47 @@ export function encodeFrame(message: unknown): Uint8Array {
     return value;
   }) ?? "null";
   const header = new TextEncoder().encode(json);
-  let size = PREAMBLE + pad8(header.length);
-  for (const b of blobs) size += pad8(b.byteLength);
-  if (size - PREAMBLE > 0xffffffff) throw new ProtocolError(`message of ${size} bytes is too big`);
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
+  let payload = pad8(header.length);
+  for (const b of blobs) payload += pad8(b.byteLength);
+  if (payload > 0xffffffff) throw new ProtocolError(`message of ${payload} bytes is too big`);
+  const head = new Uint8Array(PREAMBLE + pad8(header.length));
+  const dv = new DataView(head.buffer);
   dv.setUint32(0, MAGIC, true);
-  dv.setUint32(4, size - PREAMBLE, true);
+  dv.setUint32(4, payload, true);
   dv.setUint32(8, header.length, true);
   dv.setUint32(12, blobs.length, true);
-  out.set(header, PREAMBLE);
-  let off = PREAMBLE + pad8(header.length);
+  head.set(header, PREAMBLE);
+  const parts: Uint8Array[] = [head];
   for (const b of blobs) {
-    out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), off);
-    off += pad8(b.byteLength);
+    parts.push(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const pad = pad8(b.byteLength) - b.byteLength;
+    if (pad > 0) parts.push(ZEROS.subarray(0, pad));
+  }
+  return parts;
+}
+
+/**
+ * Encodes one message as a frame in one array (a copy of its typed arrays).
+ *
+ * @param message as for {@linkcode encodeFrameParts}
+ * @returns the frame's bytes
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrames, encodeFrame } from "./_plugin_protocol.ts";
+ * const frame = encodeFrame({ t: Float64Array.from([0, 0.025]), v: NaN });
+ * const [back] = decodeFrames(frame).messages as { t: Float64Array; v: number }[];
+ * assert.deepEqual([...back.t], [0, 0.025]);
+ * assert.ok(Number.isNaN(back.v));
+ * ```
+ */
+export function encodeFrame(message: unknown): Uint8Array {
+  const parts = encodeFrameParts(message);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
   }
   return out;
 }

@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputValueError, PluginError } from "../io/mod.ts";
 import {
   type ChildMessage,
-  encodeFrame,
+  encodeFrameParts,
   FrameReader,
   type PluginFault,
   type PluginKind,
@@ -238,7 +238,8 @@ export class PluginProcess {
   /**
    * Sends one request and waits for the plugin's reply.
    *
-   * @param call the request (its typed arrays are copied into the message)
+   * @param call the request (its typed arrays are written from their own memory: do not change
+   *   them until {@linkcode PluginProcess.written} resolves)
    * @returns the plugin's return value
    * @throws PluginError naming the plugin and the denied permission, the thrown error, the end
    *   of its process, or the time limit; after one failure every later call fails the same way
@@ -250,6 +251,18 @@ export class PluginProcess {
   call(call: PluginCall): Promise<unknown> {
     const { op, ...payload } = call;
     return this.#request(op, payload);
+  }
+
+  /**
+   * Resolves when every request sent so far is written into the process's stdin (its main
+   * thread reads while the plugin works). Await it before a long synchronous computation, or
+   * the pipe stalls until the event loop runs again.
+   *
+   * @returns a promise that never rejects (a failed write means the process ended; the pending
+   *   request reports why)
+   */
+  written(): Promise<void> {
+    return this.#writing;
   }
 
   /**
@@ -305,9 +318,9 @@ export class PluginProcess {
     return new Promise((resolve, reject) => {
       const cancelTimer = startTimer(this.#timeLimitMs, () => this.#timeUp(op));
       this.#pending.set(id, { op, resolve, reject, cancelTimer });
-      let frame: Uint8Array;
+      let frame: Uint8Array[];
       try {
-        frame = encodeFrame({ type: "call", id, op, payload });
+        frame = encodeFrameParts({ type: "call", id, op, payload });
       } catch (err) {
         this.#pending.delete(id);
         cancelTimer();
@@ -319,12 +332,15 @@ export class PluginProcess {
   }
 
   #send(message: unknown): void {
-    this.#write(encodeFrame(message));
+    this.#write(encodeFrameParts(message));
   }
 
-  #write(frame: Uint8Array): void {
+  /** Queues a frame's parts (typed arrays are written from their own memory, not copied). */
+  #write(parts: readonly Uint8Array[]): void {
     // Failures mean the process has ended; #ended reports why.
-    this.#writing = this.#writing.then(() => this.#writer.write(frame)).catch(() => {});
+    this.#writing = this.#writing.then(async () => {
+      for (const p of parts) await this.#writer.write(p);
+    }).catch(() => {});
   }
 
   #timeUp(op: string): void {

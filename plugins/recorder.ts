@@ -68,7 +68,8 @@ export interface RecorderSession {
    */
   sites(cell: Readonly<Cell>): Promise<RecordSite[]>;
   /**
-   * Hands one sweep's traces to the recorders (copied: the caller's arrays stay intact). The
+   * Hands one sweep's traces to the recorders (the caller's arrays stay intact and are free
+   * once this returns). The
    * recorders work on them in their processes while the caller simulates the next sweep: the
    * returned promise resolves once the traces are on their way and the *previous* sweep's
    * processing has finished (at most one sweep in flight). A recorder's failure in sweep n is
@@ -265,7 +266,6 @@ class Session implements RecorderSession {
       offset += list.length;
       return { sweep, t, sites: list, values };
     });
-    // The request is encoded (copied) now, inside call(): the caller may reuse its arrays.
     const done = this.#all((p, k) =>
       p.call({ op: "sweep", data: data[k], context: this.#contexts[k] })
     ).then(() => {}, (e) => {
@@ -273,6 +273,10 @@ class Session implements RecorderSession {
     });
     const previous = this.#inflight;
     this.#inflight = done;
+    // The traces must be in the pipes before the caller simulates the next sweep (which blocks
+    // the event loop): only then do the recorders work on them meanwhile; and they are written
+    // from the caller's arrays, which it may reuse once this returns.
+    await Promise.all(this.#plugins.map((p) => p.written()));
     await previous;
     if (this.#error !== undefined) throw this.#error;
   }

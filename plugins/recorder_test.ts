@@ -116,3 +116,36 @@ Deno.test("Session.close() ends every recorder's process and restores its folder
     await Deno.remove(jobDir, { recursive: true });
   }
 });
+
+Deno.test("deliver() returns with the traces in the recorder's hands: it works while the caller computes", async () => {
+  const jobDir = await Deno.makeTempDir({ prefix: "simrun_rec_" });
+  try {
+    const rec = await openRecorders([{ path: FIXTURE, args: { action: "writeInside" } }], {
+      jobDir,
+    });
+    try {
+      await rec.sites(tinyCell());
+      // 4 MB: far more than a pipe holds, so a frame left in the pipe would wait for our event loop.
+      const big = new Float64Array(500_000).fill(-65);
+      await rec.deliver(0, new Float64Array(500_000), [big]);
+      // A long synchronous computation (a sweep), no await: the recorder must finish meanwhile.
+      const file = `${rec.folders[0]}/soma_run0.txt`;
+      const t0 = performance.now();
+      let seen = false;
+      while (!seen && performance.now() - t0 < 2000) {
+        try {
+          seen = Deno.statSync(file).size > 0;
+        } catch {
+          // Not yet.
+        }
+      }
+      assert.ok(seen, "the recorder got its traces only after the caller's computation");
+      await rec.close();
+      assert.equal(await Deno.readTextFile(file), "500000 -65\n");
+    } finally {
+      rec.abort();
+    }
+  } finally {
+    await Deno.remove(jobDir, { recursive: true });
+  }
+});
