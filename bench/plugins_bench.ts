@@ -20,7 +20,7 @@ import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 /** Simulated time per sweep [ms] (ISF's network sweeps are 345 ms; overhead scales with it). */
 const T_STOP_MS = 150;
 /** Alternating repetitions of each variant; the minimum of each is compared. */
-const REPEATS = 5;
+const REPEATS = 9;
 /** Allowed slowdown with one recorder. */
 const MAX_OVERHEAD = 0.05;
 /** Plugin process starts timed. */
