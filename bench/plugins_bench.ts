@@ -80,6 +80,8 @@ export async function benchPlugins(): Promise<string> {
     const extra = await rec.sites(cell);
     const without: number[] = [];
     const withRec: number[] = [];
+    /** Time simrun's thread spends in deliver() per sweep [ms] (copy into the pipe, wait). */
+    const inDeliver: number[] = [];
     simulate(cell, { ...base, tStop: 5, record: own }); // warm up the JIT
     for (let r = 0; r < REPEATS; r++) {
       let t0 = performance.now();
@@ -88,8 +90,11 @@ export async function benchPlugins(): Promise<string> {
 
       t0 = performance.now();
       const run = simulate(cell, { ...base, record: [...own, ...extra] });
+      const t1 = performance.now();
       await rec.deliver(r, run.t, run.traces.slice(own.length));
-      withRec.push(performance.now() - t0);
+      const t2 = performance.now();
+      withRec.push(t2 - t0);
+      inDeliver.push(t2 - t1);
     }
     // The last sweep's recorder work is not hidden behind a next sweep: count it once per job.
     const t0 = performance.now();
@@ -100,13 +105,16 @@ export async function benchPlugins(): Promise<string> {
     const a = Math.min(...without), b = Math.min(...withRec);
     const overhead = b / a - 1;
     const start = await startLatency();
+    inDeliver.sort((x, y) => x - y);
     return `plugins: ${T_STOP_MS} ms sweep ${(a / 1000).toFixed(3)} s without, ${
       (b / 1000).toFixed(3)
     } s with the cai recorder (${extra.length} sites, CSV per sweep): overhead ${
       (overhead * 100).toFixed(1)
     } % per sweep, ${
       (jobOverhead * 100).toFixed(1)
-    } % for ${REPEATS} sweeps incl. the last sweep's ${tail.toFixed(0)} ms and finish(); ${
+    } % for ${REPEATS} sweeps incl. the last sweep's ${
+      tail.toFixed(0)
+    } ms and finish(); deliver() ${inDeliver[REPEATS >> 1].toFixed(1)} ms per sweep (median); ${
       overhead <= MAX_OVERHEAD ? "within" : "ABOVE"
     } the ${MAX_OVERHEAD * 100} % goal (best of ${REPEATS}); a plugin process starts and loads in ${
       start.best.toFixed(0)
