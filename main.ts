@@ -27,6 +27,7 @@ import {
   runReplay,
   shellQuote,
   submitCampaign,
+  servePluginProcess,
   userPluginResolver,
 } from "./mod.ts";
 import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
@@ -48,11 +49,12 @@ Path maps (all commands): --path-map FROM=TO (repeatable; also SIMRUN_PATH_MAP, 
 const PLUGIN_HELP = `
 Plugins (docs/plugins.md): a neuron.cell_modify_functions key that is a path (ends in .ts/.js or
   contains '/', relative to the param file) runs that TypeScript/JavaScript cell-modify plugin.
-  Plugins run sandboxed: they may read only their own folder, recorders may write only into the
-  job folder; no network, environment, subprocesses. A plugin failure exits 1.
+  Each plugin runs sandboxed in its own process: it may read only its own folder, a recorder may
+  write only into its folder plugins/<name>/ of the job; no network, environment, subprocesses.
+  A plugin failure exits 1 (a bad declaration 2).
   --plugin-read PATH    let plugins also read PATH (file or folder; repeatable)
-  --plugin-time-limit S stop a plugin call (load, cellModify, sites, one sweep, finish) after
-                        S seconds (default 30)`;
+  --plugin-time-limit S kill a plugin whose call (load, cellModify, sites, one sweep, finish)
+                        takes longer than S seconds (default 30)`;
 
 const THREADS_HELP =
   `  --threads T           sweeps of each job simulated in parallel, in T threads per job (default 1);
@@ -61,7 +63,8 @@ const THREADS_HELP =
 
 const RECORDER_HELP =
   `  --plugin PATH         run the recorder plugin module PATH (repeatable): it chooses what to
-                        record and gets the traces once per sweep; it may write into the job folder`;
+                        record and gets the traces once per sweep; it may write into its own
+                        folder plugins/<name>/ of the job folder`;
 
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
@@ -757,6 +760,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
  */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Hidden: the compiled binary starts itself this way to run one plugin in its own process
+  // (plugins/plugin_process.ts); it speaks the plugin protocol on stdin/stdout.
+  if (cmd === "__plugin-host" && rest.length === 0) return await servePluginProcess();
   try {
     if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
       console.log(HELP.main);

@@ -102,8 +102,13 @@ export type {
 } from "./plugins/mod.ts";
 export { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./plugins/mod.ts";
 export type { UserPluginOptions } from "./plugins/mod.ts";
-export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./plugins/mod.ts";
-export type { PluginWorkerOptions } from "./plugins/mod.ts";
+export {
+  DEFAULT_PLUGIN_MEMORY_LIMIT_MB,
+  DEFAULT_PLUGIN_TIME_LIMIT_MS,
+  PluginProcess,
+  servePluginProcess,
+} from "./plugins/mod.ts";
+export type { PluginProcessOptions } from "./plugins/mod.ts";
 
 // Workflows
 export { createCell } from "./simrun/mod.ts";
@@ -190,8 +195,7 @@ export type { RandomStream } from "./network/mod.ts";
 export type { PluginKind } from "./plugins/mod.ts";
 export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/mod.ts";
 export type { PluginCall } from "./plugins/mod.ts";
-export type { PluginGrants } from "./plugins/mod.ts";
-export type { DeliverOptions } from "./plugins/mod.ts";
+export type { EscapingLink, PluginGrants, PluginLauncher, PluginSandbox } from "./plugins/mod.ts";
 export type { CellSimSettings } from "./simrun/mod.ts";
 export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";

@@ -207,19 +207,30 @@ async function readExactly(f: Deno.FsFile, n: number): Promise<Uint8Array> {
 }
 
 /**
- * Writes the regular files of `dir` (sorted by name) into `tarPath` as members `./<file>`.
+ * The regular files of `dir` and its sub-folders (a recorder plugin's `plugins/<name>/`), as
+ * paths relative to `dir`, sorted.
+ */
+async function filesOf(dir: string, prefix = ""): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(prefix === "" ? dir : `${dir}/${prefix}`)) {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory) names.push(...await filesOf(dir, rel));
+    else if (e.isFile) names.push(rel);
+    else throw new InternalError(`"${dir}/${rel}" is not a regular file`);
+  }
+  return prefix === "" ? names.sort() : names;
+}
+
+/**
+ * Writes the regular files of `dir` and its sub-folders (sorted by path) into `tarPath` as
+ * members `./<path>`.
  *
- * @param dir folder whose files are archived (sub-folders are not expected)
+ * @param dir folder whose files are archived
  * @param tarPath the archive to create (must not exist)
  * @returns the member names in archive order
  */
 export async function writeTarFromDir(dir: string, tarPath: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (!e.isFile) throw new InternalError(`"${dir}/${e.name}" is not a regular file`);
-    names.push(e.name);
-  }
-  names.sort();
+  const names = await filesOf(dir);
   using out = await Deno.open(tarPath, { write: true, createNew: true });
   for (const n of names) {
     const st = await Deno.stat(`${dir}/${n}`);
@@ -242,9 +253,7 @@ export async function writeTarFromDir(dir: string, tarPath: string): Promise<str
  * @throws InternalError on any difference
  */
 export async function verifyTarAgainstDir(tarPath: string, dir: string): Promise<void> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) names.push(e.name);
-  names.sort();
+  const names = await filesOf(dir);
   using f = await Deno.open(tarPath, { read: true });
   let k = 0;
   let pos = 0;

@@ -14,16 +14,19 @@ Deno.test("writeTarFromDir() writes ./<file> members that read back byte for byt
     await Deno.writeTextFile(`${src}/b.csv`, "t\tVm run 00\n0.0\t-75.0\n");
     await Deno.writeFile(`${src}/hostname_x`, new Uint8Array(0));
     await Deno.writeFile(`${src}/${LONG}`, new Uint8Array(1500).map((_, i) => i % 251));
+    // A recorder plugin's own folder.
+    await Deno.mkdir(`${src}/plugins/rec`, { recursive: true });
+    await Deno.writeTextFile(`${src}/plugins/rec/r.csv`, "1\n");
     const names = await writeTarFromDir(src, `${dir}/job.tar`);
-    assert.deepEqual(names, ["./b.csv", "./hostname_x", `./${LONG}`]);
+    assert.deepEqual(names, ["./b.csv", "./hostname_x", "./plugins/rec/r.csv", `./${LONG}`]);
     await verifyTarAgainstDir(`${dir}/job.tar`, src);
     const bytes = await Deno.readFile(`${dir}/job.tar`);
     assert.equal(bytes.length % 512, 0);
     const members = parseTar(bytes);
     assert.deepEqual(members.map((m) => m.name), names);
     assert.equal(new TextDecoder().decode(members[0]!.data), "t\tVm run 00\n0.0\t-75.0\n");
-    assert.equal(members[2]!.data.length, 1500);
-    assert.equal(members[2]!.data[1000], 1000 % 251);
+    assert.equal(members[3]!.data.length, 1500);
+    assert.equal(members[3]!.data[1000], 1000 % 251);
     // The system tar (when present) reads it too.
     const tar = await new Deno.Command("tar", { args: ["-tf", `${dir}/job.tar`], stdout: "piped" })
       .output().catch(() => undefined);
