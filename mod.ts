@@ -161,4 +161,4 @@ export type { ReplayJobSpec } from "./simrun/mod.ts";
 export type { StateColumn } from "./solver/mod.ts";
 export type { Kernel, ParameterInfo } from "./solver/mod.ts";
 export type { LandmarkPoint } from "./solver/mod.ts";
-export type { InitializeOptions } from "./solver/mod.ts";
+export type { InitialStateOptions } from "./solver/mod.ts";

@@ -25,8 +25,9 @@ export {
   InternalError,
   isInputError,
   PluginError,
+  SimulationError,
 } from "./errors.ts";
-export type { InputLocation } from "./errors.ts";
+export type { InputLocation, SimulationErrorOptions } from "./errors.ts";
 
 export {
   cloneParam,

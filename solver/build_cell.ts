@@ -26,6 +26,7 @@ import { hay2013Axon } from "./axon.ts";
 import type { Cell, Section, SectionMechanism } from "./cell.ts";
 import { pathTable } from "./distances.ts";
 import { densityMechanism } from "./mechanisms/mod.ts";
+import { currentIon, parameterProblem, writesCai } from "./mechanisms/_types.ts";
 import type { DensityMechanism } from "./mechanisms/_types.ts";
 import { dLambdaNseg } from "./nseg.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
@@ -190,7 +191,7 @@ function usesIon(
   for (const m of sec.mechanisms) {
     const d = lookup(m.name);
     if (d === undefined) continue;
-    if (d.ion === ion || (ion === "ca" && d.writesCai)) return true;
+    if (currentIon(d) === ion || (ion === "ca" && writesCai(d))) return true;
   }
   return false;
 }
@@ -397,11 +398,14 @@ export function buildCell(
       const control: Record<string, number | string | number[]> = {};
       const params: [string, number][] = [];
       const unknownParam = (key: string): never => {
+        const param = key === "param_name" ? String(mech[key]) : key;
         throw new InputValueError(
           at(mech, key, mPath),
-          `Unknown parameter "${key}" of mechanism "${mechName}" in "${label}"; known parameters: ${
-            Object.keys(dm.parameters).join(", ")
-          }`,
+          param in dm.globals
+            ? `"${param}" is a GLOBAL of mechanism "${mechName}" (one value for the whole cell, as in NEURON): set it in mech_globals, not per section in "${label}"`
+            : `Unknown parameter "${param}" of mechanism "${mechName}" in "${label}"; known parameters: ${
+              Object.keys(dm.parameters).join(", ")
+            }`,
         );
       };
       for (const key of ruleKeys) {
@@ -506,7 +510,8 @@ export function buildCell(
     }
   }
 
-  // 5. mech_globals.
+  // 5. mech_globals: NMODL GLOBALs (ISF sets `<name>_<mechanism> = value` in hoc, which NEURON
+  // refuses for anything but a GLOBAL).
   const mechGlobals: Record<string, Record<string, number>> = {};
   const mg = options.mechGlobals;
   if (mg !== undefined) {
@@ -514,9 +519,32 @@ export function buildCell(
       const inner = mg[mechName];
       if (!isParamObject(inner)) getObject(mg, mechName, "mech_globals"); // throws a typed error
       const obj = inner as ParamObject;
+      const gPath = joinKeyPath("mech_globals", mechName);
+      const dm = lookup(mechName);
+      if (dm === undefined) {
+        throw new InputValueError(
+          at(mg, mechName, "mech_globals"),
+          `Unknown mechanism "${mechName}" in mech_globals (simrun applies mech_globals to the cell's density mechanisms)`,
+        );
+      }
       const g: Record<string, number> = {};
       for (const p of Object.keys(obj)) {
-        g[p] = getNumber(obj, p, joinKeyPath("mech_globals", mechName));
+        const info = dm.globals[p];
+        if (info === undefined) {
+          const globals = Object.keys(dm.globals);
+          throw new InputValueError(
+            at(obj, p, gPath),
+            `"${p}" is not a GLOBAL of mechanism "${mechName}" (${
+              globals.length > 0 ? `its GLOBALs: ${globals.join(", ")}` : "it has none"
+            }${p in dm.parameters ? `; "${p}" is a RANGE parameter, set it per section` : ""})`,
+          );
+        }
+        const v = getNumber(obj, p, gPath);
+        const problem = parameterProblem(info, v);
+        if (problem !== undefined) {
+          throw new InputValueError(at(obj, p, gPath), `"${p}" of "${mechName}": ${problem}`);
+        }
+        g[p] = v;
       }
       mechGlobals[mechName] = g;
     }
