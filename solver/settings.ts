@@ -161,7 +161,8 @@ export function stepCount(tStop: number, dt: number, where: InputLocation = DEFA
  * Validates the settings of a model (the one rule for vInit, tStop, dt and temperature) and
  * returns the number of steps per sweep. tStop and dt must be finite and > 0 with at most
  * {@link MAX_STEPS} steps; vInit within {@link VINIT_RANGE_MV}; the temperature within
- * {@link CELSIUS_RANGE} (above absolute zero).
+ * {@link CELSIUS_RANGE} (above absolute zero). Too many steps are reported at dt's source unless
+ * tStop exceeds 1e7 ms (about 3 hours), then at tStop's.
  *
  * @param s the settings
  * @returns steps per sweep
@@ -205,5 +206,6 @@ export function checkModelSettings(s: ModelSettings): number {
       `The temperature must be a number in (${tLo}, ${tHi}] °C, got ${s.celsius}`,
     );
   }
-  return stepCount(s.tStop, s.dt, at("tStop"));
+  // Too many steps: blame the time step unless the stop time itself is beyond ~3 hours.
+  return stepCount(s.tStop, s.dt, s.tStop <= 1e7 ? at("dt") : at("tStop"));
 }
