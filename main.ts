@@ -19,9 +19,10 @@ import {
   runJobs,
   runNetworkOnly,
   runReplay,
+  SimulationError,
   userPluginResolver,
 } from "./mod.ts";
-import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
+import type { CreateCellOptions, RunCellOptions, SolverSettings } from "./mod.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -233,11 +234,13 @@ const THREADS = { threads: { type: "string" } } as const;
 /** Recorder plugins (`run`, `replay`). */
 const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
 
-/** `--exact` and `--legacy-units` → the solver options of `runJobs`, `runReplay` and `runCell`. */
-function solverOptions(o: Values): { exact: boolean; units?: "legacy" } {
+/** `--exact` and `--legacy-units` → the solver settings of `runJobs`, `runReplay` and `runCell`. */
+function solverOptions(o: Values): { solver: SolverSettings } {
   return {
-    exact: o.exact === true,
-    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    solver: {
+      rateTables: o.exact !== true,
+      units: o["legacy-units"] === true ? "legacy" : "modern",
+    },
   };
 }
 
@@ -521,6 +524,10 @@ export async function main(argv: string[]): Promise<number> {
     if (isInputError(e)) {
       console.error(`simrun: ${e.message}`);
       return 2;
+    }
+    if (e instanceof SimulationError) {
+      console.error(`simrun: ${e.message}`);
+      return 1;
     }
     if (e instanceof PluginError) {
       // One line: a plugin's own error message may span several.

@@ -10,7 +10,7 @@ import { currentIon, writesCai } from "./mechanisms/_types.ts";
 import type { NodeArrays } from "./mechanisms/_types.ts";
 import { prepareModel } from "./prepare_model.ts";
 import { initializeSweep } from "./run_sweep.ts";
-import { DEFAULT_SOLVER_SETTINGS, type SolverSettings } from "./settings.ts";
+import { DEFAULT_SOLVER_SETTINGS, type SettingSources, type SolverSettings } from "./settings.ts";
 
 /** Options of {@link initialState}. */
 export interface InitialStateOptions extends Partial<SolverSettings> {
@@ -20,6 +20,8 @@ export interface InitialStateOptions extends Partial<SolverSettings> {
   readonly celsius: number;
   /** Time step [ms] (default 0.025; it does not enter the initial state). */
   readonly dt?: number;
+  /** Where the settings come from, for messages. */
+  readonly where?: SettingSources;
 }
 
 /** One column: a value per segment row (section order, then segment); NaN where absent. */
@@ -73,6 +75,7 @@ export function initialState(cell: Cell, options: InitialStateOptions): StateCol
     celsius: options.celsius,
     rateTables: false,
     units: options.units ?? DEFAULT_SOLVER_SETTINGS.units,
+    ...(options.where !== undefined ? { where: options.where } : {}),
   });
   initializeSweep(model, []);
   const l = model.lowered;

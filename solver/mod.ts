@@ -72,6 +72,7 @@ export type {
   PrepareModelOptions,
   Probe,
   RecordSite,
+  ResolveProbesOptions,
 } from "./prepare_model.ts";
 export { initializeSweep, runSweep } from "./run_sweep.ts";
 export type { RunSweepOptions, SimulationResult, SweepState, SynapticInput } from "./run_sweep.ts";

@@ -98,26 +98,30 @@ export function checkPointParameters(
   where: InputLocation,
 ): Record<string, number> {
   const full: Record<string, number> = {};
+  const by = where.key !== undefined ? ` (${where.key})` : "";
   for (const [p, info] of Object.entries(m.parameters)) full[p] = info.default;
   for (const [p, v] of Object.entries(params)) {
     const info = m.parameters[p];
     if (info === undefined) {
       throw new InputValueError(
         where,
-        `Unknown parameter "${p}" of point process "${m.name}"; known: ${
+        `Unknown parameter "${p}" of point process "${m.name}"${by}; known: ${
           Object.keys(m.parameters).join(", ")
         }`,
       );
     }
     const problem = parameterProblem(info, v);
     if (problem !== undefined) {
-      throw new InputValueError(where, `Parameter "${p}" of point process "${m.name}": ${problem}`);
+      throw new InputValueError(
+        where,
+        `Parameter "${p}" of point process "${m.name}"${by}: ${problem}`,
+      );
     }
     full[p] = v;
   }
   const failed = m.check?.(full);
   if (failed !== undefined) {
-    throw new InputValueError(where, `Point process "${m.name}": ${failed}`);
+    throw new InputValueError(where, `Point process "${m.name}"${by}: ${failed}`);
   }
   return full;
 }
@@ -339,13 +343,14 @@ function resolveProbe(
   const l = model.lowered;
   const where = site.where ?? { file: "record site", key: "record" };
   const variable = site.variable ?? "v";
+  const by = where.key !== undefined ? ` (${where.key})` : "";
   let node: number, segNode: number;
   try {
     node = nodeAt(l, site.section, site.x);
     segNode = segmentNodeAt(l, site.section, site.x);
   } catch (e) {
     if (e instanceof InputValueError) {
-      throw new InputValueError(where, e.message.replace(/^site: /, "Cannot record there: "));
+      throw new InputValueError(where, e.message.replace(/^site: /, `Cannot record there${by}: `));
     }
     throw e;
   }
@@ -390,7 +395,7 @@ function resolveProbe(
   if (best === undefined) {
     throw new InputValueError(
       where,
-      `Cannot record "${variable}": expected one of ${
+      `Cannot record "${variable}"${by}: expected one of ${
         NODE_VARIABLES.join(", ")
       } or <variable>_<mechanism> of a mechanism in the cell (${
         groups.map((g) => g.name).join(", ")
@@ -402,7 +407,7 @@ function resolveProbe(
   if (source === undefined) {
     throw new InputValueError(
       where,
-      `Cannot record "${variable}": mechanism ${best.name} has no variable "${field}"; it has ${
+      `Cannot record "${variable}"${by}: mechanism ${best.name} has no variable "${field}"; it has ${
         Object.keys(best.instances.fields).join(", ")
       }`,
     );
@@ -411,7 +416,7 @@ function resolveProbe(
   if (index < 0) {
     throw new InputValueError(
       where,
-      `Cannot record "${variable}" at section ${site.section} x ${site.x}: ${best.name} is not there`,
+      `Cannot record "${variable}"${by} at section ${site.section} x ${site.x}: ${best.name} is not there`,
     );
   }
   return {

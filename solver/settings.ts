@@ -180,30 +180,36 @@ export function stepCount(tStop: number, dt: number, where: InputLocation = DEFA
 export function checkModelSettings(s: ModelSettings): number {
   const at = (k: keyof SettingSources): InputLocation =>
     s.where?.[k] ?? { ...DEFAULT_WHERE, key: k };
+  // The name the user wrote (`sim.dt` → "dt", `sim.T` → "T"), as far as the source tells.
+  const name = (k: keyof SettingSources): string => at(k).key?.split(".").pop() ?? k;
   if (!(s.dt > 0) || !Number.isFinite(s.dt)) {
     throw new InputValueError(
       at("dt"),
-      `The time step must be a finite number > 0 ms, got ${s.dt}`,
+      `"${name("dt")}" (the time step) must be a finite number > 0 ms, got ${s.dt}`,
     );
   }
   if (!(s.tStop > 0) || !Number.isFinite(s.tStop)) {
     throw new InputValueError(
       at("tStop"),
-      `The stop time must be a finite number > 0 ms, got ${s.tStop}`,
+      `"${name("tStop")}" (the stop time) must be a finite number > 0 ms, got ${s.tStop}`,
     );
   }
   const [vLo, vHi] = VINIT_RANGE_MV;
   if (!(s.vInit >= vLo && s.vInit <= vHi)) {
     throw new InputValueError(
       at("vInit"),
-      `The initial membrane potential must be a number in [${vLo}, ${vHi}] mV, got ${s.vInit}`,
+      `"${
+        name("vInit")
+      }" (the initial membrane potential) must be a number in [${vLo}, ${vHi}] mV, got ${s.vInit}`,
     );
   }
   const [tLo, tHi] = CELSIUS_RANGE;
   if (!(s.celsius > tLo && s.celsius <= tHi)) {
     throw new InputValueError(
       at("celsius"),
-      `The temperature must be a number in (${tLo}, ${tHi}] °C, got ${s.celsius}`,
+      `"${
+        name("celsius")
+      }" (the temperature) must be a number in (${tLo}, ${tHi}] °C, got ${s.celsius}`,
     );
   }
   // Too many steps: blame the time step unless the stop time itself is beyond ~3 hours.

@@ -3,15 +3,14 @@
  * NaTa_t, Ca_HVA, CaDynamics_E2 and SK_E2 under a current step, with the NMODL GLOBALs
  * `ehcn_Ih` and `zTau_SK_E2` set as ISF's `load_NMODL_parameters` sets them. The reference is
  * testdata/mech_globals/mech_globals_reference.csv, made by make_reference.py beside it (every
- * 4th sample of 60 ms at dt 0.025 ms). Each global moves the trace by tens of mV (a shifted
- * spike), so a run that ignored them would miss the reference by far more than the bars.
+ * 4th sample of 60 ms at dt 0.025 ms), run through `simrun cell` as a user would. Each global
+ * moves the trace by tens of mV (a shifted spike), so a run that ignored them would miss the
+ * reference by far more than the bars.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { parsePathMap } from "../io/mod.ts";
-import { createCell, modelSettings } from "../simrun/create_cell.ts";
-import { prepareModel, runSweep } from "../solver/mod.ts";
+import { runCli } from "./_cli.ts";
 import { repoDir } from "./_shared.ts";
 
 /** Exact mode: NEURON's formulas in NEURON's order; the project's bar is 1e-6 mV. */
@@ -67,17 +66,23 @@ async function reference(): Promise<{ columns: string[]; data: number[][] }> {
   return { columns, data };
 }
 
+/** The soma trace of `simrun cell` (the CLI as a user runs it) for one case. */
 async function simulateCase(globals: string, rateTables: boolean): Promise<Float64Array> {
   const dir = await Deno.makeTempDir({ prefix: "simrun_mech_globals_" });
   try {
     await Deno.writeTextFile(`${dir}/soma.hoc`, HOC);
     await Deno.writeTextFile(`${dir}/cell.param`, param(globals));
-    const created = await createCell(`${dir}/cell.param`, { pathMap: parsePathMap([]) });
-    const model = prepareModel(
-      created.cell,
-      modelSettings(created, { rateTables, units: "modern" }),
-    );
-    return runSweep(model, []).soma;
+    const r = await runCli([
+      "cell",
+      `${dir}/cell.param`,
+      "--out",
+      `${dir}/trace.csv`,
+      ...(rateTables ? [] : ["--exact"]),
+    ], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = (await Deno.readTextFile(`${dir}/trace.csv`)).trim().split("\n");
+    assert.equal(lines[0], "t,v_soma");
+    return Float64Array.from(lines.slice(1), (l) => Number(l.split(",")[1]));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
