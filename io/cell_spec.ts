@@ -172,7 +172,21 @@ export interface ReadCellSpecOptions {
   readonly file?: string;
 }
 
-/** Which ion a section-level ion variable (`ek`, `nai`, `cao`, …) belongs to, if any. */
+/**
+ * Which ion a section-level ion variable belongs to: `e<ion>` (reversal) or `<ion>i`/`<ion>o`
+ * (concentrations) of na, k or ca.
+ *
+ * @param v the variable name (`ek`, `nai`, `cao`, …)
+ * @returns the ion, or undefined for any other name
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ionOfVariable } from "./cell_spec.ts";
+ * assert.equal(ionOfVariable("eca"), "ca");
+ * assert.equal(ionOfVariable("nao"), "na");
+ * assert.equal(ionOfVariable("ehcn"), undefined);
+ * ```
+ */
 export function ionOfVariable(v: string): "na" | "k" | "ca" | undefined {
   let m = /^e(na|k|ca)$/.exec(v);
   if (m) return m[1] as "na" | "k" | "ca";

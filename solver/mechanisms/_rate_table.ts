@@ -5,7 +5,8 @@
  * F(V) = 1 − exp(−dt/τ(V)). Both x∞ and F are smooth functions of V alone (for fixed dt), so they
  * can be tabulated once per (mechanism, dt) and interpolated, like NEURON's `TABLE` statement —
  * but NEURON interpolates linearly on a 1 mV-ish grid, which is far too coarse for our accuracy
- * goal (spike times identical, max |ΔV| ≤ 1e-3 mV). Here every interval of a 0.25 mV grid carries
+ * goal (spike samples identical, max |ΔV| within `FAST_MODE_MAX_DV_MV` = 1e-4 mV of NEURON,
+ * solver/settings.ts). Here every interval of a 0.25 mV grid carries
  * its own cubic, interpolating the function at the four Chebyshev points of that interval. The
  * error bound of cubic interpolation at Chebyshev points is (h/2)⁴·max|f⁗|/(2³·4!) = h⁴·max|f⁗|/3072;
  * for the steepest sigmoid of the Hay channel set (slope factor 4.6 mV) that is ≈ 4e-10, and the
