@@ -90,7 +90,7 @@ function advanceCaHVAFast(s: MechanismInstances, n: NodeArrays): void {
  * ```ts
  * import assert from "node:assert/strict";
  * import { CA_HVA } from "./ca_hva.ts";
- * assert.equal(CA_HVA.ion, "ca");
+ * assert.equal(CA_HVA.ions[0].name, "ca");
  * ```
  */
 export const CA_HVA: DensityMechanism = {

@@ -92,7 +92,7 @@ function advanceKPstFast(s: MechanismInstances, n: NodeArrays): void {
  * ```ts
  * import assert from "node:assert/strict";
  * import { K_PST } from "./k_pst.ts";
- * assert.equal(K_PST.ion, "k");
+ * assert.equal(K_PST.ions[0].name, "k");
  * ```
  */
 export const K_PST: DensityMechanism = {
