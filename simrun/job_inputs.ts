@@ -213,8 +213,7 @@ function receptorMechanisms(net: NetworkSpec): Record<string, PointMechanism> {
         );
       }
       checkPointParameters(m, r.params, {
-        ...t.synapses.location,
-        key: joinKeyPath(key, "parameter"),
+        where: { ...t.synapses.location, key: joinKeyPath(key, "parameter") },
       });
       out[r.mechanism] = m;
     }

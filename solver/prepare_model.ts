@@ -80,7 +80,7 @@ export interface PrepareModelOptions {
  *
  * @param m the mechanism
  * @param params the given values by NMODL name
- * @param where where they come from, for messages
+ * @param options where they come from, for messages (default "point process")
  * @returns every parameter's value
  * @throws InputValueError for an unknown name, a value out of range or a failed constraint
  * @example
@@ -88,15 +88,16 @@ export interface PrepareModelOptions {
  * import assert from "node:assert/strict";
  * import { checkPointParameters } from "./prepare_model.ts";
  * import { EPSP } from "./mechanisms/epsp.ts";
- * assert.equal(checkPointParameters(EPSP, { imax: 1 }, { file: "c.param" }).tau1, 3);
- * assert.throws(() => checkPointParameters(EPSP, { tau0: 3 }, { file: "c.param" }), /must differ/);
+ * assert.equal(checkPointParameters(EPSP, { imax: 1 }).tau1, 3);
+ * assert.throws(() => checkPointParameters(EPSP, { tau0: 3 }), /must differ/);
  * ```
  */
 export function checkPointParameters(
   m: PointMechanism,
   params: Readonly<Record<string, number>>,
-  where: InputLocation,
+  options: { readonly where?: InputLocation } = {},
 ): Record<string, number> {
+  const where = options.where ?? { file: "point process" };
   const full: Record<string, number> = {};
   const by = where.key !== undefined ? ` (${where.key})` : "";
   for (const [p, info] of Object.entries(m.parameters)) full[p] = info.default;
@@ -205,7 +206,7 @@ export function prepareModel(
         `Unknown point process "${pp.mechanism}"; known: ${[...catalogue.keys()].join(", ")}`,
       );
     }
-    const params = checkPointParameters(m, pp.params, where);
+    const params = checkPointParameters(m, pp.params, { where });
     let g = groups.find((x) => x.mechanism === m);
     if (g === undefined) {
       g = { mechanism: m, nodes: [], params: [] };

@@ -95,6 +95,16 @@ const INPUT_ERRORS: Case[] = [
     expect: [/example_pyramid\.param:\d+/, '"tau0"', "got -1"],
   },
   {
+    name: "glutamate_syn with tau1 == tau2 in the network param",
+    mutate: (d) => edit(`${d}/example_network.param`, `"tau1": 26.0`, `"tau1": 2.0`),
+    expect: [/example_network\.param:\d+/, "receptors.glutamate_syn.parameter", "tau1 and tau2"],
+  },
+  {
+    name: "gaba_syn with a negative decay time in the network param",
+    mutate: (d) => edit(`${d}/example_network.param`, `"decaytime": 20.0`, `"decaytime": -20.0`),
+    expect: [/example_network\.param:\d+/, '"decaytime" of point process "gaba_syn"', "> 0"],
+  },
+  {
     name: "--tstop 1e20 (t + dt/2 == t beyond ~1e14 ms)",
     args: ["--tstop", "1e20"],
     expect: ["--tstop", "steps per sweep", "at most 50000000"],
