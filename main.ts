@@ -25,12 +25,13 @@ import {
   runJobs,
   runNetworkOnly,
   runReplay,
-  shellQuote,
-  submitCampaign,
   servePluginProcess,
+  shellQuote,
+  SimulationError,
+  submitCampaign,
   userPluginResolver,
 } from "./mod.ts";
-import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
+import type { CreateCellOptions, RunCellOptions, SolverSettings } from "./mod.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -312,11 +313,13 @@ const THREADS = { threads: { type: "string" } } as const;
 /** Recorder plugins (`run`, `replay`). */
 const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
 
-/** `--exact` and `--legacy-units` → the solver options of `runJobs`, `runReplay` and `runCell`. */
-function solverOptions(o: Values): { exact: boolean; units?: "legacy" } {
+/** `--exact` and `--legacy-units` → the solver settings of `runJobs`, `runReplay` and `runCell`. */
+function solverOptions(o: Values): { solver: SolverSettings } {
   return {
-    exact: o.exact === true,
-    ...(o["legacy-units"] === true ? { units: "legacy" as const } : {}),
+    solver: {
+      rateTables: o.exact !== true,
+      units: o["legacy-units"] === true ? "legacy" : "modern",
+    },
   };
 }
 
@@ -493,10 +496,9 @@ async function cmdCell(args: string[]): Promise<number> {
     }
     return { section: Number(m[1]), x };
   });
+  // Their range (with the step count) is checked by the solver's one rule, naming the option.
   const tStop = num(str(o, "tstop"), "--tstop");
   const dt = num(str(o, "dt"), "--dt");
-  if (tStop !== undefined && !(tStop > 0)) throw new UsageError(`--tstop must be > 0`);
-  if (dt !== undefined && !(dt > 0)) throw new UsageError(`--dt must be > 0`);
   // `cellModify` is passed on to createCell by runCell (RunCellOptions.cellModify).
   const options: RunCellOptions & Pick<CreateCellOptions, "cellModify"> = {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
@@ -597,7 +599,7 @@ async function cmdSlurmSubmit(args: string[]): Promise<number> {
   const k = num(str(o, "sweeps-per-task"), "--sweeps-per-task", { integer: true, min: 1 });
   if (k === undefined) throw new UsageError("slurm submit requires --sweeps-per-task K");
   const sandbox = pluginSandbox(o);
-  const solver = solverOptions(o);
+  const { solver } = solverOptions(o);
   const r = await submitCampaign(p[0]!, p[1]!, {
     dirPrefix: str(o, "dir-prefix") ?? "",
     seed: o.seed === undefined ? undefined : parseSeed(str(o, "seed")!),
@@ -605,8 +607,8 @@ async function cmdSlurmSubmit(args: string[]): Promise<number> {
     nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
     ...tStopArg(str(o, "tstop")),
     rng: rngKind(str(o, "rng")),
-    exact: solver.exact,
-    ...(solver.units ? { units: solver.units } : {}),
+    exact: !solver.rateTables,
+    units: solver.units,
     threads: num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1,
     tar: o.tar === true,
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
@@ -779,6 +781,10 @@ export async function main(argv: string[]): Promise<number> {
     if (isInputError(e)) {
       console.error(`simrun: ${e.message}`);
       return 2;
+    }
+    if (e instanceof SimulationError) {
+      console.error(`simrun: ${e.message}`);
+      return 1;
     }
     if (e instanceof PluginError) {
       // One line: a plugin's own error message may span several.

@@ -1,16 +1,20 @@
 /**
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
- * `createCell` + `simulate`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), the input
+ * `createCell` + `simulate`, or describe → prepare → run: `readCellSpec`, `buildCell`,
+ * `prepareModel`, `runSweep`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), the input
  * readers and writers, the plugin host and the types
  * plugin authors implement (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
  * ```ts ignore
- * import { createCell, parsePathMap, simulate } from "./mod.ts";
+ * import { createCell, parsePathMap, prepareModel, runSweep, simulate } from "./mod.ts";
  * const pathMap = parsePathMap(["*\/getting_started/example_data/=../shared/data/isf_example/"]);
  * const { cell, sim } = await createCell("86_C2_center.param", { pathMap });
  * const run = simulate(cell, { vInit: sim.vInit, tStop: 10, dt: sim.dt, celsius: sim.celsius });
+ * // or, for many sweeps: prepare once, run per sweep
+ * const model = prepareModel(cell, { ...sim, tStop: 10, rateTables: true, units: "modern" });
+ * const sweep0 = runSweep(model, []);
  * console.log(run.soma.at(-1));
  * ```
  *
@@ -24,8 +28,9 @@ export {
   InternalError,
   isInputError,
   PluginError,
+  SimulationError,
 } from "./io/mod.ts";
-export type { InputLocation } from "./io/mod.ts";
+export type { InputLocation, SimulationErrorOptions } from "./io/mod.ts";
 
 // Readers and writers
 export { paramLocation, parseParam, readParamFile } from "./io/mod.ts";
@@ -46,13 +51,60 @@ export {
   parseSynapseActivationFile,
 } from "./io/mod.ts";
 
-// Cell and solver
+// Describe: the cell param as a typed spec
+export { readCellSpec } from "./io/mod.ts";
+export type {
+  CellModifyFunctionSpec,
+  CellSpec,
+  Located,
+  MechanismGlobalSpec,
+  RangeMechanismSpec,
+  ReadCellSpecOptions,
+  SimSpec,
+  StructureSpec,
+  ValueSpec,
+} from "./io/mod.ts";
+
+// Cell and solver: buildCell → prepareModel → runSweep (or simulate for all three)
 export type { Cell, PointProcessSpec, Section, SectionMechanism } from "./solver/mod.ts";
+export { buildCell } from "./solver/mod.ts";
+export type { BuildCellOptions } from "./solver/mod.ts";
+export {
+  checkModelSettings,
+  DEFAULT_SOLVER_SETTINGS,
+  FAST_MODE_MAX_DV_MV,
+  MAX_STEPS,
+  prepareModel,
+  resolveProbes,
+  runSweep,
+} from "./solver/mod.ts";
+export type {
+  LoweredCell,
+  LoweredMechanism,
+  ModelSettings,
+  PointGroup,
+  PreparedModel,
+  PrepareModelOptions,
+  Probe,
+  ResolveProbesOptions,
+  RunSweepOptions,
+  SettingSources,
+  SolverSettings,
+  UnitSystem,
+} from "./solver/mod.ts";
+export type { EventQueue, HinesSchedule, HinesSystem } from "./solver/mod.ts";
 export type {
   DensityMechanism,
+  DerivedSlot,
+  FastKernels,
+  IonUse,
+  MechanismBase,
   MechanismInstances,
+  NetReceiveKernel,
   NodeArrays,
   PointMechanism,
+  PrepareContext,
+  PrepareKernel,
 } from "./solver/mod.ts";
 export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mod.ts";
 export { simulate, stepCount } from "./solver/mod.ts";
@@ -111,14 +163,14 @@ export {
 export type { PluginProcessOptions } from "./plugins/mod.ts";
 
 // Workflows
-export { createCell } from "./simrun/mod.ts";
+export { createCell, modelSettings } from "./simrun/mod.ts";
 export type { CreateCellOptions, CreatedCell } from "./simrun/mod.ts";
 export { inspectTables } from "./simrun/mod.ts";
 export { runCell, spikeTimes } from "./simrun/mod.ts";
 export type { CellRunResult, RunCellOptions } from "./simrun/mod.ts";
 export { runJobs } from "./simrun/mod.ts";
 export type { RunJobsOptions } from "./simrun/mod.ts";
-export type { JobResult, JobSpec, PluginSettings } from "./simrun/mod.ts";
+export type { JobHooks, JobResult, JobSpec, PluginSettings } from "./simrun/mod.ts";
 export { runReplay } from "./simrun/mod.ts";
 export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
@@ -204,4 +256,5 @@ export type { ReplayJobSpec } from "./simrun/mod.ts";
 export type { StateColumn } from "./solver/mod.ts";
 export type { Kernel, ParameterInfo } from "./solver/mod.ts";
 export type { LandmarkPoint } from "./solver/mod.ts";
-export type { InitializeOptions } from "./solver/mod.ts";
+export type { InitialStateOptions } from "./solver/mod.ts";
+export type { SweepState } from "./solver/mod.ts";

@@ -143,8 +143,7 @@ export async function runCampaignTask(
       plugins: run.plugins,
       pluginRead: run.pluginRead,
       ...(run.pluginTimeLimitMs !== undefined ? { pluginTimeLimitMs: run.pluginTimeLimitMs } : {}),
-      exact: run.exact,
-      units: run.units,
+      solver: { rateTables: !run.exact, units: run.units },
       threads: run.threads,
       progress: options.progress ?? "lines",
     });

@@ -2,7 +2,8 @@
  * The bottom layer: turns bytes into plain records and back. Readers for ISF's `.param`
  * (Python-literal) files, `.hoc` morphologies, `.syn`/`.con` anatomy, landmark and
  * synapse-activation files, the path map that relocates ISF paths, the writers of `.param` JSON
- * and Python-formatted floats, and the error classes every layer throws. Records keep their
+ * and Python-formatted floats, the schema of the cell param (`readCellSpec`: a typed spec in
+ * which every value keeps its location), and the error classes every layer throws. Records keep their
  * `{ file, line }`, so later layers can point at the right line. Knows nothing about cables,
  * runs or the CLI.
  *
@@ -25,8 +26,9 @@ export {
   InternalError,
   isInputError,
   PluginError,
+  SimulationError,
 } from "./errors.ts";
-export type { InputLocation } from "./errors.ts";
+export type { InputLocation, SimulationErrorOptions } from "./errors.ts";
 
 export {
   cloneParam,
@@ -51,6 +53,23 @@ export {
 } from "./param.ts";
 export type { ParamMeta, ParamObject, ParamValue, SetParamOptions } from "./param.ts";
 export { formatParamJson } from "./param_writer.ts";
+export {
+  ionOfVariable,
+  NEURON_NON_LABEL_KEYS,
+  readCellSpec,
+  SPATIAL_RULE_KEYS,
+} from "./cell_spec.ts";
+export type {
+  CellModifyFunctionSpec,
+  CellSpec,
+  Located,
+  MechanismGlobalSpec,
+  RangeMechanismSpec,
+  ReadCellSpecOptions,
+  SimSpec,
+  StructureSpec,
+  ValueSpec,
+} from "./cell_spec.ts";
 export { formatPythonFloat } from "./python_float.ts";
 
 export { mapPath, parsePathMap, pathMapFromArgsAndEnv, resolveInputPath } from "./path_map.ts";

@@ -13,10 +13,14 @@ import {
   joinKeyPath,
   paramLocation,
   type ParamObject,
-  type ParamValue,
   PluginError,
 } from "../io/mod.ts";
-import type { Cell, PointProcessSpec } from "../solver/mod.ts";
+import type { Cell } from "../solver/mod.ts";
+import type {
+  CellModification,
+  CellModifyContext,
+  CellModifyFunction,
+} from "./cell_modification.ts";
 import { apicalCurrentInjection } from "./builtins/apical_current_injection.ts";
 import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
 import { bacInjection } from "./builtins/bac_injection.ts";
@@ -24,31 +28,7 @@ import { scaleApical } from "./builtins/scale_apical.ts";
 import { scaleApicalMorph86 } from "./builtins/scale_apical_morph_86.ts";
 import { somaCurrentInjection } from "./builtins/soma_current_injection.ts";
 
-/** What a cell-modify function asks for. Everything is plain data. */
-export interface CellModification {
-  /** New present diameters of whole sections: one value per 3-D point [µm]. */
-  readonly diameters?: readonly { readonly section: number; readonly diam: readonly number[] }[];
-  /** Point processes to add (IClamp, epsp). */
-  readonly pointProcesses?: readonly PointProcessSpec[];
-}
-
-/** Context handed to a function: where its arguments are, for error messages. */
-export interface CellModifyContext {
-  /** Dotted key of the function's entry, e.g. `neuron.cell_modify_functions.BAC_injection`. */
-  readonly keyPath: string;
-  /** The cell param file. */
-  readonly paramFile: string;
-}
-
-/**
- * A cell-modify function: reads the cell and its keyword arguments, returns the modification.
- * It must not mutate the cell. Built-ins are synchronous; plugins may be asynchronous.
- */
-export type CellModifyFunction = (
-  cell: Readonly<Cell>,
-  args: Readonly<Record<string, ParamValue>>,
-  context: CellModifyContext,
-) => CellModification | Promise<CellModification>;
+export type { CellModification, CellModifyContext, CellModifyFunction };
 
 /** ISF's built-in cell-modify functions by their ISF name. */
 export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFunction>> = {
@@ -67,6 +47,8 @@ export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFu
  * @param cell the cell (modified in place)
  * @param mod the modification
  * @param source who produced it (function name or plugin path), for messages
+ * @param where the function's entry in the param: kept with the point processes it adds, so that
+ *   a bad parameter found when the model is prepared names it
  * @throws PluginError for an invalid section index, a wrong number of diameters, a diameter that
  *   is not a positive finite number, or an invalid point process
  * @example
@@ -78,6 +60,7 @@ export function applyCellModification(
   cell: Cell,
   mod: CellModification,
   source = "cell-modify function",
+  where?: InputLocation,
 ): void {
   const fail = (msg: string): never => {
     throw new PluginError(source, msg);
@@ -139,6 +122,7 @@ export function applyCellModification(
       section: p.section,
       x: p.x,
       params: { ...p.params },
+      ...(where !== undefined ? { where } : {}),
     });
   }
 }
@@ -202,7 +186,7 @@ export async function applyCellModifyFunctions(
       keyPath: joinKeyPath(keyPath, name),
       paramFile: options.paramFile,
     });
-    applyCellModification(cell, mod, name);
+    applyCellModification(cell, mod, name, where);
   }
 }
 
