@@ -1,27 +1,23 @@
 /**
- * Validation of a recorder's `sites()` against the cell, before anything reaches the solver: a
- * site must name an existing section, an `x` in [0, 1], and a variable the solver can record
- * there (a node variable, or `<field>_<Mechanism>` of a mechanism on that section whose own
- * fields include `field`). Names such as `__proto__`, `constructor` or `toString` are not
- * variables. A bad site is a bad declaration: an `InputValueError` whose source is
- * `plugin <name>` (exit code 2).
+ * Shape check of a recorder's `sites()` before anything reaches the solver: a site must be an
+ * object with an integer `section` of the cell, a number `x` in [0, 1] and an optional string
+ * `variable`. Whether the variable exists at that place is decided by the solver's
+ * `resolveProbes` (the one rule for `--record`, landmarks and plugins, and the one that knows
+ * user mechanisms); each site carries its location (`plugin <name>`, `recorder.sites()[i]`) for
+ * that message. A bad site is a bad declaration: an `InputValueError` (exit code 2).
  *
  * @module
  */
 import { InputValueError } from "../io/mod.ts";
-import { type Cell, densityMechanism, type Mechanism, pointMechanism } from "../solver/mod.ts";
-import type { RecordSite } from "./plugin_api.ts";
-
-/** Variables of every segment node (solver `NodeArrays`). */
-const NODE_VARIABLES: ReadonlySet<string> = new Set(["v", "cai", "cao", "ica", "eca", "ena", "ek"]);
+import type { Cell, RecordSite as SolverRecordSite } from "../solver/mod.ts";
 
 /**
- * Checks a recorder's sites and returns them as plain records.
+ * Checks the shape of a recorder's sites and returns them as plain records with their location.
  *
  * @param name the recorder's name (for messages)
  * @param value what `sites()` returned
  * @param cell the cell the sites refer to
- * @returns the sites (only `section`, `x`, `variable`)
+ * @returns the sites (only `section`, `x`, `variable`, plus `where`)
  * @throws InputValueError naming `plugin <name>`, the site index and what is wrong
  * @example
  * ```ts
@@ -29,15 +25,22 @@ const NODE_VARIABLES: ReadonlySet<string> = new Set(["v", "cai", "cao", "ica", "
  * import { checkSites } from "./_record_sites.ts";
  * import { tinyCell } from "./testdata/tiny_cell.ts";
  * assert.deepEqual(checkSites("r.ts", [{ section: 1, x: 0.5, variable: "g_pas" }], tinyCell()), [
- *   { section: 1, x: 0.5, variable: "g_pas" },
+ *   {
+ *     section: 1, x: 0.5, variable: "g_pas",
+ *     where: { file: "plugin r.ts", key: "recorder.sites()[0]" },
+ *   },
  * ]);
  * assert.throws(
- *   () => checkSites("r.ts", [{ section: 0, x: 0.5, variable: "constructor" }], tinyCell()),
- *   /^plugin r\.ts: recorder\.sites\(\)\[0\]: Cannot record "constructor"/,
+ *   () => checkSites("r.ts", [{ section: 9, x: 0.5 }], tinyCell()),
+ *   /^plugin r\.ts: recorder\.sites\(\)\[0\]: section must be a section index 0\.\.2/,
  * );
  * ```
  */
-export function checkSites(name: string, value: unknown, cell: Readonly<Cell>): RecordSite[] {
+export function checkSites(
+  name: string,
+  value: unknown,
+  cell: Readonly<Cell>,
+): SolverRecordSite[] {
   const file = `plugin ${name}`;
   if (!Array.isArray(value)) {
     throw new InputValueError(
@@ -67,54 +70,9 @@ export function checkSites(name: string, value: unknown, cell: Readonly<Cell>): 
       fail(`x must be in [0, 1], got ${String(site.x)}`);
     }
     const x = site.x as number;
-    if (site.variable === undefined) return { section, x };
+    const where = { file, key: at };
+    if (site.variable === undefined) return { section, x, where };
     if (typeof site.variable !== "string") fail("variable must be a string");
-    const problem = variableProblem(cell, section, site.variable as string);
-    if (problem !== undefined) fail(problem);
-    return { section, x, variable: site.variable as string };
+    return { section, x, variable: site.variable as string, where };
   });
-}
-
-/** Why `variable` cannot be recorded on `section`, or undefined when it can. */
-function variableProblem(
-  cell: Readonly<Cell>,
-  section: number,
-  variable: string,
-): string | undefined {
-  const shown = JSON.stringify(variable.length > 80 ? variable.slice(0, 80) + "…" : variable);
-  if (NODE_VARIABLES.has(variable)) return undefined;
-  const sec = cell.sections[section];
-  const present: Mechanism[] = [];
-  for (const m of sec.mechanisms) {
-    const d = densityMechanism(m.name);
-    if (d !== undefined) present.push(d);
-  }
-  for (const p of cell.pointProcesses) {
-    const m = p.section === section ? pointMechanism(p.mechanism) : undefined;
-    if (m !== undefined && !present.includes(m)) present.push(m);
-  }
-  // The longest mechanism name that ends the variable wins (names contain underscores).
-  let best: Mechanism | undefined;
-  for (const m of present) {
-    if (
-      variable.endsWith(`_${m.name}`) && (best === undefined || m.name.length > best.name.length)
-    ) {
-      best = m;
-    }
-  }
-  if (best === undefined) {
-    return `Cannot record ${shown} on section ${section}: not a node variable (${
-      [...NODE_VARIABLES].join(", ")
-    }) nor <field>_<Mechanism> of a mechanism there (${
-      present.map((m) => m.name).join(", ") || "none"
-    })`;
-  }
-  const field = variable.slice(0, variable.length - best.name.length - 1);
-  const fields = [...Object.keys(best.parameters), ...best.states, ...best.assigned];
-  if (!fields.includes(field)) {
-    return `Cannot record ${shown} on section ${section}: mechanism ${best.name} has no variable ${
-      JSON.stringify(field)
-    }; it has ${fields.join(", ")}`;
-  }
-  return undefined;
 }

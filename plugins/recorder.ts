@@ -27,7 +27,8 @@ import type { Cell } from "../solver/mod.ts";
 import { checkSites } from "./_record_sites.ts";
 import { describeCell } from "./cell_description.ts";
 import { type PluginLauncher, PluginProcess } from "./host.ts";
-import type { PluginArgs, RecorderContext, RecordSite } from "./plugin_api.ts";
+import type { PluginArgs, RecorderContext, RecordSite as PluginRecordSite } from "./plugin_api.ts";
+import type { RecordSite } from "../solver/mod.ts";
 
 /** One recorder plugin of a job. */
 export interface RecorderSpec {
@@ -225,7 +226,7 @@ class Session implements RecorderSession {
   #plugins: PluginProcess[];
   #contexts: RecorderContext[];
   /** Sites per recorder, after `sites()`. */
-  #sites: RecordSite[][] | undefined;
+  #sites: PluginRecordSite[][] | undefined;
   /** The last delivered sweep's processing (never rejects; failures go to #error). */
   #inflight: Promise<void> = Promise.resolve();
   #error: unknown;
@@ -243,8 +244,10 @@ class Session implements RecorderSession {
     const lists = await this.#all((p, k) =>
       p.call({ op: "sites", cell: desc, args: this.#contexts[k].args, context: this.#contexts[k] })
     );
-    this.#sites = lists.map((v, k) => checkSites(this.#plugins[k].name, v, cell));
-    return this.#sites.flat();
+    const checked = lists.map((v, k) => checkSites(this.#plugins[k].name, v, cell));
+    // Each plugin gets its sites back as it declared them, without simrun's message locations.
+    this.#sites = checked.map((list) => list.map(({ where: _, ...site }) => site));
+    return checked.flat();
   }
 
   async deliver(sweep: number, t: Float64Array, traces: readonly Float64Array[]): Promise<void> {

@@ -76,7 +76,13 @@ Deno.test("openRecorderHook() asks for the sites once and serves them synchronou
       jobDir,
       cell: tinyCell(),
     });
-    assert.deepEqual(hook.sites(), [{ section: 0, x: 0.5 }]);
+    assert.deepEqual(hook.sites(), [
+      {
+        section: 0,
+        x: 0.5,
+        where: { file: `plugin ${FIXTURE}`, key: "recorder.sites()[0]" },
+      },
+    ]);
     await hook.deliver(7, Float64Array.from([0]), [Float64Array.from([-70])]);
     await hook.close();
     assert.equal(

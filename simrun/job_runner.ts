@@ -226,5 +226,9 @@ function recorderSites(
   if (recorder === undefined) return [];
   const plugins = settings.plugins ?? [];
   const source = plugins.length === 1 ? `--plugin ${plugins[0]}` : "recorder plugins";
-  return recorder.sites().map((s, i) => ({ ...s, where: { file: source, key: `sites()[${i}]` } }));
+  // Sites carry their plugin and index (`plugin <name>`, `recorder.sites()[i]`) from the hook.
+  return recorder.sites().map((s, i) => ({
+    ...s,
+    where: s.where ?? { file: source, key: `sites()[${i}]` },
+  }));
 }

@@ -175,7 +175,8 @@ function checkValue(
   where: Located<unknown>["where"],
   global: boolean,
 ): void {
-  const info = global ? dm.globals[name] : dm.parameters[name];
+  const table = global ? dm.globals : dm.parameters;
+  const info = Object.hasOwn(table, name) ? table[name] : undefined;
   const problem = info === undefined ? undefined : parameterProblem(info, value);
   if (problem !== undefined) {
     throw new InputValueError(where, `"${name}" of mechanism "${dm.name}": ${problem}`);

@@ -217,7 +217,7 @@ function lowerMechanisms(
         );
       }
       for (const p of Object.keys(sm.params)) {
-        if (!(p in m.parameters)) {
+        if (!Object.hasOwn(m.parameters, p)) {
           throw new InputValueError(
             { file: cell.paramFile, key: `neuron.${sec.label}.mechanisms.range.${sm.name}.${p}` },
             `Unknown parameter "${p}" of mechanism "${sm.name}" in section ${sec.name}`,
@@ -229,7 +229,7 @@ function lowerMechanisms(
   for (const [mech, globals] of Object.entries(cell.mechGlobals)) {
     const m = known.get(mech);
     for (const p of Object.keys(globals)) {
-      if (m !== undefined && !(p in m.globals)) {
+      if (m !== undefined && !Object.hasOwn(m.globals, p)) {
         throw new InternalError(`lowerCell: "${p}" is not a GLOBAL of ${mech}`);
       }
     }

@@ -102,7 +102,7 @@ export function checkPointParameters(
   const by = where.key !== undefined ? ` (${where.key})` : "";
   for (const [p, info] of Object.entries(m.parameters)) full[p] = info.default;
   for (const [p, v] of Object.entries(params)) {
-    const info = m.parameters[p];
+    const info = Object.hasOwn(m.parameters, p) ? m.parameters[p] : undefined;
     if (info === undefined) {
       throw new InputValueError(
         where,
@@ -404,7 +404,9 @@ function resolveProbe(
     );
   }
   const field = variable.slice(0, variable.length - best.name.length - 1);
-  const source = best.instances.fields[field];
+  const source = Object.hasOwn(best.instances.fields, field)
+    ? best.instances.fields[field]
+    : undefined;
   if (source === undefined) {
     throw new InputValueError(
       where,

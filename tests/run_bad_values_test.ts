@@ -148,7 +148,7 @@ const INPUT_ERRORS: Case[] = [
 };\n`,
       ),
     args: ["--plugin", "bad_recorder.ts"],
-    expect: ["--plugin bad_recorder.ts", "sites()[1]", 'has no variable "q"'],
+    expect: ["plugin bad_recorder.ts", "recorder.sites()[1]", 'has no variable "q"'],
   },
   {
     name: "recorder plugin asking for a mechanism that is not there",
@@ -161,7 +161,7 @@ const INPUT_ERRORS: Case[] = [
 };\n`,
       ),
     args: ["--plugin", "bad_recorder.ts"],
-    expect: ["--plugin bad_recorder.ts", "sites()[0]", '"m_Im"', "Im is not there"],
+    expect: ["plugin bad_recorder.ts", "recorder.sites()[0]", '"m_Im"', "Im is not there"],
   },
 ];
 
