@@ -44,6 +44,7 @@ export {
   getString,
   isParamObject,
   joinKeyPath,
+  MAX_PARAM_BYTES,
   paramLocation,
   parseParam,
   readParamFile,
@@ -60,7 +61,7 @@ export type {
   PathMapRule,
   ResolveInputPathOptions,
 } from "./path_map.ts";
-export { readTextInput, readTextInputSync } from "./read_text.ts";
+export { MAX_TEXT_INPUT_BYTES, readTextInput, readTextInputSync } from "./read_text.ts";
 export type { ReadTextOptions } from "./read_text.ts";
 
 export { parseHoc, readHocFile } from "./hoc.ts";
