@@ -17,6 +17,7 @@ import {
   readHocFile,
   readParamFile,
   resolveInputPath,
+  skippedSectionsWarning,
 } from "../io/mod.ts";
 import {
   applyCellModifyFunctions,
@@ -25,6 +26,7 @@ import {
 } from "../plugins/mod.ts";
 import { buildCell } from "../solver/mod.ts";
 import type { Cell } from "../solver/mod.ts";
+import { warn } from "./warnings.ts";
 
 /** Simulation settings from the cell param's `sim` block. */
 export interface CellSimSettings {
@@ -101,6 +103,8 @@ export async function createCell(
     line: fLoc.line ?? 0,
     key: "neuron.filename",
   });
+  const skipped = skippedSectionsWarning(hoc);
+  if (skipped !== undefined) warn(skipped);
   const cell = buildCell(neuron, hoc, {
     paramFile: paramPath,
     keyPath: "neuron",

@@ -9,6 +9,7 @@ import { InputSyntaxError, InputValueError, PluginError } from "../io/mod.ts";
 import type { JobHooks, JobResult, JobSpec } from "./job.ts";
 import { Progress, type ProgressMode } from "./progress.ts";
 import type { ReplayJobSpec } from "./replay.ts";
+import { warn } from "./warnings.ts";
 
 /** A unit of work for one worker. */
 export type WorkerTask =
@@ -38,6 +39,7 @@ export interface SerializedError {
 /** Messages from a worker. */
 export type WorkerReply =
   | { readonly type: "sweep"; readonly sweep: number; readonly somaSpikes: number }
+  | { readonly type: "warning"; readonly message: string }
   | { readonly type: "done"; readonly result: JobResult }
   | { readonly type: "error"; readonly error: SerializedError };
 
@@ -163,6 +165,7 @@ export async function runTasks(
         w.onmessage = (e: MessageEvent<WorkerReply>) => {
           const m = e.data;
           if (m.type === "sweep") progress.sweepDone();
+          else if (m.type === "warning") warn(m.message);
           else if (m.type === "done") {
             progress.jobDone();
             w.terminate();
