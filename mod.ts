@@ -118,6 +118,8 @@ export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
 export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
+export { watchLauncher } from "./simrun/mod.ts";
+export type { LauncherProcess, LauncherWatch } from "./simrun/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {
@@ -158,6 +160,7 @@ export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";
 export type { JobSettings } from "./simrun/mod.ts";
 export type { ReplayJobSpec } from "./simrun/mod.ts";
+export type { ProcInfo, WatchLauncherOptions } from "./simrun/mod.ts";
 export type { StateColumn } from "./solver/mod.ts";
 export type { Kernel, ParameterInfo } from "./solver/mod.ts";
 export type { LandmarkPoint } from "./solver/mod.ts";

@@ -32,3 +32,10 @@ export { runNetworkOnly } from "./network_only.ts";
 export type { NetworkOnlyOptions } from "./network_only.ts";
 export type { ProgressMode } from "./progress.ts";
 export { jobSeeds, parseSeed } from "./seeds.ts";
+export { watchLauncher } from "./launcher_watch.ts";
+export type {
+  LauncherProcess,
+  LauncherWatch,
+  ProcInfo,
+  WatchLauncherOptions,
+} from "./launcher_watch.ts";
