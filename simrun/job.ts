@@ -542,10 +542,12 @@ function networkSpec(
   spec: Pick<JobSpec, "networkParam" | "pathMap">,
 ): NetworkSpec {
   return readNetworkSpec(networkParam, {
-    resolvePath: (p) =>
+    resolvePath: (p, at) =>
       resolveInputPath(p, {
         map: spec.pathMap,
         file: spec.networkParam,
+        ...(at.line !== undefined ? { line: at.line } : {}),
+        ...(at.key !== undefined ? { key: at.key } : {}),
         what: "anatomical realization file",
       }),
   });
