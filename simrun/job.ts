@@ -64,6 +64,7 @@ import {
 import { loadSystemLibm } from "./system_libm.ts";
 import { createCell, type CreatedCell } from "./create_cell.ts";
 import { JobFolder } from "./output_dir.ts";
+import { warn } from "./warnings.ts";
 import { packSweep, SweepPool, unpackSweep } from "./sweep_pool.ts";
 
 /** Largest number of time steps per sweep accepted (guards against a tStop/dt typo). */
@@ -631,6 +632,7 @@ export function prepareNetwork(
     ),
     tStop: spec.tStop,
     random: createNetworkRandom(spec.rng, spec.seed, { math: isfMath(spec.rng) }),
+    onWarning: warn,
   });
   let next = 0;
   return realizedEarly(sites, mechanisms, sweepList(spec)[0]!, (sweep) => {
@@ -688,6 +690,9 @@ export async function prepareReplayNetwork(
   }
   // ISF draws lognormal weights of a replay from its unseeded global generator; simrun draws them
   // from the default policy's streams for seed 0, so a replay is reproducible.
-  const mapper = createReplayMapper(built.cell, net, { random: createNetworkRandom("simrun", 0) });
+  const mapper = createReplayMapper(built.cell, net, {
+    random: createNetworkRandom("simrun", 0),
+    onWarning: warn,
+  });
   return realizedEarly(sites, mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));
 }
