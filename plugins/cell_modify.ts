@@ -22,6 +22,7 @@ import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
 import { bacInjection } from "./builtins/bac_injection.ts";
 import { scaleApical } from "./builtins/scale_apical.ts";
 import { scaleApicalMorph86 } from "./builtins/scale_apical_morph_86.ts";
+import { scaleMorphology } from "./builtins/scale_morphology.ts";
 import { somaCurrentInjection } from "./builtins/soma_current_injection.ts";
 
 /** What a cell-modify function asks for. Everything is plain data. */
@@ -30,6 +31,17 @@ export interface CellModification {
   readonly diameters?: readonly { readonly section: number; readonly diam: readonly number[] }[];
   /** Point processes to add (IClamp, epsp). */
   readonly pointProcesses?: readonly PointProcessSpec[];
+  /**
+   * New coordinates of whole sections' 3-D points [µm], one value per point. As in ISF (where
+   * only `sec.pts` changes), they move the points recording sites are looked up by; lengths,
+   * areas and synapse positions keep the geometry the cell was built with.
+   */
+  readonly points?: readonly {
+    readonly section: number;
+    readonly x: readonly number[];
+    readonly y: readonly number[];
+    readonly z: readonly number[];
+  }[];
 }
 
 /** Context handed to a function: where its arguments are, for error messages. */
@@ -38,6 +50,12 @@ export interface CellModifyContext {
   readonly keyPath: string;
   /** The cell param file. */
   readonly paramFile: string;
+  /**
+   * Maps a file path given in the arguments to the file to open (relative to the param file,
+   * then the path map), or throws an input error naming `at`; absent: used as given (relative
+   * to the param file's folder).
+   */
+  readonly resolvePath?: (path: string, at: InputLocation, what: string) => string;
 }
 
 /**
@@ -58,6 +76,7 @@ export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFu
   apical_current_injection: apicalCurrentInjection,
   apical_epsp_injection: apicalEpspInjection,
   BAC_injection: bacInjection,
+  scale_morphology: scaleMorphology,
 };
 
 /**
@@ -83,7 +102,7 @@ export function applyCellModification(
     throw new PluginError(source, msg);
   };
   if (typeof mod !== "object" || mod === null) {
-    fail("must return an object { diameters?, pointProcesses? }");
+    fail("must return an object { diameters?, pointProcesses?, points? }");
   }
   const nsec = cell.sections.length;
   const checkSection = (s: unknown, what: string): number => {
@@ -129,9 +148,30 @@ export function applyCellModification(
       }
     }
   }
+  const points = mod.points ?? [];
+  if (!Array.isArray(points)) fail("points must be a list");
+  for (const p of points) {
+    const s = checkSection(p?.section, "points");
+    const n = cell.sections[s].x.length;
+    for (const axis of ["x", "y", "z"] as const) {
+      const v = p[axis];
+      if (!Array.isArray(v) || v.length !== n) {
+        fail(`points of section ${s}: expected ${n} ${axis} values (one per 3-D point)`);
+      }
+      if (!v.every((c: unknown) => typeof c === "number" && Number.isFinite(c))) {
+        fail(`points of section ${s}: ${axis} values must be finite numbers`);
+      }
+    }
+  }
   for (const d of diams) {
     const sec = cell.sections[d.section];
     for (let k = 0; k < d.diam.length; k++) sec.diam[k] = Math.fround(d.diam[k]);
+  }
+  for (const p of points) {
+    const sec = cell.sections[p.section];
+    sec.x.set(p.x);
+    sec.y.set(p.y);
+    sec.z.set(p.z);
   }
   for (const p of pps) {
     cell.pointProcesses.push({
@@ -157,6 +197,8 @@ export interface ApplyCellModifyOptions {
     name: string,
     where: InputLocation,
   ) => CellModifyFunction | undefined | Promise<CellModifyFunction | undefined>;
+  /** Resolves file paths in the functions' arguments (see {@linkcode CellModifyContext}). */
+  readonly resolvePath?: CellModifyContext["resolvePath"];
 }
 
 /**
@@ -201,6 +243,7 @@ export async function applyCellModifyFunctions(
     const mod = await fn(cell, args, {
       keyPath: joinKeyPath(keyPath, name),
       paramFile: options.paramFile,
+      ...(options.resolvePath !== undefined ? { resolvePath: options.resolvePath } : {}),
     });
     applyCellModification(cell, mod, name);
   }

@@ -116,6 +116,14 @@ export async function createCell(
       paramFile: paramPath,
       keyPath: "neuron.cell_modify_functions",
       resolvePlugin: options.cellModify?.resolvePlugin ?? userPluginResolver(),
+      resolvePath: (p, at, what) =>
+        resolveInputPath(p, {
+          map: options.pathMap,
+          file: paramPath,
+          ...(at.line !== undefined ? { line: at.line } : {}),
+          ...(at.key !== undefined ? { key: at.key } : {}),
+          what,
+        }),
     });
   }
   const sim = getObject(param, "sim");
