@@ -204,6 +204,12 @@ export class JobFolder {
         if (e instanceof Deno.errors.AlreadyExists) continue;
         throw e;
       }
+      // A job archiving under this name meanwhile keeps it (it checks for the folder only
+      // before linking its archive): give the name back.
+      if (await exists(`${final}.tar`) || await exists(`${final}.tar.running`)) {
+        await Deno.remove(final);
+        continue;
+      }
       try {
         await Deno.rename(this.path, final);
       } catch (e) {
@@ -256,6 +262,12 @@ export class JobFolder {
         // A file system without hard links: rename, after checking the name is free.
         if (await exists(`${final}.tar`)) continue;
         await Deno.rename(partial, `${final}.tar`);
+        return `${final}.tar`;
+      }
+      // A job that claimed the folder name meanwhile keeps it: give the name back.
+      if (await exists(final)) {
+        await Deno.remove(`${final}.tar`);
+        continue;
       }
       return `${final}.tar`;
     }

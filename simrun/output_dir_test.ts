@@ -82,7 +82,7 @@ Deno.test("JobFolder: concurrent jobs with the same seed and pid never share a f
   const tmp = await Deno.makeTempDir();
   try {
     const now = () => new Date(2025, 0, 1, 9, 30);
-    const n = 8;
+    const n = 40;
     const jobs = await Promise.all(
       Array.from(
         { length: n },
@@ -135,7 +135,7 @@ Deno.test("JobFolder.finish({tar}) that fails leaves the _running folder and no 
     const now = () => new Date(2025, 0, 1, 9, 30);
     const f = await JobFolder.create(tmp, "seed1_pid2", { hostname: "h", now });
     await Deno.mkdir(f.file("not_a_file"));
-    await assert.rejects(() => f.finish({ tar: true }), /not a regular file/);
+    await assert.rejects(() => f.finish({ tar: true }), /regular files only/);
     assert.deepEqual(await names(`${tmp}/results`), ["20250101-0930_seed1_pid2_running"]);
   } finally {
     await Deno.remove(tmp, { recursive: true });

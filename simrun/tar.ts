@@ -7,13 +7,16 @@
  * @module
  */
 import { createTarDecoder, createTarPacker } from "modern-tar";
-import { InternalError } from "../io/mod.ts";
 
 /** The regular files of `dir`, sorted by name (the member order). */
 async function memberFiles(dir: string): Promise<string[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) {
-    if (!e.isFile) throw new InternalError(`"${dir}/${e.name}" is not a regular file`);
+    if (!e.isFile) {
+      throw new Deno.errors.NotSupported(
+        `--tar archives regular files only, and "${dir}/${e.name}" is not one`,
+      );
+    }
     names.push(e.name);
   }
   return names.sort();
@@ -82,7 +85,41 @@ export async function writeTar(dir: string, sink: WritableStream<Uint8Array>): P
  */
 export async function writeTarFromDir(dir: string, tarPath: string): Promise<string[]> {
   using out = await Deno.open(tarPath, { write: true, createNew: true });
-  return await writeTar(dir, out.writable);
+  try {
+    return await writeTar(dir, fileSink(out));
+  } catch (e) {
+    throw withPath(e, tarPath);
+  }
+}
+
+/**
+ * A sink that writes every byte to `file` or rejects. (Deno's own `FsFile.writable` drops the
+ * rest of a chunk after a short write, so a disk that fills would go unnoticed.)
+ */
+function fileSink(file: Deno.FsFile): WritableStream<Uint8Array> {
+  return new WritableStream({
+    async write(chunk) {
+      for (let off = 0; off < chunk.length;) {
+        const n = await file.write(chunk.subarray(off));
+        if (n === 0) throw new Deno.errors.WriteZero("write returned 0 bytes");
+        off += n;
+      }
+    },
+  });
+}
+
+/**
+ * A file-system error from the archive stream names no file: the same error, naming `path`
+ * (`No space left on device (os error 28): write '<path>'`).
+ */
+function withPath(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (!(e instanceof Error) || typeof code !== "string" || e.message.includes(path)) return e;
+  const out = new (e.constructor as new (message: string) => Error)(
+    `${e.message}: write '${path}'`,
+  );
+  Object.defineProperty(out, "code", { value: code });
+  return out;
 }
 
 /** Reads exactly `n` bytes from `reader` (fewer only at its end). */
@@ -107,7 +144,7 @@ async function readBytes(
  *
  * @param tarPath the archive
  * @param dir the folder it was made from
- * @throws InternalError on any difference
+ * @throws Deno.errors.InvalidData on any difference (naming the archive and the difference)
  * @example A changed file is detected
  * ```ts
  * import assert from "node:assert/strict";
@@ -126,35 +163,43 @@ export async function verifyTarAgainstDir(tarPath: string, dir: string): Promise
   const names = await memberFiles(dir);
   using tar = await Deno.open(tarPath, { read: true });
   const decoder = createTarDecoder({ strict: true });
+  const differs = (what: string) =>
+    new Deno.errors.InvalidData(
+      `The archive read back differs from its folder: ${what}: ${tarPath}`,
+    );
   let k = 0;
-  for await (const entry of tar.readable.pipeThrough(decoder)) {
-    const want = names[k];
-    if (want === undefined || entry.header.name !== `./${want}`) {
-      await entry.body.cancel();
-      throw new InternalError(
-        `tar member ${k} is "${entry.header.name}", expected ${
-          want === undefined ? "no more members" : `"./${want}"`
-        }`,
-      );
+  try {
+    for await (const entry of tar.readable.pipeThrough(decoder)) {
+      const want = names[k];
+      if (want === undefined || entry.header.name !== `./${want}`) {
+        await entry.body.cancel();
+        throw differs(
+          `member ${k} is "${entry.header.name}", expected ${
+            want === undefined ? "no more members" : `"./${want}"`
+          }`,
+        );
+      }
+      const why = await compareWithFile(entry.body, entry.header.size, `${dir}/${want}`);
+      if (why !== undefined) throw differs(why);
+      k++;
     }
-    await compareWithFile(entry.body, entry.header.size, `${dir}/${want}`);
-    k++;
+  } catch (e) {
+    if (e instanceof Deno.errors.InvalidData) throw e;
+    throw differs(e instanceof Error ? e.message.replace(/\.$/, "") : String(e)); // the decoder's
   }
-  if (k !== names.length) {
-    throw new InternalError(`tar holds ${k} members, the folder ${names.length} files`);
-  }
+  if (k !== names.length) throw differs(`${k} members, ${names.length} files`);
 }
 
-/** Compares one member's body with a file. */
+/** Compares one member's body with a file; returns how they differ, or undefined. */
 async function compareWithFile(
   body: ReadableStream<Uint8Array>,
   size: number,
   path: string,
-): Promise<void> {
+): Promise<string | undefined> {
   using src = await Deno.open(path, { read: true });
   if ((await src.stat()).size !== size) {
     await body.cancel();
-    throw new InternalError(`tar member for "${path}" has another size`);
+    return `the member for "${path}" has another size`;
   }
   const file = src.readable.getReader({ mode: "byob" });
   let done = 0;
@@ -162,14 +207,12 @@ async function compareWithFile(
     for await (const chunk of body) {
       const b = await readBytes(file, chunk.length);
       for (let i = 0; i < chunk.length; i++) {
-        if (chunk[i] !== b[i]) {
-          throw new InternalError(`tar member for "${path}" differs at byte ${done + i}`);
-        }
+        if (chunk[i] !== b[i]) return `the member for "${path}" differs at byte ${done + i}`;
       }
       done += chunk.length;
     }
   } finally {
     file.releaseLock();
   }
-  if (done !== size) throw new InternalError(`tar member for "${path}" is truncated`);
+  return done !== size ? `the member for "${path}" is truncated` : undefined;
 }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { unpackTar } from "modern-tar";
 import { verifyTarAgainstDir, writeTar, writeTarFromDir } from "./tar.ts";
-import { InternalError } from "../io/mod.ts";
 
 const LONG =
   "seed20250101_pid23856_apical_proximal_distal_rec_sites_ID_000_sec_038_seg_032_x_0.929" +
@@ -52,10 +51,10 @@ Deno.test("verifyTarAgainstDir() detects a changed, a missing and an extra file"
     await assert.rejects(() => verifyTarAgainstDir(`${dir}/job.tar`, src), /differs at byte 20/);
     await Deno.writeTextFile(`${src}/a.csv`, "t\tVm run 00\n0.0\t-75.0\n");
     await Deno.writeTextFile(`${src}/c.csv`, "y\n");
-    await assert.rejects(() => verifyTarAgainstDir(`${dir}/job.tar`, src), InternalError);
+    await assert.rejects(() => verifyTarAgainstDir(`${dir}/job.tar`, src), Deno.errors.InvalidData);
     await Deno.remove(`${src}/c.csv`);
     await Deno.remove(`${src}/b.csv`);
-    await assert.rejects(() => verifyTarAgainstDir(`${dir}/job.tar`, src), InternalError);
+    await assert.rejects(() => verifyTarAgainstDir(`${dir}/job.tar`, src), Deno.errors.InvalidData);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
