@@ -128,7 +128,7 @@ export type {
   PresynapticSpikeRecord,
   SynapseActivationRecord,
 } from "./io/mod.ts";
-export type { HocLabel } from "./io/mod.ts";
+export type { HocLabel, HocSkippedSection } from "./io/mod.ts";
 export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/mod.ts";
 export type { ReadTextOptions } from "./io/mod.ts";
 export type {
