@@ -120,7 +120,7 @@ function parseFields(
   what: string,
   count: number,
   out: number[],
-): number[] {
+): void {
   const parts = inner.split(",");
   if (parts.length !== count) {
     throw new InputSyntaxError(
@@ -129,7 +129,6 @@ function parseFields(
     );
   }
   let c = col0;
-  const columns: number[] = [];
   for (let i = 0; i < parts.length; i++) {
     const raw = parts[i];
     const s = raw.trim();
@@ -143,20 +142,29 @@ function parseFields(
       );
     }
     out.push(Number(s));
-    columns.push(c + raw.length - raw.trimStart().length + 1);
     c += raw.length + 1;
   }
-  return columns;
 }
 
-/** Checks the point just pushed onto `d.pts` against what NEURON can store and a neuron can be. */
-function checkPoint(d: Draft, file: string, line: number, columns: number[]): void {
+/** 1-based column of comma-separated field `i` of `inner`, which starts at 0-based column `col0`. */
+function fieldColumn(inner: string, col0: number, i: number): number {
+  const parts = inner.split(",");
+  let c = col0;
+  for (let k = 0; k < i; k++) c += parts[k].length + 1;
+  return c + parts[i].length - parts[i].trimStart().length + 1;
+}
+
+/**
+ * Checks the point just pushed onto `d.pts` (from `inner`, the text inside `pt3dadd(…)`, which
+ * starts at 0-based column `col0`) against what NEURON can store and a neuron can be.
+ */
+function checkPoint(d: Draft, file: string, line: number, inner: string, col0: number): void {
   const at = d.pts.length - 4;
   for (let i = 0; i < 3; i++) {
     const v = d.pts[at + i];
     if (!(Math.abs(v) <= MAX_COORDINATE_UM)) {
       throw new InputValueError(
-        { file, line, column: columns[i] },
+        { file, line, column: fieldColumn(inner, col0, i) },
         `Coordinate ${
           "xyz"[i]
         } = ${v} µm of section "${d.name}" is beyond ±${MAX_COORDINATE_UM} µm`,
@@ -177,7 +185,7 @@ function checkPoint(d: Draft, file: string, line: number, columns: number[]): vo
     : undefined;
   if (why !== undefined) {
     throw new InputValueError(
-      { file, line, column: columns[3] },
+      { file, line, column: fieldColumn(inner, col0, 3) },
       `Diameter ${diam} µm of section "${d.name}" ${why}`,
     );
   }
@@ -238,16 +246,9 @@ export function parseHoc(text: string, file: string): HocMorphology {
             `Expected "pt3dadd(x, y, z, diam)", got ${JSON.stringify(line.trim())}`,
           );
         }
-        const columns = parseFields(
-          line.slice(open + 1, close),
-          open + 1,
-          file,
-          lineNo,
-          "pt3dadd(x, y, z, diam)",
-          4,
-          cur.pts,
-        );
-        checkPoint(cur, file, lineNo, columns);
+        const inner = line.slice(open + 1, close);
+        parseFields(inner, open + 1, file, lineNo, "pt3dadd(x, y, z, diam)", 4, cur.pts);
+        checkPoint(cur, file, lineNo, inner, open + 1);
         cur.ptLines.push(lineNo);
         continue;
       }
