@@ -597,7 +597,11 @@ const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM:
  */
 function stopOnSignals(): void {
   const stop = (why: string, code: number): never => {
-    console.error(`simrun: stopped (${why}); unfinished job folders stay <name>_running`);
+    try {
+      console.error(`simrun: stopped (${why}); unfinished job folders stay <name>_running`);
+    } catch {
+      // stderr may be gone with the terminal (SIGHUP): stop all the same
+    }
     Deno.exit(code);
   };
   const signals = Deno.build.os === "windows"
