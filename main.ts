@@ -1,7 +1,9 @@
 /**
- * The `simrun` command line: argument parsing, help, progress and exit codes only; the work is
- * done by the library (`mod.ts`). Exit codes: 0 ok, 1 simulation or I/O failure, 2 usage or input
- * error (printed as one line, no stack).
+ * The `simrun` command line: argument parsing, help, progress, signals and exit codes only; the
+ * work is done by the library (`mod.ts`). Exit codes: 0 ok, 1 simulation or I/O failure, 2 usage
+ * or input error (printed as one line, no stack), 128 + n when stopped by signal n (130 SIGINT,
+ * 143 SIGTERM, 129 SIGHUP or when the `deno task`/`npx` process that started simrun was
+ * terminated); a job stopped that way leaves its folder `_running`.
  *
  * @module
  */
@@ -30,6 +32,7 @@ import {
   SimulationError,
   submitCampaign,
   userPluginResolver,
+  watchLauncher,
 } from "./mod.ts";
 import type { CreateCellOptions, RunCellOptions, SolverSettings } from "./mod.ts";
 
@@ -87,7 +90,9 @@ Commands:
   demo                                         run the bundled example model (2 jobs, a few sweeps)
   slurm    submit|task|status|merge|resume     campaigns on a SLURM cluster (simrun slurm --help)
 
-Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error.`,
+Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error, 128+n stopped by
+signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP or the npx/deno task process that started simrun
+ended); a stopped job leaves its folder <name>_running.`,
   run: `Usage: simrun run <cell.param> <network.param> [options]
 
 ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSweeps, nprocs, tStop, tar)
@@ -220,6 +225,15 @@ line, the campaign folder.
   --dry-run             print the sbatch command(s) without running them`,
 };
 
+/** Most jobs of one run (`--nprocs`): each is a worker thread of this process. */
+const MAX_JOBS = 1024;
+/** Most sweeps of one job (`--sweeps`, the end of `--sweep-range`). */
+const MAX_SWEEPS = 1_000_000;
+/** Most sweep threads per job (`--threads`). */
+const MAX_THREADS = 1024;
+/** Longest plugin time limit [s] (`--plugin-time-limit`): JavaScript timers hold at most 2^31 ms. */
+const MAX_PLUGIN_TIME_LIMIT_S = 1_000_000;
+
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(
@@ -252,18 +266,26 @@ function strs(o: Values, key: string): string[] {
 function num(
   v: string | undefined,
   name: string,
-  opts: { integer?: boolean; min?: number } = {},
+  opts: { integer?: boolean; min?: number; max?: number } = {},
 ): number | undefined {
   if (v === undefined) return undefined;
   const ok = opts.integer
     ? /^\d+$/.test(v.trim())
     : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim());
   const x = Number(v);
-  if (!ok || !Number.isFinite(x) || (opts.min !== undefined && x < opts.min)) {
+  if (
+    !ok || !Number.isFinite(x) || (opts.min !== undefined && x < opts.min) ||
+    (opts.max !== undefined && x > opts.max)
+  ) {
+    const range = opts.min !== undefined && opts.max !== undefined
+      ? ` in [${opts.min}, ${opts.max}]`
+      : opts.min !== undefined
+      ? ` >= ${opts.min}`
+      : opts.max !== undefined
+      ? ` <= ${opts.max}`
+      : "";
     throw new UsageError(
-      `${name} expects ${opts.integer ? "an integer" : "a number"}${
-        opts.min !== undefined ? ` >= ${opts.min}` : ""
-      }, got "${v}"`,
+      `${name} expects ${opts.integer ? "an integer" : "a number"}${range}, got "${v}"`,
     );
   }
   return x;
@@ -277,12 +299,24 @@ function positionals(p: string[], n: number, cmd: string, variadic = false): voi
   }
 }
 
+/** `--sweeps N` (default 1). */
+function sweepsArg(o: Values): number {
+  return num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1, max: MAX_SWEEPS }) ?? 1;
+}
+
+/** `--threads T` (default 1). */
+function threadsArg(o: Values): number {
+  return num(str(o, "threads"), "--threads", { integer: true, min: 1, max: MAX_THREADS }) ?? 1;
+}
+
 /** `--sweep-range A:B` → [A, B). */
 function sweepRange(v: string | undefined): { start: number; end: number } | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+):(\d+)$/.exec(v.trim());
-  if (!m || Number(m[2]) <= Number(m[1])) {
-    throw new UsageError(`--sweep-range expects A:B with integers 0 <= A < B, got "${v}"`);
+  if (!m || Number(m[2]) <= Number(m[1]) || Number(m[2]) > MAX_SWEEPS) {
+    throw new UsageError(
+      `--sweep-range expects A:B with integers 0 <= A < B <= ${MAX_SWEEPS}, got "${v}"`,
+    );
   }
   return { start: Number(m[1]), end: Number(m[2]) };
 }
@@ -325,7 +359,9 @@ function solverOptions(o: Values): { solver: SolverSettings } {
 
 /** `--plugin-read` and `--plugin-time-limit S` → read grants and the time limit [ms]. */
 function pluginSandbox(o: Values): { pluginRead: string[]; pluginTimeLimitMs?: number } {
-  const s = num(str(o, "plugin-time-limit"), "--plugin-time-limit");
+  const s = num(str(o, "plugin-time-limit"), "--plugin-time-limit", {
+    max: MAX_PLUGIN_TIME_LIMIT_S,
+  });
   if (s !== undefined && !(s > 0)) {
     throw new UsageError(
       `--plugin-time-limit must be > 0 seconds, got "${o["plugin-time-limit"]}"`,
@@ -369,9 +405,9 @@ async function cmdRun(args: string[]): Promise<number> {
   });
   if (o.help) return help("run");
   positionals(p, 2, "run");
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
-  const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
-  const nSweeps = num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1;
+  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const threads = threadsArg(o);
+  const nSweeps = sweepsArg(o);
   const seed = o.seed === undefined ? undefined : parseSeed(str(o, "seed")!);
   const range = sweepRange(str(o, "sweep-range"));
   if (range && o.sweeps !== undefined && range.end > nSweeps) {
@@ -424,8 +460,8 @@ async function cmdReplay(args: string[]): Promise<number> {
   });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
-  const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
+  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const threads = threadsArg(o);
   const sandbox = pluginSandbox(o);
   const results = await runReplay({
     cellParam: p[0]!,
@@ -465,7 +501,7 @@ async function cmdNetwork(args: string[]): Promise<number> {
     cellParam: p[0]!,
     networkParam: p[1]!,
     seed: parseSeed(str(o, "seed")!),
-    nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
+    nSweeps: sweepsArg(o),
     ...(range ? { sweepRange: range } : {}),
     rng: rngKind(str(o, "rng")),
     outDir: str(o, "out")!,
@@ -744,6 +780,20 @@ function help(cmd: string): number {
   return 0;
 }
 
+/**
+ * The one line for a failure of the file system (a full disk, a read-only file system, a file
+ * where a folder should be, …), or undefined for any other error. Deno's messages already name
+ * the cause and the path: `No space left on device (os error 28): write '…'`. Errors rebuilt
+ * after crossing a worker boundary keep that message but not their class.
+ */
+function ioFailure(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  const isIo = Object.values(Deno.errors).some((C) => e instanceof C) ||
+    (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) || /\(os error \d+\)/.test(e.message);
+  return isIo ? e.message.replace(/\s*\n\s*/g, " ") : undefined;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: cmdRun,
   replay: cmdReplay,
@@ -791,12 +841,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`simrun: ${e.message.replace(/\s*\n\s*/g, " ")}`);
       return 1;
     }
-    if (
-      e instanceof Deno.errors.AlreadyExists ||
-      e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      console.error(`simrun: ${e.message}`);
+    const io = ioFailure(e);
+    if (io !== undefined) {
+      console.error(`simrun: ${io}`);
       return 1;
     }
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -804,6 +851,33 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit codes 128 + n of the signals simrun stops on. */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Stops simrun at once on SIGINT, SIGTERM or SIGHUP, and when the `npx`/`deno task` process that
+ * started it has been terminated (those wrappers do not forward signals to simrun): exit 128 + n,
+ * before any job folder is renamed, so that an unfinished job leaves only its `_running` folder.
+ */
+function stopOnSignals(): void {
+  const stop = (why: string, code: number): never => {
+    try {
+      console.error(`simrun: stopped (${why}); unfinished job folders stay <name>_running`);
+    } catch {
+      // stderr may be gone with the terminal (SIGHUP): stop all the same
+    }
+    Deno.exit(code);
+  };
+  const signals = Deno.build.os === "windows"
+    ? (["SIGINT"] as const)
+    : (["SIGINT", "SIGTERM", "SIGHUP"] as const);
+  for (const sig of signals) Deno.addSignalListener(sig, () => stop(sig, SIGNAL_EXIT[sig]!));
+  watchLauncher((p) =>
+    stop(`the process that started simrun ended: pid ${p.pid}, ${p.command.slice(0, 60)}`, 129)
+  );
+}
+
 if (import.meta.main) {
+  stopOnSignals();
   Deno.exit(await main(Deno.args));
 }

@@ -176,6 +176,8 @@ export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
 export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
+export { watchLauncher } from "./simrun/mod.ts";
+export type { LauncherProcess, LauncherWatch } from "./simrun/mod.ts";
 
 // Campaigns on SLURM
 export {
@@ -222,7 +224,7 @@ export type {
   PresynapticSpikeRecord,
   SynapseActivationRecord,
 } from "./io/mod.ts";
-export type { HocLabel } from "./io/mod.ts";
+export type { HocLabel, HocSkippedSection } from "./io/mod.ts";
 export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/mod.ts";
 export type { ReadTextOptions } from "./io/mod.ts";
 export type {
@@ -253,6 +255,7 @@ export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";
 export type { JobSettings } from "./simrun/mod.ts";
 export type { ReplayJobSpec } from "./simrun/mod.ts";
+export type { ProcInfo, WatchLauncherOptions } from "./simrun/mod.ts";
 export type { StateColumn } from "./solver/mod.ts";
 export type { Kernel, ParameterInfo } from "./solver/mod.ts";
 export type { LandmarkPoint } from "./solver/mod.ts";

@@ -46,6 +46,7 @@ export {
   getString,
   isParamObject,
   joinKeyPath,
+  MAX_PARAM_BYTES,
   paramLocation,
   parseParam,
   readParamFile,
@@ -79,11 +80,18 @@ export type {
   PathMapRule,
   ResolveInputPathOptions,
 } from "./path_map.ts";
-export { readTextInput, readTextInputSync } from "./read_text.ts";
+export { MAX_TEXT_INPUT_BYTES, readTextInput, readTextInputSync } from "./read_text.ts";
 export type { ReadTextOptions } from "./read_text.ts";
 
-export { parseHoc, readHocFile } from "./hoc.ts";
-export type { HocLabel, HocMorphology, HocSection } from "./hoc.ts";
+export {
+  MAX_COORDINATE_UM,
+  MAX_DIAMETER_UM,
+  MIN_DIAMETER_UM,
+  parseHoc,
+  readHocFile,
+  skippedSectionsWarning,
+} from "./hoc.ts";
+export type { HocLabel, HocMorphology, HocSection, HocSkippedSection } from "./hoc.ts";
 export { parseCon, parseSyn, readConFile, readSynFile } from "./syn_con.ts";
 export type { ConFile, ConRow, SynFile, SynRow } from "./syn_con.ts";
 export { parseLandmarks, readLandmarkFile } from "./landmark.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ParamValue } from "../io/mod.ts";
+import type { InputLocation, ParamValue } from "../io/mod.ts";
 import type { Cell, PointProcessSpec } from "../solver/mod.ts";
 
 /** What a cell-modify function asks for. Everything is plain data. */
@@ -14,6 +14,17 @@ export interface CellModification {
   readonly diameters?: readonly { readonly section: number; readonly diam: readonly number[] }[];
   /** Point processes to add (IClamp, epsp). */
   readonly pointProcesses?: readonly PointProcessSpec[];
+  /**
+   * New coordinates of whole sections' 3-D points [µm], one value per point. As in ISF (where
+   * only `sec.pts` changes), they move the points recording sites are looked up by; lengths,
+   * areas and synapse positions keep the geometry the cell was built with.
+   */
+  readonly points?: readonly {
+    readonly section: number;
+    readonly x: readonly number[];
+    readonly y: readonly number[];
+    readonly z: readonly number[];
+  }[];
 }
 
 /** Context handed to a function: where its arguments are, for error messages. */
@@ -22,6 +33,12 @@ export interface CellModifyContext {
   readonly keyPath: string;
   /** The cell param file. */
   readonly paramFile: string;
+  /**
+   * Maps a file path given in the arguments to the file to open (relative to the param file,
+   * then the path map), or throws an input error naming `at`; absent: used as given (relative
+   * to the param file's folder).
+   */
+  readonly resolvePath?: (path: string, at: InputLocation, what: string) => string;
 }
 
 /**

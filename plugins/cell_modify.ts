@@ -26,6 +26,7 @@ import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
 import { bacInjection } from "./builtins/bac_injection.ts";
 import { scaleApical } from "./builtins/scale_apical.ts";
 import { scaleApicalMorph86 } from "./builtins/scale_apical_morph_86.ts";
+import { scaleMorphology } from "./builtins/scale_morphology.ts";
 import { somaCurrentInjection } from "./builtins/soma_current_injection.ts";
 
 export type { CellModification, CellModifyContext, CellModifyFunction };
@@ -38,6 +39,7 @@ export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFu
   apical_current_injection: apicalCurrentInjection,
   apical_epsp_injection: apicalEpspInjection,
   BAC_injection: bacInjection,
+  scale_morphology: scaleMorphology,
 };
 
 /**
@@ -66,7 +68,7 @@ export function applyCellModification(
     throw new PluginError(source, msg);
   };
   if (typeof mod !== "object" || mod === null) {
-    fail("must return an object { diameters?, pointProcesses? }");
+    fail("must return an object { diameters?, pointProcesses?, points? }");
   }
   const nsec = cell.sections.length;
   const checkSection = (s: unknown, what: string): number => {
@@ -112,9 +114,30 @@ export function applyCellModification(
       }
     }
   }
+  const points = mod.points ?? [];
+  if (!Array.isArray(points)) fail("points must be a list");
+  for (const p of points) {
+    const s = checkSection(p?.section, "points");
+    const n = cell.sections[s].x.length;
+    for (const axis of ["x", "y", "z"] as const) {
+      const v = p[axis];
+      if (!Array.isArray(v) || v.length !== n) {
+        fail(`points of section ${s}: expected ${n} ${axis} values (one per 3-D point)`);
+      }
+      if (!v.every((c: unknown) => typeof c === "number" && Number.isFinite(c))) {
+        fail(`points of section ${s}: ${axis} values must be finite numbers`);
+      }
+    }
+  }
   for (const d of diams) {
     const sec = cell.sections[d.section];
     for (let k = 0; k < d.diam.length; k++) sec.diam[k] = Math.fround(d.diam[k]);
+  }
+  for (const p of points) {
+    const sec = cell.sections[p.section];
+    sec.x.set(p.x);
+    sec.y.set(p.y);
+    sec.z.set(p.z);
   }
   for (const p of pps) {
     cell.pointProcesses.push({
@@ -141,6 +164,8 @@ export interface ApplyCellModifyOptions {
     name: string,
     where: InputLocation,
   ) => CellModifyFunction | undefined | Promise<CellModifyFunction | undefined>;
+  /** Resolves file paths in the functions' arguments (see {@linkcode CellModifyContext}). */
+  readonly resolvePath?: CellModifyContext["resolvePath"];
 }
 
 /**
@@ -185,6 +210,7 @@ export async function applyCellModifyFunctions(
     const mod = await fn(cell, args, {
       keyPath: joinKeyPath(keyPath, name),
       paramFile: options.paramFile,
+      ...(options.resolvePath !== undefined ? { resolvePath: options.resolvePath } : {}),
     });
     applyCellModification(cell, mod, name, where);
   }

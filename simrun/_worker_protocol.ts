@@ -132,6 +132,7 @@ export type WorkerTask =
 /** Messages from a job worker. */
 export type WorkerReply =
   | { readonly type: "sweep"; readonly sweep: number; readonly somaSpikes: number }
+  | { readonly type: "warning"; readonly message: string }
   | { readonly type: "done"; readonly result: JobResult }
   | { readonly type: "error"; readonly error: SerializedError };
 

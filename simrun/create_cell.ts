@@ -16,6 +16,7 @@ import {
   readHocFile,
   readParamFile,
   resolveInputPath,
+  skippedSectionsWarning,
 } from "../io/mod.ts";
 import {
   applyCellModifyFunctions,
@@ -24,6 +25,7 @@ import {
 } from "../plugins/mod.ts";
 import { buildCell, type ModelSettings, type SolverSettings } from "../solver/mod.ts";
 import type { Cell } from "../solver/mod.ts";
+import { warn } from "./warnings.ts";
 
 /** Simulation settings from the cell param's `sim` block. */
 export interface CellSimSettings {
@@ -147,6 +149,8 @@ export async function createCell(
     line: fLoc.line ?? 0,
     key: "neuron.filename",
   });
+  const skipped = skippedSectionsWarning(hoc);
+  if (skipped !== undefined) warn(skipped);
   const cell = buildCell(spec, hoc);
   if (spec.cellModifyFunctions.length > 0) {
     // The functions' keyword arguments are theirs to read: they get the parsed object.
@@ -155,6 +159,14 @@ export async function createCell(
       paramFile: paramPath,
       keyPath: "neuron.cell_modify_functions",
       resolvePlugin: options.cellModify?.resolvePlugin ?? userPluginResolver(),
+      resolvePath: (p, at, what) =>
+        resolveInputPath(p, {
+          map: options.pathMap,
+          file: paramPath,
+          ...(at.line !== undefined ? { line: at.line } : {}),
+          ...(at.key !== undefined ? { key: at.key } : {}),
+          what,
+        }),
     });
   }
   const recordingSites = sim.recordingSites.map((site) =>

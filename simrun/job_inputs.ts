@@ -61,6 +61,7 @@ import {
   sweepList,
 } from "./job_spec.ts";
 import { loadSystemLibm } from "./system_libm.ts";
+import { warn } from "./warnings.ts";
 
 /** One sweep's network: synapses for the solver and the two per-sweep files. */
 export interface SweepNetwork {
@@ -185,10 +186,12 @@ function networkSpec(
   spec: Pick<JobSpec, "networkParam" | "pathMap">,
 ): NetworkSpec {
   return readNetworkSpec(networkParam, {
-    resolvePath: (p) =>
+    resolvePath: (p, at) =>
       resolveInputPath(p, {
         map: spec.pathMap,
         file: spec.networkParam,
+        ...(at.line !== undefined ? { line: at.line } : {}),
+        ...(at.key !== undefined ? { key: at.key } : {}),
         what: "anatomical realization file",
       }),
   });
@@ -271,6 +274,7 @@ export function prepareNetwork(
     ),
     tStop: spec.tStop,
     random: createNetworkRandom(spec.rng, spec.seed, { math: isfMath(spec.rng) }),
+    onWarning: warn,
   });
   let next = 0;
   return realizedEarly(mechanisms, sweepList(spec)[0]!, (sweep) => {
@@ -326,6 +330,9 @@ export async function prepareReplayNetwork(
   }
   // ISF draws lognormal weights of a replay from its unseeded global generator; simrun draws them
   // from the default policy's streams for seed 0, so a replay is reproducible.
-  const mapper = createReplayMapper(built.cell, net, { random: createNetworkRandom("simrun", 0) });
+  const mapper = createReplayMapper(built.cell, net, {
+    random: createNetworkRandom("simrun", 0),
+    onWarning: warn,
+  });
   return realizedEarly(mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));
 }

@@ -6,12 +6,16 @@
  */
 import { runTask } from "./job_task.ts";
 import { serializeError, type WorkerReply, type WorkerTask } from "./_worker_protocol.ts";
+import { setWarningSink } from "./warnings.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<WorkerTask>) => void) | null;
   postMessage(msg: WorkerReply): void;
   close(): void;
 };
+
+// Warnings go to the main thread, which prints each text once for all jobs.
+setWarningSink((message) => self.postMessage({ type: "warning", message }));
 
 self.onmessage = async (e: MessageEvent<WorkerTask>) => {
   try {

@@ -42,3 +42,10 @@ export { formatDuration } from "./progress.ts";
 export { JobFolder, resultsDir, timestamp } from "./output_dir.ts";
 export type { FinishOptions, JobFolderOptions } from "./output_dir.ts";
 export { jobSeeds, parseSeed } from "./seeds.ts";
+export { watchLauncher } from "./launcher_watch.ts";
+export type {
+  LauncherProcess,
+  LauncherWatch,
+  ProcInfo,
+  WatchLauncherOptions,
+} from "./launcher_watch.ts";

@@ -10,6 +10,7 @@ import type { JobResult } from "./job_spec.ts";
 import { runTask } from "./job_task.ts";
 import { Progress, type ProgressMode } from "./progress.ts";
 import { deserializeError, type WorkerReply, type WorkerTask } from "./_worker_protocol.ts";
+import { warn } from "./warnings.ts";
 
 /** Options of {@link runTasks}. */
 export interface RunTasksOptions {
@@ -53,6 +54,7 @@ export async function runTasks(
         w.onmessage = (e: MessageEvent<WorkerReply>) => {
           const m = e.data;
           if (m.type === "sweep") progress.sweepDone();
+          else if (m.type === "warning") warn(m.message);
           else if (m.type === "done") {
             progress.jobDone();
             w.terminate();
