@@ -17,6 +17,7 @@ import {
   inspectTables,
   isInputError,
   jobSeeds,
+  MAX_PLUGIN_TIME_LIMIT_MS,
   mergeCampaign,
   parseSeed,
   pathMapFromArgsAndEnv,
@@ -231,8 +232,6 @@ const MAX_JOBS = 1024;
 const MAX_SWEEPS = 1_000_000;
 /** Most sweep threads per job (`--threads`). */
 const MAX_THREADS = 1024;
-/** Longest plugin time limit [s] (`--plugin-time-limit`): JavaScript timers hold at most 2^31 ms. */
-const MAX_PLUGIN_TIME_LIMIT_S = 1_000_000;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -360,7 +359,7 @@ function solverOptions(o: Values): { solver: SolverSettings } {
 /** `--plugin-read` and `--plugin-time-limit S` → read grants and the time limit [ms]. */
 function pluginSandbox(o: Values): { pluginRead: string[]; pluginTimeLimitMs?: number } {
   const s = num(str(o, "plugin-time-limit"), "--plugin-time-limit", {
-    max: MAX_PLUGIN_TIME_LIMIT_S,
+    max: MAX_PLUGIN_TIME_LIMIT_MS / 1000,
   });
   if (s !== undefined && !(s > 0)) {
     throw new UsageError(

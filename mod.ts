@@ -157,6 +157,7 @@ export type { UserPluginOptions } from "./plugins/mod.ts";
 export {
   DEFAULT_PLUGIN_MEMORY_LIMIT_MB,
   DEFAULT_PLUGIN_TIME_LIMIT_MS,
+  MAX_PLUGIN_TIME_LIMIT_MS,
   PluginProcess,
   servePluginProcess,
 } from "./plugins/mod.ts";

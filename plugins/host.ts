@@ -45,7 +45,7 @@ export const DEFAULT_PLUGIN_TIME_LIMIT_MS = 30_000;
 /** Default memory limit of a plugin's process (JavaScript heap and resident memory) [MiB]. */
 export const DEFAULT_PLUGIN_MEMORY_LIMIT_MB = 2048;
 /** Longest time limit [ms]: about 10 000 years, far beyond any run, and still a finite number. */
-const MAX_TIME_LIMIT_MS = 3.15e14;
+export const MAX_PLUGIN_TIME_LIMIT_MS = 3.15e14;
 /** Longest delay one `setTimeout` can wait [ms] (2³¹ − 1, about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Time simrun's own start of a plugin process may take, before the plugin's code runs [ms]. */
@@ -191,11 +191,11 @@ export class PluginProcess {
   static async start(path: string, options: PluginProcessOptions): Promise<PluginProcess> {
     const name = options.name ?? path;
     const limit = options.timeLimitMs ?? DEFAULT_PLUGIN_TIME_LIMIT_MS;
-    if (!(limit > 0 && limit <= MAX_TIME_LIMIT_MS)) {
+    if (!(limit > 0 && limit <= MAX_PLUGIN_TIME_LIMIT_MS)) {
       throw new InputValueError(
         { file: "--plugin-time-limit", key: "timeLimitMs" },
         `Time limit must be more than 0 and at most ${
-          MAX_TIME_LIMIT_MS / 1000
+          MAX_PLUGIN_TIME_LIMIT_MS / 1000
         } s (10 000 years), got ${limit / 1000} s`,
       );
     }

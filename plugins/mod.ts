@@ -37,6 +37,7 @@ export type {
 export {
   DEFAULT_PLUGIN_MEMORY_LIMIT_MB,
   DEFAULT_PLUGIN_TIME_LIMIT_MS,
+  MAX_PLUGIN_TIME_LIMIT_MS,
   PluginProcess,
 } from "./host.ts";
 export type { PluginCall, PluginKind, PluginLauncher, PluginProcessOptions } from "./host.ts";

@@ -134,7 +134,8 @@ Deno.test("JobFolder.finish({tar}) that fails leaves the _running folder and no 
   try {
     const now = () => new Date(2025, 0, 1, 9, 30);
     const f = await JobFolder.create(tmp, "seed1_pid2", { hostname: "h", now });
-    await Deno.mkdir(f.file("not_a_file"));
+    // A link is no regular file (a folder would be archived: a recorder's plugins/<name>/).
+    await Deno.symlink("/", f.file("not_a_file"));
     await assert.rejects(() => f.finish({ tar: true }), /regular files only/);
     assert.deepEqual(await names(`${tmp}/results`), ["20250101-0930_seed1_pid2_running"]);
   } finally {

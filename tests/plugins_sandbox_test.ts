@@ -88,7 +88,9 @@ Deno.test("a recorder writing outside the job folder is denied; inside it may", 
     const t = Float64Array.from([0, 0.025]);
     // Inside the job folder: allowed.
     const ok = await openRecorders([{ path, args: { action: "writeInside" } }], { jobDir });
-    assert.deepEqual(await ok.sites(tinyCell()), [{ section: 0, x: 0.5 }]);
+    assert.deepEqual(await ok.sites(tinyCell()), [
+      { section: 0, x: 0.5, where: { file: `plugin ${path}`, key: "recorder.sites()[0]" } },
+    ]);
     await ok.deliver(3, t, [Float64Array.from([-75, -74.5])]);
     await ok.close();
     assert.equal(

@@ -8,7 +8,7 @@ import {
   readTextInputSync,
 } from "../../io/mod.ts";
 import type { Cell } from "../../solver/mod.ts";
-import type { CellModification, CellModifyContext } from "../cell_modify.ts";
+import type { CellModification, CellModifyContext } from "../cell_modification.ts";
 import { argError, argNumber, checkKeys } from "./_args.ts";
 
 /** A decimal number as hoc writes it. */
