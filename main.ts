@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import {
   createCell,
@@ -14,14 +15,16 @@ import {
   jobSeeds,
   parseSeed,
   pathMapFromArgsAndEnv,
+  plotResultFolder,
   PluginError,
   runCell,
   runJobs,
   runNetworkOnly,
   runReplay,
   userPluginResolver,
+  warmUpPlotting,
 } from "./mod.ts";
-import type { CreateCellOptions, RunCellOptions } from "./mod.ts";
+import type { CreateCellOptions, JobResult, PathMap, PlotFormat, RunCellOptions } from "./mod.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -55,6 +58,9 @@ const RECORDER_HELP =
   `  --plugin PATH         run the recorder plugin module PATH (repeatable): it chooses what to
                         record and gets the traces once per sweep; it may write into the job folder`;
 
+const PLOT_FLAG_HELP =
+  `  --plot                draw the figures of each job when it ends (as simrun plot; into <folder>/plots)`;
+
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones`;
@@ -73,6 +79,7 @@ Commands:
   cell     <cell.param>                        simulate the cell alone (stimuli from the param)
   inspect  <cell.param>                        write section and segment tables of the built cell
   demo                                         run the bundled example model (2 jobs, a few sweeps)
+  plot     <result folder>...                  figures and a one-page report (index.html) of results
 
 Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error.`,
   run: `Usage: simrun run <cell.param> <network.param> [options]
@@ -94,6 +101,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -110,6 +118,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -134,6 +143,24 @@ Writes one row per section (label, parent, nseg, L, area, ...) and one per segme
 mechanism parameters, states right after initialization).
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
+  plot: `Usage: simrun plot <result folder>... [--out DIR] [--sweeps A:B] [--format svg,png]
+                        [--param-dir DIR] [--path-map FROM=TO]... [--quiet]
+
+Draws the figures of ISF result folders (simrun run/replay, ISF's own output, ISF's 2015 layout,
+merged SLURM folders): membrane potential (soma with spikes, recording sites), synaptic input
+raster, input PSTH per presynaptic cell type, output spike raster and PSTH, morphology with active
+synapses. Each figure is written as SVG, PNG and its Vega-Lite spec (<name>.vl.json, to restyle),
+with summary.json and a self-contained index.html, into <folder>/plots/ (never overwritten).
+  --out DIR             write into DIR instead (several folders: DIR/<folder name>/)
+  --sweeps A:B          sweeps A..B-1 (or one sweep A) in the trace and raster figures (default:
+                        the first 20 traces, sweep A's inputs, every sweep's spikes); the PSTHs and
+                        key numbers always use every sweep
+  --format svg,png      image formats (default both)
+  --param-dir DIR       folder that relative paths in the saved params are relative to (the folder
+                        of the cell.param the run was given); the morphology is the hoc file named
+                        in the saved neuron param
+  --quiet               no progress output
+${COMMON_HELP}`,
   demo: `Usage: simrun demo [--dir-prefix D] [--quiet]
 
 Runs the bundled example (examples/model: a small pyramidal cell with Hay channels and four
@@ -268,6 +295,35 @@ function cellModifyOption(o: Values): Required<Pick<CreateCellOptions, "cellModi
   };
 }
 
+/** `--plot` (`run`, `replay`). */
+const PLOT_FLAG = { plot: { type: "boolean" } } as const;
+
+function checkPlotFlag(o: Values): void {
+  if (o.plot === true && o.tar === true) {
+    throw new UsageError(
+      "--plot cannot be combined with --tar (plot the folder before archiving it)",
+    );
+  }
+}
+
+/** `--plot`: the figures of each finished job, into `<job folder>/plots/`. */
+async function plotJobs(
+  results: readonly JobResult[],
+  cellParam: string,
+  pathMap: PathMap,
+  quiet: boolean,
+  warm: Promise<void> | undefined,
+): Promise<void> {
+  await warm;
+  for (const r of results) {
+    await plotResultFolder(r.output, {
+      pathMap,
+      paramDir: dirname(cellParam),
+      ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+    });
+  }
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
     "dir-prefix": { type: "string" },
@@ -284,9 +340,11 @@ async function cmdRun(args: string[]): Promise<number> {
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...PLOT_FLAG,
   });
   if (o.help) return help("run");
   positionals(p, 2, "run");
+  checkPlotFlag(o);
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
   const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
   const nSweeps = num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1;
@@ -301,6 +359,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const sandbox = pluginSandbox(o);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
+  const warm = o.plot === true ? warmUpPlotting().catch(() => {}) : undefined; // during the run
   if (!quiet) {
     console.error(
       `simrun: job seeds ${seeds.join(" ")}${seed === undefined ? " (drawn at random)" : ""}`,
@@ -324,6 +383,7 @@ async function cmdRun(args: string[]): Promise<number> {
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
+  if (o.plot === true) await plotJobs(results, p[0]!, pathMap, quiet, warm);
   return 0;
 }
 
@@ -339,12 +399,16 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...PLOT_FLAG,
   });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
+  checkPlotFlag(o);
+  const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
   const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
   const sandbox = pluginSandbox(o);
+  const warm = o.plot === true ? warmUpPlotting().catch(() => {}) : undefined; // during the run
   const results = await runReplay({
     cellParam: p[0]!,
     networkParam: p[1]!,
@@ -353,7 +417,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     nprocs,
     ...tStopArg(str(o, "tstop")),
     tar: o.tar === true,
-    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    pathMap,
     plugins: strs(o, "plugin"),
     ...sandbox,
     ...solverOptions(o),
@@ -361,6 +425,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
+  if (o.plot === true) await plotJobs(results, p[0]!, pathMap, o.quiet === true, warm);
   return 0;
 }
 
@@ -483,6 +548,58 @@ async function cmdDemo(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `--sweeps A:B` or `A` of `simrun plot` → [A, B). */
+function plotSweeps(v: string | undefined): { start: number; end: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(v.trim());
+  const start = m ? Number(m[1]) : NaN, end = m?.[2] !== undefined ? Number(m[2]) : start + 1;
+  if (!m || !(end > start)) {
+    throw new UsageError(
+      `--sweeps expects A:B with integers 0 <= A < B, or one sweep A, got "${v}"`,
+    );
+  }
+  return { start, end };
+}
+
+function plotFormats(v: string | undefined): PlotFormat[] {
+  if (v === undefined) return ["svg", "png"];
+  const f = v.split(",").map((x) => x.trim().toLowerCase());
+  if (f.length === 0 || f.some((x) => x !== "svg" && x !== "png")) {
+    throw new UsageError(`--format expects svg, png or svg,png, got "${v}"`);
+  }
+  return [...new Set(f)] as PlotFormat[];
+}
+
+async function cmdPlot(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    out: { type: "string" },
+    sweeps: { type: "string" },
+    format: { type: "string" },
+    "param-dir": { type: "string" },
+    quiet: { type: "boolean" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("plot");
+  positionals(p, 1, "plot", true);
+  const sweeps = plotSweeps(str(o, "sweeps"));
+  const formats = plotFormats(str(o, "format"));
+  const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
+  const out = str(o, "out");
+  const paramDir = str(o, "param-dir");
+  for (const folder of p) {
+    const r = await plotResultFolder(folder, {
+      ...(out !== undefined ? { out: p.length > 1 ? `${out}/${basename(folder)}` : out } : {}),
+      ...(sweeps ? { sweeps } : {}),
+      formats,
+      pathMap,
+      ...(paramDir !== undefined ? { paramDir } : {}),
+      ...(o.quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+    });
+    console.log(r.out);
+  }
+  return 0;
+}
+
 function help(cmd: string): number {
   console.log(HELP[cmd]);
   return 0;
@@ -495,6 +612,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   cell: cmdCell,
   inspect: cmdInspect,
   demo: cmdDemo,
+  plot: cmdPlot,
 };
 
 /**

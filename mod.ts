@@ -1,8 +1,9 @@
 /**
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
- * `createCell` + `simulate`), the input readers and writers, the plugin host and the types
- * plugin authors implement (docs/plugins.md), and the error classes.
+ * `createCell` + `simulate`), figures and a report of a result folder (`plotResultFolder`), the
+ * input readers and writers, the plugin host and the types plugin authors implement
+ * (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
  * ```ts ignore
@@ -118,6 +119,11 @@ export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
 export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
+
+// Figures and report of a result folder (simrun plot)
+export { plotResultFolder, warmUpPlotting } from "./plot/mod.ts";
+export type { PlotFolderOptions, PlotFolderResult, PlotFormat } from "./plot/mod.ts";
+export type { InputKind, InputNumbers, KeyNumbers, Stats, SweepNumbers } from "./plot/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {
