@@ -76,6 +76,7 @@ export function baseConfig(): VegaLiteSpec {
   return {
     font: FONT_FAMILY,
     background: "white",
+    aria: false, // no ARIA labels on every mark: they would double the SVG's size
     padding: 8,
     axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#ececec" },
     header: { labelFontSize: 12, titleFontSize: 12 },

@@ -84,7 +84,7 @@ export function inputRasterFigure(input: InputRasterInput): VegaLiteSpec {
     config: baseConfig(),
     data: { values },
     width: TIME_WIDTH,
-    height: { step: Math.max(14, Math.min(40, Math.round(420 / Math.max(1, order.length)))) },
+    height: Math.max(300, 16 * order.length),
     layer: [
       {
         name: ACTIVATION_MARK,

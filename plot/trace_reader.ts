@@ -247,6 +247,7 @@ export async function scanTraceFile(
     if (wantSpikes) {
       for (let c = 0; c < nCol; c++) {
         const v = number(f[c + 1], file, lineNo, c + 1);
+        if (v !== v) continue; // `nan`: skipped, the sample before it stays the predecessor
         if (prev[c] < SPIKE_THRESHOLD_MV && v >= SPIKE_THRESHOLD_MV) {
           spikeT[c].push(t);
           spikeV[c].push(v);
