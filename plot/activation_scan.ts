@@ -85,6 +85,90 @@ export interface ScanActivationOptions {
   readonly onFile?: (done: number, total: number) => void;
 }
 
+/** Running counts of one file. */
+interface FileCounts {
+  rows: number;
+  activations: number;
+  outOfRange: number;
+}
+
+function addTimes(
+  tot: GroupTotals,
+  times: readonly number[],
+  bins: number,
+  c: FileCounts,
+): void {
+  tot.activeSynapses++;
+  tot.activations += times.length;
+  c.rows++;
+  c.activations += times.length;
+  for (const t of times) {
+    const b = Math.floor(t / PSTH_BIN_MS);
+    if (b >= 0 && b < bins) tot.psth[b]++;
+    else c.outOfRange++;
+  }
+}
+
+/**
+ * Counts one file's rows and activation times without building rows (type and times are all the
+ * sums need). Returns false, having added nothing, when a row is not plainly well-formed (wrong
+ * number of fields, a time that is not a decimal number); the caller then reads the file with
+ * io's reader, which reports file and line.
+ */
+function countFast(
+  text: string,
+  bins: number,
+  totalsOf: (type: string) => { totals: GroupTotals },
+  c: FileCounts,
+): boolean {
+  // First pass: check the layout of every row, so that nothing is added to a failing file.
+  const n = text.length;
+  let pos = text.indexOf("\n") + 1;
+  if (pos === 0) return true; // header only (or empty)
+  const rows: number[] = []; // [start of type, first tab, last tab, end] per row
+  while (pos < n) {
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = n;
+    let e = end;
+    if (e > pos && text.charCodeAt(e - 1) === 13) e--; // CRLF
+    if (text.slice(pos, e).trim() !== "") {
+      const first = text.indexOf("\t", pos);
+      if (first < 0 || first >= e) return false;
+      let tabs = 1, last = first;
+      for (let k = text.indexOf("\t", first + 1); k >= 0 && k < e; k = text.indexOf("\t", k + 1)) {
+        tabs++;
+        last = k;
+      }
+      if (tabs !== 5 && tabs !== 6) return false;
+      rows.push(pos, first, last, e);
+    }
+    pos = end + 1;
+  }
+  const times: number[] = [];
+  const parsedTimes: number[][] = [];
+  for (let r = 0; r < rows.length; r += 4) {
+    times.length = 0;
+    let start = rows[r + 2] + 1;
+    const e = rows[r + 3];
+    while (start <= e) {
+      let comma = text.indexOf(",", start);
+      if (comma < 0 || comma > e) comma = e;
+      const piece = text.slice(start, comma);
+      if (piece.trim() !== "") {
+        const v = Number(piece);
+        if (Number.isNaN(v)) return false;
+        times.push(v);
+      }
+      start = comma + 1;
+    }
+    parsedTimes.push(times.slice());
+  }
+  for (let r = 0, k = 0; r < rows.length; r += 4, k++) {
+    addTimes(totalsOf(text.slice(rows[r], rows[r + 1]).trim()).totals, parsedTimes[k], bins, c);
+  }
+  return true;
+}
+
 const KIND_ORDER: Record<InputKind, number> = { excitatory: 0, inhibitory: 1, unknown: 2 };
 
 /**
@@ -140,50 +224,50 @@ export async function scanActivationFiles(
   const sweeps: SweepInputCounts[] = [];
   let outOfRange = 0;
   let detail: ActivationScan["detail"];
+  const totalsOf = (type: string): { group: string; kind: InputKind; totals: GroupTotals } => {
+    let info = typeCache.get(type);
+    if (info === undefined) {
+      const group = roles.groupOf(type), kind = roles.kindOf(type);
+      let tot = totals.get(group);
+      if (tot === undefined) {
+        tot = { activeSynapses: 0, activations: 0, psth: new Float64Array(bins) };
+        totals.set(group, tot);
+        groupKind.set(group, kind);
+      }
+      info = { group, kind, totals: tot };
+      typeCache.set(type, info);
+    }
+    return info;
+  };
+  const counts = { rows: 0, activations: 0, outOfRange: 0 };
   for (let i = 0; i < files.length; i++) {
     const { sweep, file } = files[i];
-    const parsed = parseSynapseActivationFile(
-      await readTextInput(file, { what: "synapse activation file" }),
-      file,
-    );
-    let activations = 0;
+    const text = await readTextInput(file, { what: "synapse activation file" });
     const keep = sweep === detailSweep;
-    const rows: RasterRow[] = [];
-    for (const r of parsed.rows) {
-      let info = typeCache.get(r.type);
-      if (info === undefined) {
-        const group = roles.groupOf(r.type), kind = roles.kindOf(r.type);
-        let tot = totals.get(group);
-        if (tot === undefined) {
-          tot = { activeSynapses: 0, activations: 0, psth: new Float64Array(bins) };
-          totals.set(group, tot);
-          groupKind.set(group, kind);
+    counts.rows = 0, counts.activations = 0, counts.outOfRange = 0;
+    if (keep || !countFast(text, bins, totalsOf, counts)) {
+      // The full reader: keeps the rows, and names file and line of a malformed row (countFast
+      // added nothing when it declined).
+      const parsed = parseSynapseActivationFile(text, file);
+      const rows: RasterRow[] = [];
+      for (const r of parsed.rows) {
+        const info = totalsOf(r.type);
+        addTimes(info.totals, r.times, bins, counts);
+        if (keep) {
+          rows.push({
+            type: r.type,
+            group: info.group,
+            kind: info.kind,
+            section: r.section,
+            ptId: r.ptId,
+            times: r.times,
+          });
         }
-        info = { group, kind, totals: tot };
-        typeCache.set(r.type, info);
       }
-      const tot = info.totals;
-      tot.activeSynapses++;
-      tot.activations += r.times.length;
-      activations += r.times.length;
-      for (const t of r.times) {
-        const b = Math.floor(t / PSTH_BIN_MS);
-        if (b >= 0 && b < bins) tot.psth[b]++;
-        else outOfRange++;
-      }
-      if (keep) {
-        rows.push({
-          type: r.type,
-          group: info.group,
-          kind: info.kind,
-          section: r.section,
-          ptId: r.ptId,
-          times: r.times,
-        });
-      }
+      if (keep) detail = { sweep, rows };
     }
-    if (keep) detail = { sweep, rows };
-    sweeps.push({ sweep, activeSynapses: parsed.rows.length, activations });
+    outOfRange += counts.outOfRange;
+    sweeps.push({ sweep, activeSynapses: counts.rows, activations: counts.activations });
     options.onFile?.(i + 1, files.length);
   }
   const groups = sortGroups([...groupKind].map(([name, kind]) => ({ name, kind })));

@@ -156,7 +156,6 @@ export function outputFigure(input: OutputFigureInput): VegaLiteSpec {
                 field: "p",
                 type: "quantitative",
                 title: "AP probability",
-                scale: { domain: [0, 1] },
               },
             },
           },

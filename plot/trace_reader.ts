@@ -57,7 +57,7 @@ export interface TraceScan {
 export interface ScanTraceOptions {
   /** Whether a sweep's envelope is kept (default: none). */
   readonly select?: (sweep: number) => boolean;
-  /** Time bins of an envelope (default 700); each bin gives at most two points. */
+  /** Time bins of an envelope (default 500); each bin gives at most two points. */
   readonly bins?: number;
   /** Find spikes in every column (default true). */
   readonly spikes?: boolean;
@@ -177,7 +177,7 @@ export async function scanTraceFile(
   file: string,
   options: ScanTraceOptions = {},
 ): Promise<TraceScan> {
-  const nBins = options.bins ?? 700;
+  const nBins = options.bins ?? 500;
   const wantSpikes = options.spikes ?? true;
   let ht: { head: string[]; last: string };
   try {
