@@ -73,7 +73,7 @@ function tinySpecs(): VegaLiteSpec[] {
 /**
  * Loads Vega, Vega-Lite and resvg and renders one tiny figure of each kind (SVG and PNG).
  *
- * @param rounds how many times (default 2: V8 optimises code that ran before)
+ * @param rounds how many times (default 1; a second round compiled little more, measured)
  * @returns when done
  * @example
  * ```ts ignore
@@ -81,7 +81,7 @@ function tinySpecs(): VegaLiteSpec[] {
  * await warm;
  * ```
  */
-export async function warmUpPlotting(rounds = 2): Promise<void> {
+export async function warmUpPlotting(rounds = 1): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     for (const spec of tinySpecs()) await renderPng(await renderSvg(spec));
   }
