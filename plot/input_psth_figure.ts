@@ -142,8 +142,7 @@ export function inputPsthFigure(input: InputPsthInput): VegaLiteSpec {
               mark: {
                 type: "area",
                 interpolate: "step-after",
-                opacity: 0.75,
-                line: { strokeWidth: 0.8 },
+                opacity: 0.85,
               },
               encoding: {
                 x: {
