@@ -14,7 +14,8 @@ import { renderPng, renderSvg, type VegaLiteSpec } from "./render.ts";
 import { vmFigure } from "./vm_figure.ts";
 
 function tinySpecs(): VegaLiteSpec[] {
-  const t = Float64Array.from({ length: 200 }, (_, k) => k);
+  // Traces of demo size (a thousand points) let V8 optimise the per-point code, not only compile it.
+  const t = Float64Array.from({ length: 1000 }, (_, k) => k / 5);
   const v = Float64Array.from(t, (x) => -70 + 80 * Math.exp(-(((x % 50) - 25) ** 2)));
   const spikes = [{ sweep: 0, times: [25, 75], values: [10, 10] }];
   const groups = [
@@ -27,7 +28,7 @@ function tinySpecs(): VegaLiteSpec[] {
     kind: g.kind,
     section: k,
     ptId: 0,
-    times: [10, 20, 30],
+    times: Array.from({ length: 100 }, (_, j) => 1 + j * 1.9 + k),
   }));
   const psth = Float64Array.from({ length: 200 }, (_, k) => k % 7);
   const section = (index: number, dz: number) => ({
