@@ -59,7 +59,8 @@ const RECORDER_HELP =
                         record and gets the traces once per sweep; it may write into the job folder`;
 
 const PLOT_FLAG_HELP =
-  `  --plot                draw the figures of each job when it ends (as simrun plot; into <folder>/plots)`;
+  `  --plot                draw the figures of each job when the run ends (as simrun plot, into
+                        <job folder>/plots/; not with --tar)`;
 
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)

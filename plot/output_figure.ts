@@ -99,7 +99,8 @@ export function outputFigure(input: OutputFigureInput): VegaLiteSpec {
     }
   }
   const sweeps = input.rasterSpikes.map((s) => s.sweep);
-  const lo = Math.min(...sweeps, 0), hi = Math.max(...sweeps, 0);
+  const lo = sweeps.reduce((a, b) => Math.min(a, b), 0);
+  const hi = sweeps.reduce((a, b) => Math.max(a, b), 0);
   const stimRule = input.stimulusMs === undefined ? [] : [{
     data: { values: [{ t: 0 }] },
     mark: { type: "rule", color: "#555", strokeDash: [4, 3] },

@@ -122,6 +122,32 @@ Deno.test("simrun run --plot on the demo model, then simrun plot --sweeps --out:
     ).get(1)!;
     assert.equal(countMarks(vm, "spikes"), spikes1, "--sweeps 1:2 draws sweep 1's spikes only");
 
+    // replay --plot: the replay's own folder gets its figures too.
+    const rp = await runCli([
+      "replay",
+      `${MODEL}/example_pyramid.param`,
+      `${MODEL}/example_network.param`,
+      `${job}/simulation_run0000_synapses.csv`,
+      "--dir-prefix",
+      `${tmp}/replay`,
+      "--quiet",
+      "--plot",
+    ], { cwd: tmp });
+    assert.equal(rp.code, 0, rp.stderr);
+    const [replayed] = await jobFolders(`${tmp}/replay`);
+    const rsvgs = await checkPlotsFolder(`${replayed}/plots`);
+    await checkRasterMarks(`${replayed}/simulation_run0000000_synapses.csv`, rsvgs);
+    const tarPlot = await runCli([
+      "replay",
+      `${MODEL}/example_pyramid.param`,
+      `${MODEL}/example_network.param`,
+      `${job}/simulation_run0000_synapses.csv`,
+      "--tar",
+      "--plot",
+    ], { cwd: tmp });
+    assert.equal(tarPlot.code, 2);
+    assert.match(tarPlot.stderr, /--plot cannot be combined with --tar/);
+
     // Never overwritten: a second plot into the same folder fails and changes nothing.
     const again = await runCli(["plot", job, "--param-dir", MODEL, "--quiet"]);
     assert.equal(again.code, 1);
