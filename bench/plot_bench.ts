@@ -33,14 +33,26 @@ async function rssMiB(pid: number): Promise<number | undefined> {
   }
 }
 
-/** Runs the CLI, sampling its peak RSS every 200 ms; wall time [s], peak [MiB] and stderr. */
+/** `/usr/bin/time`, when installed: it gives the child's CPU time, which load on the machine barely changes. */
+const TIME_BIN = (() => {
+  try {
+    return Deno.statSync("/usr/bin/time").isFile ? "/usr/bin/time" : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Runs the CLI: wall time [s], CPU time [s] and peak RSS [MiB] (from /usr/bin/time, else sampled every 200 ms). */
 async function timed(
   args: string[],
   cwd: string,
-): Promise<{ s: number; peak: number | undefined; code: number; stderr: string }> {
+): Promise<
+  { s: number; cpu: number | undefined; peak: number | undefined; code: number; stderr: string }
+> {
   const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: cliCommand(args),
+  const cmd = [Deno.execPath(), ...cliCommand(args)];
+  const child = new Deno.Command(TIME_BIN ?? cmd[0], {
+    args: TIME_BIN ? ["-f", "CPU %U %S %M", ...cmd] : cmd.slice(1),
     cwd,
     stdout: "null",
     stderr: "piped",
@@ -56,11 +68,15 @@ async function timed(
   const out = await child.output();
   done = true;
   await sampler;
+  const stderr = new TextDecoder().decode(out.stderr);
+  // With /usr/bin/time the sampled pid is time's own: take its report of the child's peak.
+  const m = /CPU ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
   return {
     s: (performance.now() - t0) / 1000,
-    peak,
+    cpu: m ? Number(m[1]) + Number(m[2]) : undefined,
+    peak: m ? Number(m[3]) / 1024 : peak,
     code: out.code,
-    stderr: new TextDecoder().decode(out.stderr),
+    stderr,
   };
 }
 
@@ -160,9 +176,13 @@ export async function benchPlotLarge(): Promise<string> {
       ],
       tmp,
     );
-    return `${what}: ${r.s.toFixed(1)} s, peak RSS ${r.peak?.toFixed(0) ?? "?"} MiB ` +
+    return `${what}: ${r.s.toFixed(1)} s (CPU ${r.cpu?.toFixed(1) ?? "?"} s), peak RSS ${
+      r.peak?.toFixed(0) ?? "?"
+    } MiB ` +
       `(trace file ${size.toFixed(0)} MiB; folder made in ${gen.toFixed(1)} s); ` +
-      `with --sweeps 100:140 (40 stacked traces) ${r2.s.toFixed(1)} s`;
+      `with --sweeps 100:140 (40 stacked traces) ${r2.s.toFixed(1)} s (CPU ${
+        r2.cpu?.toFixed(1) ?? "?"
+      } s)`;
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -176,6 +196,7 @@ export async function benchPlotLarge(): Promise<string> {
 export async function benchPlotFlag(): Promise<string> {
   const model = `${repoDir()}/examples/model`;
   const best: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   for (let rep = 0; rep < 3; rep++) {
     for (const plot of [false, true]) {
       const tmp = await Deno.makeTempDir({ prefix: "simrun_plot_flag_bench_" });
@@ -198,15 +219,16 @@ export async function benchPlotFlag(): Promise<string> {
         if (r.code !== 0) return `--plot on the demo: FAILED ${r.stderr.trim()}`;
         const k = plot ? "plot" : "run";
         best[k] = Math.min(best[k] ?? Infinity, r.s);
+        if (r.cpu !== undefined) cpu[k] = Math.min(cpu[k] ?? Infinity, r.cpu);
       } finally {
         await Deno.remove(tmp, { recursive: true });
       }
     }
   }
-  return `--plot on the demo run (2 jobs × 2 sweeps, best of 3): ${
-    best.run.toFixed(2)
-  } s without, ` +
-    `${best.plot.toFixed(2)} s with (+${
-      (best.plot - best.run).toFixed(2)
-    } s for 2 × 5 figures, SVG and PNG)`;
+  const d = best.plot - best.run;
+  const cpuText = cpu.run !== undefined && cpu.plot !== undefined
+    ? `; CPU ${cpu.run.toFixed(2)} s without, ${cpu.plot.toFixed(2)} s with`
+    : "";
+  return `--plot on the demo run (2 jobs × 2 sweeps, best of 3): ${best.run.toFixed(2)} s ` +
+    `without, ${best.plot.toFixed(2)} s with (+${d.toFixed(2)} s for 2 × 5 figures)${cpuText}`;
 }
