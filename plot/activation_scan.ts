@@ -109,62 +109,101 @@ function addTimes(
   }
 }
 
+/** Buffers reused by {@linkcode countFast} from file to file (grown as needed). */
+interface FastScratch {
+  /** Per row: start of the type, its first tab, index of its first time in `times`. */
+  rows: Int32Array;
+  /** Every activation time of the file. */
+  times: Float64Array;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
 /**
  * Counts one file's rows and activation times without building rows (type and times are all the
  * sums need). Returns false, having added nothing, when a row is not plainly well-formed (wrong
- * number of fields, a time that is not a decimal number); the caller then reads the file with
- * io's reader, which reports file and line.
+ * number of fields, a time that is not a number); the caller then reads the file with io's
+ * reader, which reports file and line.
  */
 function countFast(
   text: string,
   bins: number,
   totalsOf: (type: string) => { totals: GroupTotals },
   c: FileCounts,
+  scratch: FastScratch,
 ): boolean {
-  // First pass: check the layout of every row, so that nothing is added to a failing file.
   const n = text.length;
   let pos = text.indexOf("\n") + 1;
   if (pos === 0) return true; // header only (or empty)
-  const rows: number[] = []; // [start of type, first tab, last tab, end] per row
+  let nRows = 0, nTimes = 0;
+  // First pass: check every row and read its times, so that nothing is added to a failing file.
   while (pos < n) {
     let end = text.indexOf("\n", pos);
     if (end < 0) end = n;
-    let e = end;
-    if (e > pos && text.charCodeAt(e - 1) === 13) e--; // CRLF
-    if (text.slice(pos, e).trim() !== "") {
+    let q = pos;
+    while (q < end && isBlank(text.charCodeAt(q))) q++;
+    if (q < end) {
       const first = text.indexOf("\t", pos);
-      if (first < 0 || first >= e) return false;
+      if (first < 0 || first >= end) return false;
       let tabs = 1, last = first;
-      for (let k = text.indexOf("\t", first + 1); k >= 0 && k < e; k = text.indexOf("\t", k + 1)) {
+      for (
+        let k = text.indexOf("\t", first + 1);
+        k >= 0 && k < end;
+        k = text.indexOf("\t", k + 1)
+      ) {
         tabs++;
         last = k;
       }
       if (tabs !== 5 && tabs !== 6) return false;
-      rows.push(pos, first, last, e);
+      if (3 * nRows + 3 > scratch.rows.length) {
+        const grown = new Int32Array(2 * scratch.rows.length + 3);
+        grown.set(scratch.rows);
+        scratch.rows = grown;
+      }
+      scratch.rows[3 * nRows] = pos;
+      scratch.rows[3 * nRows + 1] = first;
+      scratch.rows[3 * nRows + 2] = nTimes;
+      nRows++;
+      let start = last + 1;
+      while (start < end) {
+        let comma = text.indexOf(",", start);
+        if (comma < 0 || comma > end) comma = end;
+        if (comma > start) {
+          const piece = text.slice(start, comma);
+          const blankEdge = isBlank(piece.charCodeAt(0)) ||
+            isBlank(piece.charCodeAt(piece.length - 1));
+          if (!(blankEdge && piece.trim() === "")) {
+            const v = Number(piece);
+            if (v !== v) return false; // not a number (io's reader names file and line)
+            if (nTimes === scratch.times.length) {
+              const grown = new Float64Array(2 * scratch.times.length + 16);
+              grown.set(scratch.times);
+              scratch.times = grown;
+            }
+            scratch.times[nTimes++] = v;
+          }
+        }
+        start = comma + 1;
+      }
     }
     pos = end + 1;
   }
-  const times: number[] = [];
-  const parsedTimes: number[][] = [];
-  for (let r = 0; r < rows.length; r += 4) {
-    times.length = 0;
-    let start = rows[r + 2] + 1;
-    const e = rows[r + 3];
-    while (start <= e) {
-      let comma = text.indexOf(",", start);
-      if (comma < 0 || comma > e) comma = e;
-      const piece = text.slice(start, comma);
-      if (piece.trim() !== "") {
-        const v = Number(piece);
-        if (Number.isNaN(v)) return false;
-        times.push(v);
-      }
-      start = comma + 1;
+  // Second pass: add.
+  const { rows, times } = scratch;
+  for (let r = 0; r < nRows; r++) {
+    const tot = totalsOf(text.slice(rows[3 * r], rows[3 * r + 1]).trim()).totals;
+    const t0 = rows[3 * r + 2], t1 = r + 1 < nRows ? rows[3 * r + 5] : nTimes;
+    tot.activeSynapses++;
+    tot.activations += t1 - t0;
+    c.rows++;
+    c.activations += t1 - t0;
+    for (let k = t0; k < t1; k++) {
+      const b = Math.floor(times[k] / PSTH_BIN_MS);
+      if (b >= 0 && b < bins) tot.psth[b]++;
+      else c.outOfRange++;
     }
-    parsedTimes.push(times.slice());
-  }
-  for (let r = 0, k = 0; r < rows.length; r += 4, k++) {
-    addTimes(totalsOf(text.slice(rows[r], rows[r + 1]).trim()).totals, parsedTimes[k], bins, c);
   }
   return true;
 }
@@ -240,12 +279,13 @@ export async function scanActivationFiles(
     return info;
   };
   const counts = { rows: 0, activations: 0, outOfRange: 0 };
+  const scratch: FastScratch = { rows: new Int32Array(3 * 8192), times: new Float64Array(16384) };
   for (let i = 0; i < files.length; i++) {
     const { sweep, file } = files[i];
     const text = await readTextInput(file, { what: "synapse activation file" });
     const keep = sweep === detailSweep;
     counts.rows = 0, counts.activations = 0, counts.outOfRange = 0;
-    if (keep || !countFast(text, bins, totalsOf, counts)) {
+    if (keep || !countFast(text, bins, totalsOf, counts, scratch)) {
       // The full reader: keeps the rows, and names file and line of a malformed row (countFast
       // added nothing when it declined).
       const parsed = parseSynapseActivationFile(text, file);

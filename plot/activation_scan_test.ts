@@ -43,3 +43,43 @@ Deno.test("scanActivationFiles() sums activations per cell type in 1 ms bins and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("scanActivationFiles() counts the same with and without keeping rows, and names the line of a bad time", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = [
+      "L1_C2\t0\t1.0\t1\t2\tDendrite\t0.5,0.7,\r",
+      "  ",
+      "VPM_C2\t3\t5.0\t2\t4\tApicalDendrite\t2.5, 3.25 ,9.99,",
+      "VPM_C2\t4\t5.0\t2\t4\tApicalDendrite\t",
+      "L1_C3\t5.0\t2\t4\tSoma\t1e1,",
+    ];
+    await Deno.writeTextFile(`${dir}/a.csv`, H + rows.join("\n") + "\n");
+    const roles = inputRoles(undefined);
+    const files = [{ sweep: 0, file: `${dir}/a.csv` }];
+    const fast = await scanActivationFiles(files, { roles, endMs: 20, detailSweep: 99 });
+    const full = await scanActivationFiles(files, { roles, endMs: 20, detailSweep: 0 });
+    assert.equal(fast.detail, undefined);
+    assert.equal(full.detail?.rows.length, 4);
+    assert.deepEqual(fast.sweeps, full.sweeps);
+    assert.deepEqual(fast.sweeps[0], { sweep: 0, activeSynapses: 4, activations: 6 });
+    for (const g of ["L1", "VPM"]) {
+      assert.deepEqual([...fast.totals.get(g)!.psth], [...full.totals.get(g)!.psth], g);
+    }
+    assert.equal(fast.totals.get("L1")!.psth[10], 1, "1e1 ms");
+    await Deno.writeTextFile(
+      `${dir}/b.csv`,
+      H + rows[0] + "\nVPM_C2\t3\t5.0\t2\t4\tApicalDendrite\t2.5,x,\n",
+    );
+    await assert.rejects(
+      scanActivationFiles([{ sweep: 1, file: `${dir}/b.csv` }], {
+        roles,
+        endMs: 20,
+        detailSweep: 99,
+      }),
+      /b\.csv:3: Cannot read an activation time: expected a number, got "x"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
