@@ -153,9 +153,10 @@ raster, input PSTH per presynaptic cell type, output spike raster and PSTH, morp
 synapses. Each figure is written as SVG, PNG and its Vega-Lite spec (<name>.vl.json, to restyle),
 with summary.json and a self-contained index.html, into <folder>/plots/ (never overwritten).
   --out DIR             write into DIR instead (several folders: DIR/<folder name>/)
-  --sweeps A:B          sweeps A..B-1 (or one sweep A) in the trace and raster figures (default:
-                        the first 20 traces, sweep A's inputs, every sweep's spikes); the PSTHs and
-                        key numbers always use every sweep
+  --sweeps A:B          sweeps A..B-1 (or one sweep A) in the trace and raster figures: up to 50
+                        traces, sweep A's input raster, their spikes (default: the first 20 traces,
+                        the first sweep's inputs, every sweep's spikes); the PSTHs and key numbers
+                        always use every sweep
   --format svg,png      image formats (default both)
   --param-dir DIR       folder that relative paths in the saved params are relative to (the folder
                         of the cell.param the run was given); the morphology is the hoc file named
