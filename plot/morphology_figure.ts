@@ -49,7 +49,7 @@ export const SYNAPSE_MARK = "synapses";
  *
  * @param input the projection, synapses, groups and sites
  * @returns the spec (data inline)
- * @example A two-point soma and one synapse
+ * @example A vertical two-point soma and one synapse
  * ```ts
  * import assert from "node:assert/strict";
  * import { morphologyFigure } from "./morphology_figure.ts";
@@ -57,7 +57,7 @@ export const SYNAPSE_MARK = "synapses";
  *   h: Float64Array.of(0, 0), v: Float64Array.of(0, 10), diam: Float64Array.of(8, 8) }] };
  * const spec = morphologyFigure({ cell, file: "c.hoc", sweep: 0, sites: [],
  *   groups: [{ name: "VPM", kind: "excitatory" }], synapses: [{ h: 0, v: 5, group: "VPM" }] });
- * assert.equal(spec.width, spec.height);
+ * assert.ok((spec.width as number) < (spec.height as number), "a vertical cell is drawn upright");
  * ```
  */
 export function morphologyFigure(input: MorphologyFigureInput): VegaLiteSpec {
