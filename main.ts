@@ -17,12 +17,12 @@ import {
   pathMapFromArgsAndEnv,
   plotResultFolder,
   PluginError,
+  PngRenderer,
   runCell,
   runJobs,
   runNetworkOnly,
   runReplay,
   userPluginResolver,
-  warmUpPlotting,
 } from "./mod.ts";
 import type { CreateCellOptions, JobResult, PathMap, PlotFormat, RunCellOptions } from "./mod.ts";
 
@@ -314,15 +314,19 @@ async function plotJobs(
   cellParam: string,
   pathMap: PathMap,
   quiet: boolean,
-  warm: Promise<void> | undefined,
+  png: PngRenderer,
 ): Promise<void> {
-  await warm;
-  for (const r of results) {
-    await plotResultFolder(r.output, {
-      pathMap,
-      paramDir: dirname(cellParam),
-      ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
-    });
+  try {
+    for (const r of results) {
+      await plotResultFolder(r.output, {
+        pathMap,
+        paramDir: dirname(cellParam),
+        png,
+        ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+      });
+    }
+  } finally {
+    png.close();
   }
 }
 
@@ -361,7 +365,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const sandbox = pluginSandbox(o);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
-  const warm = o.plot === true ? warmUpPlotting().catch(() => {}) : undefined; // during the run
+  const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   if (!quiet) {
     console.error(
       `simrun: job seeds ${seeds.join(" ")}${seed === undefined ? " (drawn at random)" : ""}`,
@@ -385,7 +389,7 @@ async function cmdRun(args: string[]): Promise<number> {
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
-  if (o.plot === true) await plotJobs(results, p[0]!, pathMap, quiet, warm);
+  if (png) await plotJobs(results, p[0]!, pathMap, quiet, png);
   return 0;
 }
 
@@ -410,7 +414,7 @@ async function cmdReplay(args: string[]): Promise<number> {
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1;
   const threads = num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1;
   const sandbox = pluginSandbox(o);
-  const warm = o.plot === true ? warmUpPlotting().catch(() => {}) : undefined; // during the run
+  const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   const results = await runReplay({
     cellParam: p[0]!,
     networkParam: p[1]!,
@@ -427,7 +431,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
-  if (o.plot === true) await plotJobs(results, p[0]!, pathMap, o.quiet === true, warm);
+  if (png) await plotJobs(results, p[0]!, pathMap, o.quiet === true, png);
   return 0;
 }
 
@@ -588,16 +592,22 @@ async function cmdPlot(args: string[]): Promise<number> {
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
   const out = str(o, "out");
   const paramDir = str(o, "param-dir");
-  for (const folder of p) {
-    const r = await plotResultFolder(folder, {
-      ...(out !== undefined ? { out: p.length > 1 ? `${out}/${basename(folder)}` : out } : {}),
-      ...(sweeps ? { sweeps } : {}),
-      formats,
-      pathMap,
-      ...(paramDir !== undefined ? { paramDir } : {}),
-      ...(o.quiet ? {} : { onProgress: (line: string) => console.error(line) }),
-    });
-    console.log(r.out);
+  const png = formats.includes("png") ? new PngRenderer() : undefined;
+  try {
+    for (const folder of p) {
+      const r = await plotResultFolder(folder, {
+        ...(out !== undefined ? { out: p.length > 1 ? `${out}/${basename(folder)}` : out } : {}),
+        ...(sweeps ? { sweeps } : {}),
+        formats,
+        pathMap,
+        ...(paramDir !== undefined ? { paramDir } : {}),
+        ...(png ? { png } : {}),
+        ...(o.quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+      });
+      console.log(r.out);
+    }
+  } finally {
+    png?.close();
   }
   return 0;
 }

@@ -121,8 +121,8 @@ export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
 
 // Figures and report of a result folder (simrun plot)
-export { plotResultFolder, warmUpPlotting } from "./plot/mod.ts";
-export type { PlotFolderOptions, PlotFolderResult, PlotFormat } from "./plot/mod.ts";
+export { plotResultFolder, PngRenderer } from "./plot/mod.ts";
+export type { PlotFolderOptions, PlotFolderResult, PlotFormat, PngSink } from "./plot/mod.ts";
 export type { InputKind, InputNumbers, KeyNumbers, Stats, SweepNumbers } from "./plot/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)

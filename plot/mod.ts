@@ -3,7 +3,8 @@
  * recording-site traces with spikes, the synaptic input raster, input PSTHs per presynaptic cell
  * type, the output spike raster and PSTH, and the morphology with active synapses, each as SVG
  * and PNG with its Vega-Lite spec, plus `summary.json` and a self-contained `index.html`.
- * Reads files through io only; Vega, Vega-Lite and resvg (WebAssembly) are loaded on first use.
+ * Reads files through io only; Vega, Vega-Lite and resvg (WebAssembly) are loaded on first use,
+ * and a {@linkcode PngRenderer} renders PNGs in a worker thread.
  *
  * @example The key numbers of a folder
  * ```ts ignore
@@ -27,4 +28,5 @@ export { readResultFolder } from "./result_folder.ts";
 export type { ResultFolder, SiteTraceFile, SweepFile } from "./result_folder.ts";
 export { renderPng, renderSvg } from "./render.ts";
 export type { VegaLiteSpec } from "./render.ts";
-export { warmUpPlotting } from "./warm_up.ts";
+export { PngRenderer } from "./png_renderer.ts";
+export type { PngSink } from "./png_renderer.ts";

@@ -30,6 +30,7 @@ import { type KeyNumbers, keyNumbers } from "./key_numbers.ts";
 import { morphologyFigure, type PlacedSite, type PlacedSynapse } from "./morphology_figure.ts";
 import { pointOf, positionAt, projectMorphology } from "./morphology_projection.ts";
 import { OUTPUT_BIN_MS, outputFigure } from "./output_figure.ts";
+import type { PngRenderer, PngSink } from "./png_renderer.ts";
 import { renderPng, renderSvg, type VegaLiteSpec } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report_html.ts";
 import { readResultFolder, type SiteTraceFile } from "./result_folder.ts";
@@ -65,6 +66,11 @@ export interface PlotFolderOptions {
   readonly paramDir?: string;
   /** PNG pixels per SVG unit (default 1). */
   readonly pngScale?: number;
+  /**
+   * Where PNGs are rendered (default: in this thread); a {@linkcode PngRenderer} renders them in
+   * a worker while the next figure's SVG is drawn.
+   */
+  readonly png?: PngSink;
   /** Progress lines (none when absent). */
   readonly onProgress?: (line: string) => void;
 }
@@ -353,22 +359,32 @@ export async function plotResultFolder(
   }
   try {
     const figures: ReportFigure[] = [];
+    const sink: PngSink = options.png ?? { render: renderPng };
+    const pngs: Promise<Uint8Array>[] = [];
     for (const [name, spec] of specs) {
       say(`plot: ${folder}: ${name}`);
       await Deno.writeTextFile(`${staging}/${name}.vl.json`, JSON.stringify(spec) + "\n");
       const svg = await renderSvg(spec);
       if (formats.includes("svg")) await Deno.writeTextFile(`${staging}/${name}.svg`, svg);
-      let png: Uint8Array | undefined;
+      // The PNG is made while the next SVG is drawn (when the sink is a worker).
       if (formats.includes("png")) {
-        png = await renderPng(svg, options.pngScale ?? 1);
-        await Deno.writeFile(`${staging}/${name}.png`, png);
+        const png = sink.render(svg, options.pngScale ?? 1);
+        png.catch(() => {}); // awaited below; a failure before then must not go unhandled
+        pngs.push(png);
       }
       figures.push({
         name,
         caption: CAPTIONS[name] ?? name,
         svg: formats.includes("svg") ? svg : undefined,
-        png,
+        png: undefined,
       });
+    }
+    if (formats.includes("png")) {
+      const done = await Promise.all(pngs);
+      for (const [i, f] of figures.entries()) {
+        await Deno.writeFile(`${staging}/${f.name}.png`, done[i]);
+        figures[i] = { ...f, png: done[i] };
+      }
     }
     const numbers = keyNumbers(soma.spikes, inputs, { ms: stim, type: roles.stimulusType });
     const notes = [

@@ -1,8 +1,8 @@
 /**
  * Turns a Vega-Lite specification into SVG (Vega's headless SVG renderer: no DOM, no canvas) and
- * SVG into PNG (resvg, compiled to WebAssembly: no native add-on). Everything is loaded from
+ * SVG into PNG (resvg, compiled to WebAssembly: no native add-on). Each is loaded from
  * node_modules (or the compiled binary) on first use, so commands that draw nothing never load
- * it: the wasm module is read from `@resvg/resvg-wasm/index_bg.wasm`, and text is set in Lato
+ * them: the wasm module is read from `@resvg/resvg-wasm/index_bg.wasm`, and text is set in Lato
  * (`@expo-google-fonts/lato`), which resvg needs because WebAssembly cannot see system fonts.
  * Nothing is fetched; reading files needs only `--allow-read`.
  *
@@ -13,13 +13,6 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 /** The font family text is set in, in the SVG and the PNG. */
 export const FONT_FAMILY = "Lato, Helvetica, Arial, sans-serif";
-
-interface Engines {
-  toSvg(spec: VegaLiteSpec): Promise<string>;
-  toPng(svg: string, scale: number): Uint8Array;
-}
-
-let engines: Promise<Engines> | undefined;
 
 /** A logger that drops everything (Vega-Lite's `LoggerInterface`). */
 interface QuietLogger {
@@ -39,12 +32,36 @@ const QUIET_LOGGER: QuietLogger = {
   debug: () => QUIET_LOGGER,
 };
 
-async function loadEngines(): Promise<Engines> {
-  const [vega, vegaLite, resvg] = await Promise.all([
-    import("vega"),
-    import("vega-lite"),
-    import("@resvg/resvg-wasm"),
-  ]);
+type ToSvg = (spec: VegaLiteSpec) => Promise<string>;
+type ToPng = (svg: string, scale: number) => Uint8Array;
+
+let svgEngine: Promise<ToSvg> | undefined;
+let pngEngine: Promise<ToPng> | undefined;
+
+function failed(e: unknown, what: string): Error {
+  return new Error(
+    `Cannot load ${what} (run npm ci --ignore-scripts): ${
+      e instanceof Error ? e.message : String(e)
+    }`,
+  );
+}
+
+async function loadSvgEngine(): Promise<ToSvg> {
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  return async (spec: VegaLiteSpec): Promise<string> => {
+    // deno-lint-ignore no-explicit-any
+    const compiled = vegaLite.compile(spec as any, { logger: QUIET_LOGGER }).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.None });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  };
+}
+
+async function loadPngEngine(): Promise<ToPng> {
+  const resvg = await import("@resvg/resvg-wasm");
   const [wasm, font] = await Promise.all([
     Deno.readFile(new URL(import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm"))),
     Deno.readFile(
@@ -52,50 +69,23 @@ async function loadEngines(): Promise<Engines> {
     ),
   ]);
   await resvg.initWasm(wasm);
-  return {
-    async toSvg(spec: VegaLiteSpec): Promise<string> {
-      // deno-lint-ignore no-explicit-any
-      const compiled = vegaLite.compile(spec as any, { logger: QUIET_LOGGER }).spec;
-      const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.None });
+  return (svg: string, scale: number): Uint8Array => {
+    const r = new resvg.Resvg(svg, {
+      font: { fontBuffers: [font], defaultFontFamily: "Lato", sansSerifFamily: "Lato" },
+      fitTo: { mode: "zoom", value: scale },
+      background: "white",
+    });
+    try {
+      const img = r.render();
       try {
-        return await view.toSVG();
+        return img.asPng();
       } finally {
-        view.finalize();
+        img.free();
       }
-    },
-    toPng(svg: string, scale: number): Uint8Array {
-      const r = new resvg.Resvg(svg, {
-        font: {
-          fontBuffers: [font],
-          defaultFontFamily: "Lato",
-          sansSerifFamily: "Lato",
-        },
-        fitTo: { mode: "zoom", value: scale },
-        background: "white",
-      });
-      try {
-        const img = r.render();
-        try {
-          return img.asPng();
-        } finally {
-          img.free();
-        }
-      } finally {
-        r.free();
-      }
-    },
+    } finally {
+      r.free();
+    }
   };
-}
-
-function load(): Promise<Engines> {
-  engines ??= loadEngines().catch((e) => {
-    engines = undefined;
-    throw new Error(
-      `Cannot load the plotting libraries (vega, vega-lite, @resvg/resvg-wasm, @expo-google-fonts/lato; ` +
-        `run npm ci --ignore-scripts): ${e instanceof Error ? e.message : String(e)}`,
-    );
-  });
-  return engines;
 }
 
 /**
@@ -113,11 +103,15 @@ function load(): Promise<Engines> {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  return await (await load()).toSvg(spec);
+  svgEngine ??= loadSvgEngine().catch((e) => {
+    svgEngine = undefined;
+    throw failed(e, "the plotting libraries vega and vega-lite");
+  });
+  return await (await svgEngine)(spec);
 }
 
 /**
- * Renders SVG text to a PNG image (white background).
+ * Renders SVG text to a PNG image (white background), in the calling thread.
  *
  * @param svg the SVG document
  * @param scale pixels per SVG unit (default 1)
@@ -131,5 +125,9 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  * ```
  */
 export async function renderPng(svg: string, scale = 1): Promise<Uint8Array> {
-  return (await load()).toPng(svg, scale);
+  pngEngine ??= loadPngEngine().catch((e) => {
+    pngEngine = undefined;
+    throw failed(e, "the PNG renderer @resvg/resvg-wasm and its font @expo-google-fonts/lato");
+  });
+  return (await pngEngine)(svg, scale);
 }
