@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import {
   CampaignError,
@@ -21,7 +22,9 @@ import {
   mergeCampaign,
   parseSeed,
   pathMapFromArgsAndEnv,
+  plotResultFolder,
   PluginError,
+  PngRenderer,
   resumeCampaign,
   runCampaignTask,
   runCell,
@@ -35,7 +38,14 @@ import {
   userPluginResolver,
   watchLauncher,
 } from "./mod.ts";
-import type { CreateCellOptions, RunCellOptions, SolverSettings } from "./mod.ts";
+import type {
+  CreateCellOptions,
+  JobResult,
+  PathMap,
+  PlotFormat,
+  RunCellOptions,
+  SolverSettings,
+} from "./mod.ts";
 
 /** Thrown for bad command-line usage (exit 2). */
 class UsageError extends Error {
@@ -71,6 +81,10 @@ const RECORDER_HELP =
                         record and gets the traces once per sweep; it may write into its own
                         folder plugins/<name>/ of the job folder`;
 
+const PLOT_FLAG_HELP =
+  `  --plot                draw the figures of each job when the run ends (as simrun plot, into
+                        <job folder>/plots/; not with --tar)`;
+
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones`;
@@ -90,6 +104,7 @@ Commands:
   inspect  <cell.param>                        write section and segment tables of the built cell
   demo                                         run the bundled example model (2 jobs, a few sweeps)
   slurm    submit|task|status|merge|resume     campaigns on a SLURM cluster (simrun slurm --help)
+  plot     <result folder>...                  figures and a one-page report (index.html) of results
 
 Exit codes: 0 success, 1 simulation or I/O failure, 2 usage or input error, 128+n stopped by
 signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP or the npx/deno task process that started simrun
@@ -113,6 +128,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -129,6 +145,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
@@ -153,6 +170,25 @@ Writes one row per section (label, parent, nseg, L, area, ...) and one per segme
 mechanism parameters, states right after initialization).
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
+  plot: `Usage: simrun plot <result folder>... [--out DIR] [--sweeps A:B] [--format svg,png]
+                        [--param-dir DIR] [--path-map FROM=TO]... [--quiet]
+
+Draws the figures of ISF result folders (simrun run/replay, ISF's own output, ISF's 2015 layout,
+merged SLURM folders): membrane potential (soma with spikes, recording sites), synaptic input
+raster, input PSTH per presynaptic cell type, output spike raster and PSTH, morphology with active
+synapses. Each figure is written as SVG, PNG and its Vega-Lite spec (<name>.vl.json, to restyle),
+with summary.json and a self-contained index.html, into <folder>/plots/ (never overwritten).
+  --out DIR             write into DIR instead (several folders: DIR/<folder name>/)
+  --sweeps A:B          sweeps A..B-1 (or one sweep A) in the trace and raster figures: up to 50
+                        traces, sweep A's input raster, their spikes (default: the first 20 traces,
+                        the first sweep's inputs, every sweep's spikes); the PSTHs and key numbers
+                        always use every sweep
+  --format svg,png      image formats (default both)
+  --param-dir DIR       folder that relative paths in the saved params are relative to (the folder
+                        of the cell.param the run was given); the morphology is the hoc file named
+                        in the saved neuron param
+  --quiet               no progress output
+${COMMON_HELP}`,
   demo: `Usage: simrun demo [--dir-prefix D] [--quiet]
 
 Runs the bundled example (examples/model: a small pyramidal cell with Hay channels and four
@@ -385,6 +421,39 @@ function cellModifyOption(o: Values): Required<Pick<CreateCellOptions, "cellModi
   };
 }
 
+/** `--plot` (`run`, `replay`). */
+const PLOT_FLAG = { plot: { type: "boolean" } } as const;
+
+function checkPlotFlag(o: Values): void {
+  if (o.plot === true && o.tar === true) {
+    throw new UsageError(
+      "--plot cannot be combined with --tar (plot the folder before archiving it)",
+    );
+  }
+}
+
+/** `--plot`: the figures of each finished job, into `<job folder>/plots/`. */
+async function plotJobs(
+  results: readonly JobResult[],
+  cellParam: string,
+  pathMap: PathMap,
+  quiet: boolean,
+  png: PngRenderer,
+): Promise<void> {
+  try {
+    for (const r of results) {
+      await plotResultFolder(r.output, {
+        pathMap,
+        paramDir: dirname(cellParam),
+        png,
+        ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+      });
+    }
+  } finally {
+    png.close();
+  }
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
     "dir-prefix": { type: "string" },
@@ -401,9 +470,11 @@ async function cmdRun(args: string[]): Promise<number> {
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...PLOT_FLAG,
   });
   if (o.help) return help("run");
   positionals(p, 2, "run");
+  checkPlotFlag(o);
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
   const threads = threadsArg(o);
   const nSweeps = sweepsArg(o);
@@ -418,6 +489,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const sandbox = pluginSandbox(o);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
+  const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   if (!quiet) {
     console.error(
       `simrun: job seeds ${seeds.join(" ")}${seed === undefined ? " (drawn at random)" : ""}`,
@@ -441,6 +513,7 @@ async function cmdRun(args: string[]): Promise<number> {
     progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
+  if (png) await plotJobs(results, p[0]!, pathMap, quiet, png);
   return 0;
 }
 
@@ -456,12 +529,16 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...PLOT_FLAG,
   });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
+  checkPlotFlag(o);
+  const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
   const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
   const threads = threadsArg(o);
   const sandbox = pluginSandbox(o);
+  const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   const results = await runReplay({
     cellParam: p[0]!,
     networkParam: p[1]!,
@@ -470,7 +547,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     nprocs,
     ...tStopArg(str(o, "tstop")),
     tar: o.tar === true,
-    pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    pathMap,
     plugins: strs(o, "plugin"),
     ...sandbox,
     ...solverOptions(o),
@@ -478,6 +555,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
+  if (png) await plotJobs(results, p[0]!, pathMap, o.quiet === true, png);
   return 0;
 }
 
@@ -774,6 +852,64 @@ async function cmdSlurm(args: string[]): Promise<number> {
   }
 }
 
+/** `--sweeps A:B` or `A` of `simrun plot` → [A, B). */
+function plotSweeps(v: string | undefined): { start: number; end: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(v.trim());
+  const start = m ? Number(m[1]) : NaN, end = m?.[2] !== undefined ? Number(m[2]) : start + 1;
+  if (!m || !(end > start)) {
+    throw new UsageError(
+      `--sweeps expects A:B with integers 0 <= A < B, or one sweep A, got "${v}"`,
+    );
+  }
+  return { start, end };
+}
+
+function plotFormats(v: string | undefined): PlotFormat[] {
+  if (v === undefined) return ["svg", "png"];
+  const f = v.split(",").map((x) => x.trim().toLowerCase());
+  if (f.length === 0 || f.some((x) => x !== "svg" && x !== "png")) {
+    throw new UsageError(`--format expects svg, png or svg,png, got "${v}"`);
+  }
+  return [...new Set(f)] as PlotFormat[];
+}
+
+async function cmdPlot(args: string[]): Promise<number> {
+  const { values: o, positionals: p } = parse(args, {
+    out: { type: "string" },
+    sweeps: { type: "string" },
+    format: { type: "string" },
+    "param-dir": { type: "string" },
+    quiet: { type: "boolean" },
+    ...PATH_MAP,
+  });
+  if (o.help) return help("plot");
+  positionals(p, 1, "plot", true);
+  const sweeps = plotSweeps(str(o, "sweeps"));
+  const formats = plotFormats(str(o, "format"));
+  const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
+  const out = str(o, "out");
+  const paramDir = str(o, "param-dir");
+  const png = formats.includes("png") ? new PngRenderer() : undefined;
+  try {
+    for (const folder of p) {
+      const r = await plotResultFolder(folder, {
+        ...(out !== undefined ? { out: p.length > 1 ? `${out}/${basename(folder)}` : out } : {}),
+        ...(sweeps ? { sweeps } : {}),
+        formats,
+        pathMap,
+        ...(paramDir !== undefined ? { paramDir } : {}),
+        ...(png ? { png } : {}),
+        ...(o.quiet ? {} : { onProgress: (line: string) => console.error(line) }),
+      });
+      console.log(r.out);
+    }
+  } finally {
+    png?.close();
+  }
+  return 0;
+}
+
 function help(cmd: string): number {
   console.log(HELP[cmd]);
   return 0;
@@ -801,6 +937,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   inspect: cmdInspect,
   demo: cmdDemo,
   slurm: cmdSlurm,
+  plot: cmdPlot,
 };
 
 /**

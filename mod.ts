@@ -2,9 +2,9 @@
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
  * `createCell` + `simulate`, or describe → prepare → run: `readCellSpec`, `buildCell`,
- * `prepareModel`, `runSweep`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), the input
- * readers and writers, the plugin host and the types
- * plugin authors implement (docs/plugins.md), and the error classes.
+ * `prepareModel`, `runSweep`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), figures and
+ * a report of a result folder (`plotResultFolder`), the input readers and writers, the plugin host
+ * and the types plugin authors implement (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
  * ```ts ignore
@@ -217,6 +217,11 @@ export type {
   TaskState,
   TaskStatus,
 } from "./cluster/mod.ts";
+
+// Figures and report of a result folder (simrun plot)
+export { plotResultFolder, PngRenderer } from "./plot/mod.ts";
+export type { PlotFolderOptions, PlotFolderResult, PlotFormat, PngSink } from "./plot/mod.ts";
+export type { InputKind, InputNumbers, KeyNumbers, Stats, SweepNumbers } from "./plot/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {

@@ -1,9 +1,9 @@
 /**
  * Enforces the module boundaries of style.md §5.2: imports point one way
- * (io ← solver ← network ← plugins ← simrun ← cluster ← mod.ts ← main.ts), no files import each
- * other in a circle (type-only and dynamic imports included), another layer is entered only through
- * its `mod.ts` (§3, §5.1), solver/ and network/ are pure (no Deno.*, Date.now, Math.random), and
- * nothing uses `export default`.
+ * (io ← solver ← network ← plugins ← simrun ← cluster ← mod.ts ← main.ts, and the side branch
+ * io ← plot ← mod.ts), no files import each other in a circle (type-only and dynamic imports
+ * included), another layer is entered only through its `mod.ts` (§3, §5.1), solver/ and network/
+ * are pure (no Deno.*, Date.now, Math.random), and nothing uses `export default`.
  *
  * @module
  */
@@ -23,7 +23,14 @@ const RANK: Record<string, number> = {
   "mod.ts": 6,
   "main.ts": 7,
 };
-const LAYERS = ["io", "solver", "network", "plugins", "simrun", "cluster"];
+/**
+ * Side branches (style.md §5.2: `io ← plot ← mod.ts`): layers off the main chain, with the layers
+ * they may import and the only ones that may import them.
+ */
+const SIDE: Record<string, { mayImport: readonly string[]; importedBy: readonly string[] }> = {
+  plot: { mayImport: ["io"], importedBy: ["mod.ts", "main.ts"] },
+};
+const LAYERS = ["io", "solver", "network", "plugins", "simrun", "cluster", ...Object.keys(SIDE)];
 const PURE = ["solver", "network"];
 
 function sourceFiles(dir: string): string[] {
@@ -41,7 +48,7 @@ function sourceFiles(dir: string): string[] {
 function layerOf(root: string, file: string): string | undefined {
   const rel = relative(root, file);
   const top = rel.split("/")[0];
-  return RANK[top] !== undefined ? top : undefined;
+  return RANK[top] !== undefined || SIDE[top] !== undefined ? top : undefined;
 }
 
 function imports(text: string): string[] {
@@ -128,7 +135,15 @@ const files = [
   }
 });
 
-Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← cluster ← mod ← main)", () => {
+/** Whether layer `from` may import layer `to` (§5.2). */
+function mayImport(from: string, to: string): boolean {
+  if (from === to) return true;
+  if (SIDE[from] !== undefined) return SIDE[from].mayImport.includes(to);
+  if (SIDE[to] !== undefined) return SIDE[to].importedBy.includes(from);
+  return RANK[to] <= RANK[from];
+}
+
+Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← cluster ← mod ← main; io ← plot ← mod)", () => {
   const bad: string[] = [];
   for (const file of files) {
     const from = layerOf(root, file)!;
@@ -137,7 +152,7 @@ Deno.test("architecture: imports point one way (io ← solver ← network ← pl
       const target = resolve(dirname(file), spec);
       const to = layerOf(root, target);
       if (to === undefined) continue;
-      if (RANK[to] > RANK[from]) {
+      if (!mayImport(from, to)) {
         bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
       }
     }
@@ -175,6 +190,17 @@ Deno.test("importCycles() finds a planted cycle of files, and none without it", 
     assert.deepEqual(importCycles(importGraph(all)).map((c) => c.length), [1], "a self-import");
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("architecture: the side branch plot/ may import only io and be imported only by mod.ts and main.ts", () => {
+  for (const l of ["io", "plot"]) assert.ok(mayImport("plot", l), `plot → ${l}`);
+  for (const l of ["solver", "network", "plugins", "simrun", "cluster", "mod.ts", "main.ts"]) {
+    assert.ok(!mayImport("plot", l), `plot must not import ${l}`);
+  }
+  for (const l of ["mod.ts", "main.ts"]) assert.ok(mayImport(l, "plot"), `${l} → plot`);
+  for (const l of ["io", "solver", "network", "plugins", "simrun", "cluster"]) {
+    assert.ok(!mayImport(l, "plot"), `${l} must not import plot`);
   }
 });
 
