@@ -1,67 +1,58 @@
 /**
  * NMODL compiler speed: kernels generated from ISF's Hay `.mod` files against the built-in
  * hand-written kernels, on the instance counts of the 1,142-compartment example cell, in default
- * mode (rate tables) and exact mode; then the whole A2_step_1p0 simulation with either kernel set
- * (issue 12's goal: default mode ≤ 1.3× the built-ins). Best of N; needs ../shared.
+ * mode (rate tables) and exact mode; then the whole A2_step_1p0 sweep (prepareModel + runSweep)
+ * with either catalogue, and the whole `simrun cell` process with and without `--mechanisms`
+ * (issue 12's goal: default mode ≤ 1.3× the built-ins). Best of N, runs interleaved so that
+ * machine load hits both alike; needs ../shared.
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { parsePathMap } from "../io/path_map.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import { lowerCell } from "../solver/compartments.ts";
-import { DENSITY_MECHANISMS, TABULATED_ADVANCE } from "../solver/mechanisms/mod.ts";
-import { updateTablePositions } from "../solver/mechanisms/_rate_table.ts";
 import {
-  allocateInstances,
+  buildMechanismCatalogue,
+  BUILTIN_CATALOGUE,
   type DensityMechanism,
-  type Kernel,
+  type MechanismCatalogue,
   type MechanismInstances,
   type NodeArrays,
-} from "../solver/mechanisms/_types.ts";
-import { compileNmodl, toDensityMechanism } from "../solver/nmodl/mod.ts";
-import { simulate } from "../solver/simulation.ts";
+  prepareModel,
+  runSweep,
+} from "../solver/mod.ts";
+import { allocateInstances } from "../solver/mechanisms/_types.ts";
+import { updateTablePositions } from "../solver/mechanisms/_rate_table.ts";
+import { makeNodes, prepareContext } from "../solver/mechanisms/_testing.ts";
 
-const HAY = [
-  "CaDynamics_E2",
-  "Ca_HVA",
-  "Ca_LVAst",
-  "Ih",
-  "Im",
-  "K_Pst",
-  "K_Tst",
-  "NaTa_t",
-  "Nap_Et2",
-  "SK_E2",
-  "SKv3_1",
-];
 const STEPS = 2000;
 const REPEATS = 5;
 const WHOLE_REPEATS = 4;
+const PROCESS_REPEATS = 5;
 
 function shared(...p: string[]): string {
   return new URL(["../../shared", ...p].join("/"), import.meta.url).pathname;
 }
 
-interface Kernels {
-  readonly m: DensityMechanism;
-  readonly advance: Kernel;
-}
-
 /** Best time per instance-step [ns] of current + advance over STEPS steps of a voltage sweep. */
 function timeKernels(
-  k: Kernels,
-  node: Int32Array,
+  m: DensityMechanism,
+  fast: boolean,
   params: MechanismInstances,
   n: NodeArrays,
 ): number {
-  const s = allocateInstances(k.m, node);
-  for (const [p, a] of Object.entries(params.fields)) if (s.fields[p]) s.fields[p].set(a);
+  const node = params.node;
+  const s = allocateInstances(m, node);
+  for (const [p, a] of Object.entries(params.fields)) {
+    if (Object.hasOwn(s.fields, p)) s.fields[p].set(a);
+  }
+  m.prepare(s, prepareContext(n, fast));
+  const advance = (fast ? m.fast?.advance : undefined) ?? m.advance;
   let best = Infinity;
   for (let r = 0; r < REPEATS; r++) {
     n.v.fill(-75);
     n.cai.fill(5e-5);
-    k.m.init(s, n);
+    m.init(s, n);
     const t0 = performance.now();
     for (let step = 0; step < STEPS; step++) {
       const v = -75 + 40 * Math.sin(step * 0.01);
@@ -69,153 +60,141 @@ function timeKernels(
       n.i.fill(0);
       n.g.fill(0);
       n.ica.fill(0);
-      k.m.current(s, n);
-      updateTablePositions(n.v);
-      k.advance(s, n);
+      m.current(s, n);
+      if (fast) updateTablePositions(n);
+      advance(s, n);
     }
     best = Math.min(best, performance.now() - t0);
   }
   return best * 1e6 / (STEPS * Math.max(1, node.length));
 }
 
-/** Builds the example cell with the catalogue as given (built-ins, or compiled swapped in). */
-async function buildCell(paramFile: string): Promise<Awaited<ReturnType<typeof createCell>>> {
+/** Milliseconds of one A2_step_1p0 sweep (prepare + run) with a catalogue, default mode. */
+async function sweepMs(paramFile: string, catalogue: MechanismCatalogue): Promise<number> {
   const map = parsePathMap([`*/getting_started/example_data/=${shared("data", "isf_example")}/`]);
-  return await createCell(paramFile, { pathMap: map, resolveRecordingSites: false });
+  const { cell, sim } = await createCell(paramFile, {
+    pathMap: map,
+    resolveRecordingSites: false,
+    catalogue,
+  });
+  const t0 = performance.now();
+  const model = prepareModel(cell, {
+    vInit: sim.vInit,
+    tStop: sim.tStop,
+    dt: sim.dt,
+    celsius: sim.celsius,
+    rateTables: true,
+    units: "modern",
+  }, { catalogue });
+  runSweep(model, []);
+  return performance.now() - t0;
 }
 
-/** Swaps the compiled kernels into the catalogue while `fn` runs. */
-async function withCompiled<T>(
-  compiled: Map<string, { m: DensityMechanism; tab?: Kernel }>,
-  fn: () => T | Promise<T>,
-): Promise<T> {
-  const arr = DENSITY_MECHANISMS as DensityMechanism[];
-  const tab = TABULATED_ADVANCE as Map<DensityMechanism, Kernel>;
-  const saved = [...arr];
-  try {
-    for (const [name, c] of compiled) {
-      arr[arr.findIndex((m) => m.name === name)] = c.m;
-      if (c.tab) tab.set(c.m, c.tab);
-    }
-    return await fn();
-  } finally {
-    arr.splice(0, arr.length, ...saved);
-    for (const c of compiled.values()) tab.delete(c.m);
-  }
-}
-
-/**
- * Best-of-N wall time of A2_step_1p0 (default mode) with the built-ins and with the compiled
- * kernels, runs interleaved so that machine load hits both alike.
- */
-async function wholeCell(
-  paramFile: string,
-  compiled: Map<string, { m: DensityMechanism; tab?: Kernel }>,
-): Promise<{ builtin: number; compiled: number }> {
-  const b = await buildCell(paramFile);
-  const c = await withCompiled(compiled, () => buildCell(paramFile));
-  const opts = { vInit: b.sim.vInit, tStop: b.sim.tStop, dt: b.sim.dt, celsius: b.sim.celsius };
-  let tb = Infinity, tc = Infinity;
-  for (let r = 0; r < WHOLE_REPEATS; r++) {
-    let t0 = performance.now();
-    simulate(b.cell, opts);
-    tb = Math.min(tb, performance.now() - t0);
-    await withCompiled(compiled, () => {
-      t0 = performance.now();
-      simulate(c.cell, opts);
-      tc = Math.min(tc, performance.now() - t0);
-    });
-  }
-  return { builtin: tb, compiled: tc };
+/** Wall time [ms] of one `simrun cell` process (the CLI entry point, as the binary runs it). */
+async function processMs(args: string[]): Promise<number> {
+  const root = new URL("..", import.meta.url).pathname;
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys=hostname",
+      "--allow-ffi",
+      "--allow-run",
+      "--unstable-worker-options",
+      "--v8-flags=--max-semi-space-size=2,--optimize-for-size",
+      `${root}main.ts`,
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - t0;
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return ms;
 }
 
 /**
  * Runs the benchmark.
  *
- * @returns one line per mechanism and a summary line
+ * @returns one line per mechanism and summary lines
  */
 export async function benchNmodl(): Promise<string> {
   const mechDir = shared("data", "isf_example", "mechanisms", "channels_py3");
   const paramFile = shared("reference", "single_cell", "A2_step_1p0_neuron_model.param");
   if (!existsSync(mechDir) || !existsSync(paramFile)) return "nmodl: skipped (../shared is absent)";
+  const t0 = performance.now();
+  const sources = readdirSync(mechDir).filter((f) => f.endsWith(".mod")).sort()
+    .map((f) => ({ path: `${mechDir}/${f}`, text: readFileSync(`${mechDir}/${f}`, "utf8") }));
+  const compiled = buildMechanismCatalogue(sources);
+  const compileMs = performance.now() - t0;
   const map = parsePathMap([`*/getting_started/example_data/=${shared("data", "isf_example")}/`]);
   const { cell } = await createCell(paramFile, { pathMap: map, resolveRecordingSites: false });
-  const lowered = lowerCell(cell);
-  const nodes: NodeArrays = {
-    v: new Float64Array(lowered.nodeCount),
-    i: new Float64Array(lowered.nodeCount),
-    g: new Float64Array(lowered.nodeCount),
-    area: lowered.area,
-    ena: lowered.ena,
-    ek: lowered.ek,
-    eca: new Float64Array(lowered.nodeCount).fill(140),
-    cai: new Float64Array(lowered.nodeCount),
-    cao: new Float64Array(lowered.nodeCount).fill(2),
-    ica: new Float64Array(lowered.nodeCount),
+  const model = prepareModel(cell, {
+    vInit: -75,
+    tStop: 1,
     dt: 0.025,
-    t: 0,
     celsius: 34,
-    faraday: 96485.33212331001,
-  };
-  const compiled = new Map<string, { m: DensityMechanism; tab?: Kernel }>();
+    rateTables: true,
+    units: "modern",
+  });
+  const nodes = makeNodes(model.lowered.nodeCount);
   const lines: string[] = [];
   let sumB = 0, sumC = 0, sumBe = 0, sumCe = 0;
-  for (const name of HAY) {
-    const r = compileNmodl(readFileSync(`${mechDir}/${name}.mod`, "utf8"), { file: `${name}.mod` });
-    if (!r.ok) throw r.error;
-    const a = toDensityMechanism(r.mechanism);
-    compiled.set(
-      name,
-      a.tabulatedAdvance ? { m: a.mechanism, tab: a.tabulatedAdvance } : { m: a.mechanism },
-    );
-    const lm = lowered.mechanisms.find((x) => x.mechanism.name === name);
-    if (lm === undefined) continue;
+  for (const lm of model.lowered.mechanisms) {
     const b = lm.mechanism;
+    const c = compiled.density.find((m) => m.name === b.name);
+    if (c === undefined || c === b) continue;
     const count = lm.instances.node.length;
-    const bFast = timeKernels(
-      { m: b, advance: TABULATED_ADVANCE.get(b) ?? b.advance },
-      lm.instances.node,
-      lm.instances,
-      nodes,
-    );
-    const cFast = timeKernels(
-      { m: a.mechanism, advance: a.tabulatedAdvance ?? a.mechanism.advance },
-      lm.instances.node,
-      lm.instances,
-      nodes,
-    );
-    const bExact = timeKernels(
-      { m: b, advance: b.advance },
-      lm.instances.node,
-      lm.instances,
-      nodes,
-    );
-    const cExact = timeKernels(
-      { m: a.mechanism, advance: a.mechanism.advance },
-      lm.instances.node,
-      lm.instances,
-      nodes,
-    );
+    const bFast = timeKernels(b, true, lm.instances, nodes);
+    const cFast = timeKernels(c, true, lm.instances, nodes);
+    const bExact = timeKernels(b, false, lm.instances, nodes);
+    const cExact = timeKernels(c, false, lm.instances, nodes);
     sumB += bFast * count;
     sumC += cFast * count;
     sumBe += bExact * count;
     sumCe += cExact * count;
     lines.push(
-      `  ${name.padEnd(13)} ${String(count).padStart(4)} instances: default ${bFast.toFixed(1)} → ${
-        cFast.toFixed(1)
-      } ns (${(cFast / bFast).toFixed(2)}×), exact ${bExact.toFixed(1)} → ${
+      `  ${b.name.padEnd(13)} ${String(count).padStart(4)} instances: default ${
+        bFast.toFixed(1)
+      } → ${cFast.toFixed(1)} ns (${(cFast / bFast).toFixed(2)}×), exact ${bExact.toFixed(1)} → ${
         cExact.toFixed(1)
       } ns (${(cExact / bExact).toFixed(2)}×) per instance-step (built-in → compiled)`,
     );
   }
-  const whole = await wholeCell(paramFile, compiled);
-  const tB = whole.builtin, tC = whole.compiled;
-  return `nmodl: Hay kernels (current + advance), compiled/built-in: default mode ${
+  let tB = Infinity, tC = Infinity;
+  for (let r = 0; r < WHOLE_REPEATS; r++) {
+    tB = Math.min(tB, await sweepMs(paramFile, BUILTIN_CATALOGUE));
+    tC = Math.min(tC, await sweepMs(paramFile, compiled));
+  }
+  const common = [
+    "cell",
+    paramFile,
+    "--amp",
+    "1.0",
+    "--path-map",
+    `*/getting_started/example_data/=${shared("data", "isf_example")}/`,
+    "--quiet",
+  ];
+  let pB = Infinity, pC = Infinity;
+  for (let r = 0; r < PROCESS_REPEATS; r++) {
+    pB = Math.min(pB, await processMs(common));
+    pC = Math.min(pC, await processMs([...common, "--mechanisms", mechDir]));
+  }
+  return `nmodl: compiling ISF's channels_py3 (${sources.length} files) ${
+    compileMs.toFixed(0)
+  } ms; Hay kernels (current + advance), compiled/built-in: default mode ${
     (sumC / sumB).toFixed(2)
-  }×, exact ${(sumCe / sumBe).toFixed(2)}×; A2_step_1p0 whole simulation (default mode) ` +
-    `built-in ${(tB / 1000).toFixed(2)} s, compiled ${(tC / 1000).toFixed(2)} s (${
+  }×, exact ${(sumCe / sumBe).toFixed(2)}×\n` +
+    `nmodl: A2_step_1p0 sweep (prepare + run, default mode) built-in ${
+      (tB / 1000).toFixed(2)
+    } s, compiled ${(tC / 1000).toFixed(2)} s (${
       (tC / tB).toFixed(2)
-    }×; goal ≤ 1.3×), best of ${REPEATS} (kernels) / ${WHOLE_REPEATS} interleaved (whole)\n${
-      lines.join("\n")
-    }`;
+    }×; goal ≤ 1.3×), best of ${WHOLE_REPEATS}\n` +
+    `nmodl: simrun cell A2 (--amp 1.0, whole process) built-in ${(pB / 1000).toFixed(2)} s, ` +
+    `--mechanisms channels_py3 ${(pC / 1000).toFixed(2)} s (${
+      (pC / pB).toFixed(2)
+    }×), best of ${PROCESS_REPEATS}\n${lines.join("\n")}`;
 }

@@ -13,7 +13,7 @@ import { createReplayMapper } from "../network/network_mapper.ts";
 import { SYNAPSE_MECHANISMS } from "../network/synapses/mod.ts";
 import { simulate } from "../solver/simulation.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import { synapticInputs } from "../simrun/job.ts";
+import { synapticInputs } from "../simrun/_worker_protocol.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 
 /** NEURON 8.2.2, one 345 ms network sweep, simulation only [s] (midpoint of 8.0–8.3 s). */

@@ -8,7 +8,8 @@ import process from "node:process";
 import { parsePathMap } from "../io/path_map.ts";
 import { spikeTimes } from "../simrun/cell_run.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import { simulate, stepCount } from "../solver/simulation.ts";
+import { simulate } from "../solver/simulation.ts";
+import { stepCount } from "../solver/settings.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 
 /** NEURON 8.2.2 wall time of A2_step_1p0, simulation only [s] (reference/README.md). */

@@ -1,27 +1,27 @@
 /**
  * Test harness of the NMODL compiler's reference tests: runs a protocol of
  * solver/nmodl/testdata/neuron/*.json (written by generate_neuron_fixtures.py with NEURON 8.2.2)
- * through today's `simulate()` with compiled mechanisms.
- *
- * Phase A of issue 12 does not wire compiled mechanisms into the solver's catalogue. This
- * test-only path puts compiled density mechanisms into the catalogue array for the duration of
- * one call (`withDensityCatalogue`) and passes point processes as `synapses`, the solver's
- * point-mechanism interface. No solver file is changed.
+ * through the solver's real catalogue path: the fixture's `.mod` files become a mechanism
+ * catalogue (`buildMechanismCatalogue`: compiled, merged with the built-ins in NEURON's
+ * registration order), then `prepareModel` → `resolveProbes` → `runSweep`, with the point
+ * processes passed as synaptic inputs.
  *
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import { DENSITY_MECHANISMS, TABULATED_ADVANCE } from "../solver/mechanisms/mod.ts";
-import type { DensityMechanism, Kernel } from "../solver/mechanisms/_types.ts";
 import {
-  type CompiledMechanism,
-  compileNmodl,
-  toDensityMechanism,
-  toPointMechanism,
-  type UniformRandom,
-} from "../solver/nmodl/mod.ts";
-import type { Cell, Section } from "../solver/cell.ts";
-import { simulate, type SynapticInput } from "../solver/simulation.ts";
+  buildMechanismCatalogue,
+  type Cell,
+  type MechanismCatalogue,
+  type ModSource,
+  prepareModel,
+  resolveProbes,
+  runSweep,
+  type Section,
+  type SynapticInput,
+  type UniformSource,
+} from "../solver/mod.ts";
+import { type CompiledMechanism, compileNmodl } from "../solver/nmodl/mod.ts";
 import { fromFileUrl } from "./_url.ts";
 import { sharedDir } from "./_shared.ts";
 
@@ -112,6 +112,39 @@ export function loadFixture(name: string): Fixture {
   };
 }
 
+/**
+ * The `.mod` files of the given names as catalogue sources.
+ *
+ * @param names file names without `.mod`
+ * @returns the sources (throws if one is missing)
+ */
+export function modSources(names: readonly string[]): ModSource[] {
+  return names.map((name) => {
+    const path = modPath(name);
+    if (path === undefined) throw new Error(`${name}.mod not found`);
+    return { path: `${name}.mod`, text: readFileSync(path, "utf8") };
+  });
+}
+
+/**
+ * The catalogue of the given `.mod` files; throws the first compile error.
+ *
+ * @param names file names without `.mod`
+ * @param conductance conductance mode of the compiled current kernels
+ * @returns the catalogue
+ */
+export function catalogueOf(
+  names: readonly string[],
+  conductance?: "analytic" | "numeric",
+): MechanismCatalogue {
+  const c = buildMechanismCatalogue(
+    modSources(names),
+    conductance !== undefined ? { conductance } : {},
+  );
+  for (const u of Object.values(c.unavailable)) throw u.error;
+  return c;
+}
+
 /** Compiles `name.mod`; throws its one-line error if it does not compile. */
 export function compileMod(
   name: string,
@@ -122,39 +155,6 @@ export function compileMod(
   const r = compileNmodl(readFileSync(path, "utf8"), { file: `${name}.mod`, ...options });
   if (!r.ok) throw r.error;
   return r.mechanism;
-}
-
-/**
- * Runs `fn` with compiled density mechanisms in the solver's catalogue (replacing built-ins of
- * the same name), restoring the catalogue afterwards. The order is NEURON's registration order:
- * `pas` first, then every `.mod`-backed mechanism by file name in the C locale (nrnivmodl's
- * `*.mod` glob); a built-in's file is its name + `.mod`. It matters: an INITIAL block that reads
- * cai (SK_E2) sees what an earlier mechanism's INITIAL wrote (CaDynamics_E2_v2).
- */
-export function withDensityCatalogue<T>(
-  mechs: readonly {
-    mechanism: DensityMechanism;
-    file: string;
-    tabulatedAdvance?: Kernel | undefined;
-  }[],
-  fn: () => T,
-): T {
-  const arr = DENSITY_MECHANISMS as DensityMechanism[];
-  const saved = [...arr];
-  const tabulated = TABULATED_ADVANCE as Map<DensityMechanism, Kernel>;
-  for (const m of mechs) if (m.tabulatedAdvance) tabulated.set(m.mechanism, m.tabulatedAdvance);
-  try {
-    const entries = saved.map((m) => ({ mechanism: m, file: `${m.name}.mod` }))
-      .filter((e) => !mechs.some((c) => c.mechanism.name === e.mechanism.name));
-    const builtinFirst = entries.filter((e) => e.mechanism.name === "pas");
-    const rest = [...entries.filter((e) => e.mechanism.name !== "pas"), ...mechs]
-      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    arr.splice(0, arr.length, ...[...builtinFirst, ...rest].map((e) => e.mechanism));
-    return fn();
-  } finally {
-    arr.splice(0, arr.length, ...saved);
-    for (const m of mechs) tabulated.delete(m.mechanism);
-  }
 }
 
 function cylinder(
@@ -198,17 +198,17 @@ function cylinder(
 
 /** Options of {@link runFixture}. */
 export interface RunFixtureOptions {
-  /** Conductance mode of the compiled current kernels. */
+  /** Conductance mode of the compiled current kernels (default analytic). */
   readonly conductance?: "analytic" | "numeric";
-  /** simulate()'s fast mode (default false: exact). */
+  /** Fast mode (default false: exact). */
   readonly rateTables?: boolean;
-  /** Random stream per synapse instance (ISF's stochastic synapses). */
-  readonly random?: (instance: number) => UniformRandom;
+  /** Random stream of synapse j (ISF's stochastic synapses). */
+  readonly random?: (synapse: number) => UniformSource;
 }
 
 /** simrun's traces of a fixture's protocol, at the fixture's sample indices. */
 export interface FixtureRun {
-  /** Number of samples simulate() produced. */
+  /** Number of samples the run produced. */
   readonly samples: number;
   /** Traces at the fixture's indices, in the fixture's record order. */
   readonly traces: Float64Array[];
@@ -222,29 +222,12 @@ export interface FixtureRun {
  * @returns traces aligned with the fixture's
  */
 export function runFixture(f: Fixture, options: RunFixtureOptions = {}): FixtureRun {
-  const compiled = f.mods.map((m) =>
-    compileMod(m, options.conductance ? { conductance: options.conductance } : {})
-  );
-  const density = compiled.filter((c) => c.kind === "density").map((c) => ({
-    ...toDensityMechanism(c),
-    file: c.file,
+  const catalogue = catalogueOf(f.mods, options.conductance);
+  const defaults = catalogue.density.map((m) => ({
+    name: m.name,
+    defaults: Object.fromEntries(Object.entries(m.parameters).map(([k, v]) => [k, v.default])),
   }));
-  const point = compiled.filter((c) => c.kind === "point").map((c) =>
-    toPointMechanism(c, options.random ? { random: options.random } : {})
-  );
-  for (const [mech, values] of Object.entries(f.globals)) {
-    const m = [...density, ...point].find((x) => x.mechanism.name === mech);
-    for (const [k, v] of Object.entries(values)) {
-      if (m === undefined || !m.globals.set(k, v)) throw new Error(`cannot set ${k}_${mech}`);
-    }
-  }
   const secIndex = new Map(f.sections.map((s, i) => [s.name, i]));
-  const defaults = density.map((d) => ({
-    name: d.mechanism.name,
-    defaults: Object.fromEntries(
-      Object.entries(d.mechanism.parameters).map(([k, v]) => [k, v.default]),
-    ),
-  }));
   const sections = f.sections.map((s, i) =>
     cylinder(
       i,
@@ -263,40 +246,37 @@ export function runFixture(f: Fixture, options: RunFixtureOptions = {}): Fixture
       x: p.x,
       params: p.params,
     })),
-    mechGlobals: {},
+    mechGlobals: f.globals,
     paramFile: `${f.name}.json`,
     hocFile: `${f.name}.hoc`,
   };
-  const synapses: SynapticInput[] = f.synapses.map((s) => {
-    const m = point.find((p) => p.mechanism.name === s.mechanism);
+  const synapses: SynapticInput[] = f.synapses.map((s, j) => {
+    const m = catalogue.compiledPoint.find((p) => p.name === s.mechanism);
     if (m === undefined) throw new Error(`point process ${s.mechanism} not compiled`);
-    const weights = [...s.weights];
-    while (weights.length < m.weightCount) weights.push(0);
     return {
-      mechanism: m.mechanism,
+      mechanism: m,
       section: secIndex.get(s.section)!,
       x: s.x,
       params: s.params,
-      weights,
+      weights: s.weights,
       eventTimes: Float64Array.from(s.times),
+      ...(options.random !== undefined ? { random: options.random(j) } : {}),
     };
   });
-  const r = withDensityCatalogue(density, () =>
-    simulate(cell, {
-      vInit: f.v_init,
-      tStop: f.tstop,
-      dt: f.dt,
-      celsius: f.celsius,
-      units: f.units,
-      rateTables: options.rateTables ?? false,
-      lump: false,
-      synapses,
-      record: f.record.map((rec) => ({
-        section: secIndex.get(rec.section)!,
-        x: rec.x,
-        variable: rec.var,
-      })),
-    }));
+  const model = prepareModel(cell, {
+    vInit: f.v_init,
+    tStop: f.tstop,
+    dt: f.dt,
+    celsius: f.celsius,
+    units: f.units,
+    rateTables: options.rateTables ?? false,
+  }, { catalogue, lump: false });
+  const probes = resolveProbes(
+    model,
+    f.record.map((rec) => ({ section: secIndex.get(rec.section)!, x: rec.x, variable: rec.var })),
+    { synapseMechanisms: catalogue.compiledPoint },
+  );
+  const r = runSweep(model, synapses, { probes });
   return {
     samples: r.t.length,
     traces: r.traces.map((tr) => Float64Array.from(f.index, (i) => tr[i])),

@@ -1,8 +1,9 @@
 /**
  * Enforces the module boundaries of style.md §5.2: imports point one way
- * (io ← solver ← network ← plugins ← simrun ← mod.ts ← main.ts), another layer is entered only
- * through its `mod.ts` (§3, §5.1), solver/ and network/ are pure (no Deno.*, Date.now,
- * Math.random), and nothing uses `export default`.
+ * (io ← solver ← network ← plugins ← simrun ← cluster ← mod.ts ← main.ts, and the side branch
+ * io ← plot ← mod.ts), no files import each other in a circle (type-only and dynamic imports
+ * included), another layer is entered only through its `mod.ts` (§3, §5.1), solver/ and network/
+ * are pure (no Deno.*, Date.now, Math.random), and nothing uses `export default`.
  *
  * @module
  */
@@ -18,10 +19,18 @@ const RANK: Record<string, number> = {
   network: 2,
   plugins: 3,
   simrun: 4,
-  "mod.ts": 5,
-  "main.ts": 6,
+  cluster: 5,
+  "mod.ts": 6,
+  "main.ts": 7,
 };
-const LAYERS = ["io", "solver", "network", "plugins", "simrun"];
+/**
+ * Side branches (style.md §5.2: `io ← plot ← mod.ts`): layers off the main chain, with the layers
+ * they may import and the only ones that may import them.
+ */
+const SIDE: Record<string, { mayImport: readonly string[]; importedBy: readonly string[] }> = {
+  plot: { mayImport: ["io"], importedBy: ["mod.ts", "main.ts"] },
+};
+const LAYERS = ["io", "solver", "network", "plugins", "simrun", "cluster", ...Object.keys(SIDE)];
 const PURE = ["solver", "network"];
 
 function sourceFiles(dir: string): string[] {
@@ -39,14 +48,68 @@ function sourceFiles(dir: string): string[] {
 function layerOf(root: string, file: string): string | undefined {
   const rel = relative(root, file);
   const top = rel.split("/")[0];
-  return RANK[top] !== undefined ? top : undefined;
+  return RANK[top] !== undefined || SIDE[top] !== undefined ? top : undefined;
 }
 
 function imports(text: string): string[] {
   const out: string[] = [];
-  const re = /(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
-  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2]);
+  const re =
+    /(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
+}
+
+/** Relative imports of every file: file → the files it imports (resolved, existing ones only). */
+function importGraph(sources: readonly string[]): Map<string, string[]> {
+  const known = new Set(sources);
+  const graph = new Map<string, string[]>();
+  for (const file of sources) {
+    const text = stripComments(readFileSync(file, "utf8"));
+    const targets = imports(text)
+      .filter((spec) => spec.startsWith("."))
+      .map((spec) => resolve(dirname(file), spec))
+      .filter((t) => known.has(t));
+    graph.set(file, [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/**
+ * Every import cycle of a graph, each as the list of its files starting at the smallest name
+ * (strongly connected components with more than one file, or a file importing itself; Tarjan).
+ */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(scc.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
 }
 
 function stripComments(text: string): string {
@@ -72,7 +135,15 @@ const files = [
   }
 });
 
-Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← mod ← main)", () => {
+/** Whether layer `from` may import layer `to` (§5.2). */
+function mayImport(from: string, to: string): boolean {
+  if (from === to) return true;
+  if (SIDE[from] !== undefined) return SIDE[from].mayImport.includes(to);
+  if (SIDE[to] !== undefined) return SIDE[to].importedBy.includes(from);
+  return RANK[to] <= RANK[from];
+}
+
+Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← cluster ← mod ← main; io ← plot ← mod)", () => {
   const bad: string[] = [];
   for (const file of files) {
     const from = layerOf(root, file)!;
@@ -81,12 +152,56 @@ Deno.test("architecture: imports point one way (io ← solver ← network ← pl
       const target = resolve(dirname(file), spec);
       const to = layerOf(root, target);
       if (to === undefined) continue;
-      if (RANK[to] > RANK[from]) {
+      if (!mayImport(from, to)) {
         bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
       }
     }
   }
   assert.deepEqual(bad, [], `rightward imports:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: no import cycles (type-only and dynamic imports included)", () => {
+  const cycles = importCycles(importGraph(files));
+  assert.deepEqual(
+    cycles.map((c) => c.map((f) => relative(root, f)).join(" ↔ ")),
+    [],
+    "import cycles",
+  );
+});
+
+Deno.test("importCycles() finds a planted cycle of files, and none without it", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "simrun_arch_" });
+  try {
+    const write = (name: string, text: string) => Deno.writeTextFileSync(join(dir, name), text);
+    write("a.ts", 'import { b } from "./b.ts";\nexport const a = b;\n');
+    write("b.ts", 'import type { C } from "./c.ts";\nexport const b = 1 as unknown as C;\n');
+    write("c.ts", 'export type C = number;\nexport const c = () => import("./a.ts");\n');
+    write("d.ts", 'import { a } from "./a.ts";\nexport const d = a;\n');
+    write(
+      "e.ts",
+      '// import { d } from "./d.ts"; (a comment is not an import)\nexport const e = 1;\n',
+    );
+    const all = ["a.ts", "b.ts", "c.ts", "d.ts", "e.ts"].map((n) => join(dir, n));
+    const cycles = importCycles(importGraph(all));
+    assert.deepEqual(cycles.map((c) => c.map((f) => relative(dir, f))), [["a.ts", "b.ts", "c.ts"]]);
+    write("c.ts", "export type C = number;\n");
+    assert.deepEqual(importCycles(importGraph(all)), []);
+    write("e.ts", 'import "./e.ts";\n');
+    assert.deepEqual(importCycles(importGraph(all)).map((c) => c.length), [1], "a self-import");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("architecture: the side branch plot/ may import only io and be imported only by mod.ts and main.ts", () => {
+  for (const l of ["io", "plot"]) assert.ok(mayImport("plot", l), `plot → ${l}`);
+  for (const l of ["solver", "network", "plugins", "simrun", "cluster", "mod.ts", "main.ts"]) {
+    assert.ok(!mayImport("plot", l), `plot must not import ${l}`);
+  }
+  for (const l of ["mod.ts", "main.ts"]) assert.ok(mayImport(l, "plot"), `${l} → plot`);
+  for (const l of ["io", "solver", "network", "plugins", "simrun", "cluster"]) {
+    assert.ok(!mayImport(l, "plot"), `${l} must not import plot`);
+  }
 });
 
 Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.random", () => {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { compileNmodl } from "../solver/nmodl/mod.ts";
 import { allocateInstances } from "../solver/mechanisms/_types.ts";
-import { makeNodes } from "../solver/mechanisms/_testing.ts";
+import { makeNodes, prepareContext } from "../solver/mechanisms/_testing.ts";
 import { toDensityMechanism } from "../solver/nmodl/mod.ts";
 
 const HEAD = `NEURON { SUFFIX h NONSPECIFIC_CURRENT i RANGE g }
@@ -88,9 +88,10 @@ BREAKPOINT { i = g*(v - constructor*toString) }`;
     assert.ok(!src.includes(word), `"${word}" reached the generated code`);
   }
   // Field names are data: a RANGE variable named "constructor" works.
-  const m = toDensityMechanism(r.mechanism).mechanism;
+  const m = toDensityMechanism(r.mechanism);
   const s = allocateInstances(m, new Int32Array([0]));
   const n = makeNodes(1, { v: -60 });
+  m.prepare(s, prepareContext(n));
   m.init(s, n);
   m.current(s, n);
   assert.ok(Math.abs(n.i[0] - 0.001 * (-60 - 6)) < 1e-15, `current ${n.i[0]}`);

@@ -55,7 +55,7 @@ Deno.test({
         if (r.ok) {
           const m = r.mechanism;
           const fast = m.kind === "density"
-            ? (toDensityMechanism(m).tabulatedAdvance ? " fast" : " exact")
+            ? (toDensityMechanism(m).fast !== undefined ? " fast" : " exact")
             : "";
           seen[`${dir}/${f}`] = `${m.kind} ${m.name}${fast}`;
         } else {

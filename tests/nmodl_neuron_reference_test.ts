@@ -3,7 +3,7 @@
  * solver/nmodl/testdata/neuron/ (generate_neuron_fixtures.py: ISF's channels and synapses, and
  * test mechanisms for KINETIC/sparse, derivimplicit, TABLE, net_send, NET_RECEIVE INITIAL,
  * units, point-process ion currents, electrode currents and nocmodl's cnexp quirks) runs through
- * today's `simulate()` with the compiled kernels, in exact mode.
+ * the solver's catalogue path (prepareModel → runSweep) with the compiled kernels, in exact mode.
  *
  * @module
  */

@@ -15,10 +15,16 @@
 import assert from "node:assert/strict";
 import { createNetworkRandom } from "../network/mod.ts";
 import { allocateInstances } from "../solver/mechanisms/_types.ts";
-import { makeNodes } from "../solver/mechanisms/_testing.ts";
-import { type AdaptedPoint, toPointMechanism } from "../solver/nmodl/mod.ts";
-import { compileMod, fixtureRunnable, loadFixture, modPath } from "./_nmodl_harness.ts";
-import { simulate } from "../solver/simulation.ts";
+import { makeNodes, prepareContext } from "../solver/mechanisms/_testing.ts";
+import { toPointMechanism } from "../solver/nmodl/mod.ts";
+import {
+  catalogueOf,
+  compileMod,
+  fixtureRunnable,
+  loadFixture,
+  modPath,
+} from "./_nmodl_harness.ts";
+import { prepareModel, runSweep } from "../solver/mod.ts";
 import { readFileSync } from "node:fs";
 import { fromFileUrl } from "./_url.ts";
 
@@ -77,22 +83,27 @@ function countReleases(
   rng.beginSweep(0);
   // One stream per synapse from simrun's generators.
   const streams = Array.from({ length: synapses }, (_, k) => rng.activity(`synapse ${k}`));
-  const a: AdaptedPoint = toPointMechanism(compileMod(FILE[mechanism]), {
-    random: (k) => () => streams[k].random(),
-  });
-  const m = a.mechanism;
-  const s = allocateInstances(m, new Int32Array(synapses));
+  const m = toPointMechanism(compileMod(FILE[mechanism]));
+  const w = m.weightCount!;
+  const s = {
+    ...allocateInstances(m, new Int32Array(synapses)),
+    random: streams.map((st) => () => st.random()),
+  };
   for (const [k, v] of Object.entries(params)) s.fields[k].fill(v);
   const n = makeNodes(1);
+  m.prepare(s, prepareContext(n));
   m.init(s, n);
-  const weights = new Float64Array(a.weightCount * synapses);
-  for (let k = 0; k < synapses; k++) weights[k * a.weightCount] = 1;
+  const weights = new Float64Array(w * synapses);
+  for (let k = 0; k < synapses; k++) {
+    weights[k * w] = 1;
+    m.netConInit!(s, k, weights, k * w, n);
+  }
   const counts = new Array<number>(synapses).fill(0);
   for (const t of events) {
     for (let k = 0; k < synapses; k++) {
       n.t = t;
       const before = s.fields[state][k];
-      m.netReceive!(s, k, weights, k * a.weightCount, n);
+      m.netReceive!(s, k, weights, k * w, n);
       if (s.fields[state][k] > before) counts[k]++;
     }
   }
@@ -144,18 +155,14 @@ Deno.test({
 });
 
 Deno.test({
-  name: "ProbUDFsyn2 runs in simulate() with a random stream per synapse and depolarizes the cell",
+  name: "ProbUDFsyn2 runs in runSweep() with a random stream per synapse and depolarizes the cell",
   ignore: !fixtureRunnable(loadFixture("epsp_point")) || modPath("ProbUDFsyn2") === undefined,
   fn() {
     const f = loadFixture("epsp_point"); // a passive soma (geometry only)
     const rng = createNetworkRandom("simrun", 1);
     rng.beginSweep(0);
-    const a = toPointMechanism(compileMod("ProbUDFsyn2"), {
-      random: (k) => {
-        const s = rng.activity(`synapse ${k}`);
-        return () => s.random();
-      },
-    });
+    const catalogue = catalogueOf(["ProbUDFsyn2"]);
+    const m = catalogue.compiledPoint[0];
     const sec = f.sections[0];
     const cell = {
       sections: [{
@@ -189,20 +196,29 @@ Deno.test({
       hocFile: "release.hoc",
     };
     const times = Float64Array.from({ length: 20 }, (_, i) => 10 + 5 * i);
-    const r = simulate(cell, {
+    const model = prepareModel(cell, {
       vInit: -75,
       tStop: 120,
       dt: 0.025,
       celsius: 34,
-      synapses: Array.from({ length: 50 }, () => ({
-        mechanism: a.mechanism,
-        section: 0,
-        x: 0.5,
-        params: { Use: 0.5, Dep: 50, Fac: 0, gmax: 0.001, e: 0 },
-        weights: [1, 0, 0, 0, 0].slice(0, a.weightCount),
-        eventTimes: times,
-      })),
-    });
+      rateTables: true,
+      units: "modern",
+    }, { catalogue });
+    const r = runSweep(
+      model,
+      Array.from({ length: 50 }, (_, k) => {
+        const st = rng.activity(`synapse ${k}`);
+        return {
+          mechanism: m,
+          section: 0,
+          x: 0.5,
+          params: { Use: 0.5, Dep: 50, Fac: 0, gmax: 0.001, e: 0 },
+          weights: [1],
+          eventTimes: times,
+          random: () => st.random(),
+        };
+      }),
+    );
     const peak = Math.max(...r.soma);
     assert.ok(r.soma.every(Number.isFinite), "finite voltage");
     assert.ok(peak > -74, `releases depolarize the soma (peak ${peak} mV)`);

@@ -1,123 +1,145 @@
 /**
- * Self events of one set of point-process instances (NMODL `net_send`): a binary min-heap on
- * (time, sequence), so events with equal times keep their sending order as in NEURON's queue.
- * Storage grows by doubling; a steady simulation allocates nothing.
+ * Self events of one set of point-process instances (NMODL `net_send`), kept in a derived slot
+ * of the instance storage ({@link EVENTS_SLOT}): a binary min-heap on (time, sequence) in one
+ * `Float64Array`, so events with equal times keep their sending order as in NEURON's queue.
+ * The slot grows by doubling (the array is replaced); a steady simulation allocates nothing.
+ *
+ * Layout: `[size, counter, e₀, e₁, …]`, each entry 5 numbers: time [ms], sequence, instance,
+ * flag, weight-vector offset (−1: sent from INITIAL).
  *
  * @module
  */
 
-/** Pending `net_send` events. */
-export class SelfEventQueue {
-  #time = new Float64Array(16);
-  #seq = new Float64Array(16);
-  #instance = new Int32Array(16);
-  #flag = new Float64Array(16);
-  #offset = new Int32Array(16);
-  #size = 0;
-  #counter = 0;
+/** Derived slot of a point mechanism's pending self events. */
+export const EVENTS_SLOT = "nmodl.events";
 
-  /** Number of pending events. */
-  get size(): number {
-    return this.#size;
-  }
+const HEAD = 2;
+const W = 5;
 
-  /** Removes every event. */
-  clear(): void {
-    this.#size = 0;
-    this.#counter = 0;
-  }
+/**
+ * An empty queue with room for `capacity` events.
+ *
+ * @param capacity initial capacity (events)
+ * @returns the queue storage
+ */
+export function createSelfEvents(capacity = 8): Float64Array {
+  return new Float64Array(HEAD + W * Math.max(1, capacity));
+}
 
-  /**
-   * Schedules an event.
-   *
-   * @param instance target instance
-   * @param time delivery time [ms]
-   * @param flag NET_RECEIVE flag
-   * @param offset weight-vector offset of the NetCon that sent it (−1 from INITIAL)
-   */
-  push(instance: number, time: number, flag: number, offset: number): void {
-    if (this.#size === this.#time.length) this.#grow();
-    let i = this.#size++;
-    const seq = this.#counter++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.#less(time, seq, this.#time[p], this.#seq[p])) break;
-      this.#move(p, i);
-      i = p;
-    }
-    this.#set(i, time, seq, instance, flag, offset);
-  }
+/**
+ * Removes every event (keeps the storage).
+ *
+ * @param q the queue storage
+ */
+export function clearSelfEvents(q: Float64Array): void {
+  q[0] = 0;
+  q[1] = 0;
+}
 
-  /** Time of the earliest event, or Infinity. */
-  peekTime(): number {
-    return this.#size > 0 ? this.#time[0] : Infinity;
-  }
+function less(q: Float64Array, a: number, t: number, s: number): boolean {
+  const ta = q[a];
+  return ta < t || (ta === t && q[a + 1] < s);
+}
 
-  /**
-   * Removes the earliest event and writes it into `out`: [time, instance, flag, offset].
-   *
-   * @param out receives the event
-   */
-  pop(out: Float64Array): void {
-    out[0] = this.#time[0];
-    out[1] = this.#instance[0];
-    out[2] = this.#flag[0];
-    out[3] = this.#offset[0];
-    const last = --this.#size;
-    if (last === 0) return;
-    const t = this.#time[last], s = this.#seq[last];
-    const k = this.#instance[last], f = this.#flag[last], o = this.#offset[last];
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= last) break;
-      const r = l + 1;
-      const c = r < last && this.#less(this.#time[r], this.#seq[r], this.#time[l], this.#seq[l])
-        ? r
-        : l;
-      if (!this.#less(this.#time[c], this.#seq[c], t, s)) break;
-      this.#move(c, i);
-      i = c;
-    }
-    this.#set(i, t, s, k, f, o);
-  }
+function move(q: Float64Array, from: number, to: number): void {
+  for (let j = 0; j < W; j++) q[to + j] = q[from + j];
+}
 
-  #less(t1: number, s1: number, t2: number, s2: number): boolean {
-    return t1 < t2 || (t1 === t2 && s1 < s2);
+/**
+ * Schedules an event in `derived[EVENTS_SLOT]` (replacing the array when it is full).
+ *
+ * @param derived the instance set's derived slots
+ * @param instance target instance
+ * @param time delivery time [ms]
+ * @param flag NET_RECEIVE flag
+ * @param offset weight-vector offset of the NetCon that sent it (−1 from INITIAL)
+ */
+export function pushSelfEvent(
+  derived: Record<string, Float64Array>,
+  instance: number,
+  time: number,
+  flag: number,
+  offset: number,
+): void {
+  let q = derived[EVENTS_SLOT];
+  const size = q[0];
+  if (HEAD + W * (size + 1) > q.length) {
+    const bigger = new Float64Array(HEAD + 2 * (q.length - HEAD));
+    bigger.set(q);
+    derived[EVENTS_SLOT] = q = bigger;
   }
+  const seq = q[1];
+  q[0] = size + 1;
+  q[1] = seq + 1;
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pa = HEAD + W * p;
+    // Parent later than the new event (time, then sequence): move it down.
+    if (!(time < q[pa] || (time === q[pa] && seq < q[pa + 1]))) break;
+    move(q, pa, HEAD + W * i);
+    i = p;
+  }
+  const a = HEAD + W * i;
+  q[a] = time;
+  q[a + 1] = seq;
+  q[a + 2] = instance;
+  q[a + 3] = flag;
+  q[a + 4] = offset;
+}
 
-  #move(from: number, to: number): void {
-    this.#time[to] = this.#time[from];
-    this.#seq[to] = this.#seq[from];
-    this.#instance[to] = this.#instance[from];
-    this.#flag[to] = this.#flag[from];
-    this.#offset[to] = this.#offset[from];
-  }
+/**
+ * Number of pending events.
+ *
+ * @param q the queue storage
+ * @returns the count
+ */
+export function selfEventCount(q: Float64Array): number {
+  return q[0];
+}
 
-  #set(i: number, t: number, s: number, k: number, f: number, o: number): void {
-    this.#time[i] = t;
-    this.#seq[i] = s;
-    this.#instance[i] = k;
-    this.#flag[i] = f;
-    this.#offset[i] = o;
-  }
+/**
+ * Time of the earliest event, or Infinity.
+ *
+ * @param q the queue storage
+ * @returns [ms]
+ */
+export function nextSelfEventTime(q: Float64Array): number {
+  return q[0] > 0 ? q[HEAD] : Infinity;
+}
 
-  #grow(): void {
-    const n = this.#time.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.#time = f64(this.#time);
-    this.#seq = f64(this.#seq);
-    this.#instance = i32(this.#instance);
-    this.#flag = f64(this.#flag);
-    this.#offset = i32(this.#offset);
+/**
+ * Removes the earliest event and writes it into `out`: [time, instance, flag, offset].
+ *
+ * @param q the queue storage (not empty)
+ * @param out receives the event
+ */
+export function popSelfEvent(q: Float64Array, out: Float64Array): void {
+  out[0] = q[HEAD];
+  out[1] = q[HEAD + 2];
+  out[2] = q[HEAD + 3];
+  out[3] = q[HEAD + 4];
+  const last = q[0] - 1;
+  q[0] = last;
+  if (last === 0) return;
+  const la = HEAD + W * last;
+  const t = q[la], s = q[la + 1], k = q[la + 2], f = q[la + 3], o = q[la + 4];
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= last) break;
+    const r = l + 1;
+    const la2 = HEAD + W * l, ra = HEAD + W * r;
+    const c = r < last && less(q, ra, q[la2], q[la2 + 1]) ? r : l;
+    const ca = HEAD + W * c;
+    if (!less(q, ca, t, s)) break;
+    move(q, ca, HEAD + W * i);
+    i = c;
   }
+  const a = HEAD + W * i;
+  q[a] = t;
+  q[a + 1] = s;
+  q[a + 2] = k;
+  q[a + 3] = f;
+  q[a + 4] = o;
 }

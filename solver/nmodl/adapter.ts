@@ -1,449 +1,488 @@
 /**
- * The thin adapter from a compiled mechanism to today's mechanism contract
- * (solver/mechanisms/_types.ts: `DensityMechanism` / `PointMechanism`, kernels `(s, n)`).
- * Everything contract-specific lives here, so that re-targeting the restructured contract
- * (issue 9: declared slots and a `prepare` hook) means rewriting this one file.
+ * The adapter from a compiled mechanism to the solver's mechanism contract
+ * (solver/mechanisms/_types.ts): a catalogue entry whose description comes from the IR and whose
+ * kernels are the JavaScript backend's. Everything contract-specific lives here.
  *
- * Per-instance-set data the generated kernels need besides `s.fields` (the kernel context:
- * random streams, self-event queue, NetCon-initialised flags) is kept in a `WeakMap` keyed by
- * the `MechanismInstances` object, created at `init` — phase A only: the new contract's
- * `prepare` hook owns it instead. Globals and tables are per mechanism, as in NEURON.
+ * Storage. `s.fields` holds exactly the NMODL variables (RANGE parameters, STATEs, ASSIGNED).
+ * Everything else is a declared derived slot that `prepare` fills once per model: the
+ * internal per-instance values (expressions of parameters and dt hoisted out of the kernels),
+ * the per-instance-set globals (defaults, then the model's GLOBAL values, UNITS constants of the
+ * run's unit system), TABLE storage, the self-event queue of a point process, and the fast mode's
+ * rate tables. Nothing is kept outside the instance storage.
+ *
+ * Fast mode. Every cnexp gate whose rates depend only on v (or on one concentration) is advanced
+ * from the solver's rate tables (`fast.advance`); RANGE parameters in its rates (NaTg's shifts)
+ * must be equal on all instances of the model, else the exact kernel runs.
+ *
+ * Events. Self events (`net_send`) are delivered at the start of each current evaluation (all
+ * with time ≤ t_n + dt/2, in time order), i.e. after that step's NetCon events. The NET_RECEIVE
+ * INITIAL block is the contract's `netConInit`, run once per NetCon by the engine.
  *
  * @module
  */
-import type {
-  DensityMechanism,
-  Kernel,
-  MechanismInstances,
-  NodeArrays,
-  ParameterInfo,
-  PointMechanism,
-} from "../mechanisms/_types.ts";
 import {
   advanceConcentrationGateTabulated,
   advanceOneGateTabulated,
   advanceTwoGatesTabulated,
   buildConcentrationTable,
-  type ConcentrationTable,
-  RateTableCache,
+  buildRateTable,
 } from "../mechanisms/_rate_table.ts";
+import type {
+  DensityMechanism,
+  DerivedSlot,
+  IonUse,
+  Mechanism,
+  MechanismBase,
+  MechanismInstances,
+  NodeArrays,
+  ParameterInfo,
+  PointMechanism,
+  PrepareContext,
+} from "../mechanisms/_types.ts";
 import { planGateTables } from "./_gate_tables.ts";
-import { SelfEventQueue } from "./_self_events.ts";
+import {
+  clearSelfEvents,
+  createSelfEvents,
+  EVENTS_SLOT,
+  nextSelfEventTime,
+  popSelfEvent,
+  selfEventCount,
+} from "./_self_events.ts";
 import type { CompiledMechanism } from "./compile.ts";
-import type { FieldIR } from "./ir.ts";
-import { generateGateFunction } from "./js_backend.ts";
-import type { GateFunction, GeneratedNodes, KernelContext, KernelExtras } from "./js_backend.ts";
+import type { MechanismIR } from "./ir.ts";
+import {
+  generateGateFunction,
+  GLOBALS_SLOT,
+  isDerivedField,
+  TABLE_META_SLOT,
+  tableLayout,
+  TABLES_SLOT,
+} from "./js_backend.ts";
+import type { GateFunction, GeneratedMechanism, GeneratedNodes } from "./js_backend.ts";
 
-/** FARADAY of NEURON's legacy units (simrun's `UNITS.legacy.faraday`): selects legacy constants. */
-const LEGACY_FARADAY = 96485.3;
+/** Derived slot: the weight vectors' array of the last NetCon event (self events index it). */
+const WEIGHTS_SLOT = "nmodl.weights";
+/** Derived slot: [1] when the fast-mode tables of this instance set are built, else [0]. */
+const FAST_OK_SLOT = "nmodl.fastOk";
+/** Derived slot: the globals the fast-mode tables were built with. */
+const FAST_GLOBALS_SLOT = "nmodl.fastGlobals";
+/** Derived slot: the (uniform) RANGE rate parameters of the fast-mode tables, by field index. */
+const FAST_UNIFORM_SLOT = "nmodl.fastUniform";
+/** Derived slot: [celsius] of the fast-mode tables [°C]. */
+const FAST_CELSIUS_SLOT = "nmodl.fastCelsius";
+/** Derived slot: the step factor 1 − exp(dt·…) of each concentration gate. */
+const CONC_FACTOR_SLOT = "nmodl.concFactor";
 
-/** A uniform random number generator in [0, 1). */
-export type UniformRandom = () => number;
-
-/** Options of {@link toPointMechanism}. */
-export interface PointAdapterOptions {
-  /**
-   * Random stream of instance k (ISF's stochastic synapses), called at initialisation. `erand()`
-   * returns −ln(1 − u) for u from this stream: an exponential(1) variate, as NEURON's `Random`
-   * in ISF's `negexp(1)` mode.
-   */
-  readonly random?: (instance: number) => UniformRandom;
+/** Name of the rate-table slot of voltage-gate group g. */
+function rateSlot(g: number): string {
+  return `nmodl.rateTable${g}`;
 }
 
-/** A compiled density mechanism in today's contract, with its fast-mode advance. */
-export interface AdaptedDensity {
-  /** The catalogue entry. */
-  readonly mechanism: DensityMechanism;
-  /**
-   * The `advance` kernel of the fast mode (gates from rate tables), or undefined when no gate
-   * qualifies; it falls back to the exact kernel for instance sets whose RANGE rate parameters
-   * differ between instances.
-   */
-  readonly tabulatedAdvance: Kernel | undefined;
-  /** Why there is no fast-mode advance (for diagnostics), or undefined. */
-  readonly exactOnlyReason: string | undefined;
-  /** The per-mechanism globals (IR order), settable (`name_suffix` in hoc). */
-  readonly globals: MechanismGlobals;
+/** Name of the table slot of concentration gate g. */
+function concSlot(g: number): string {
+  return `nmodl.concTable${g}`;
 }
 
-/** Per-mechanism scalars of a compiled mechanism, by NMODL name. */
-export interface MechanismGlobals {
-  /** Names in IR order. */
-  readonly names: readonly string[];
-  /** Values (modern units until the first init in legacy mode). */
-  readonly values: Float64Array;
-  /** Sets a GLOBAL/PARAMETER by name; false if there is no such settable global. */
-  set(name: string, value: number): boolean;
+/** The (T, F) pairs of the fast mode: voltage gates in pairs, concentration gates one by one. */
+interface FastPlan {
+  /** The gate function generated from the plan. */
+  readonly gate: GateFunction;
+  /** Voltage-gate groups (one or two gates): gate indices and state field names. */
+  readonly voltage: readonly { readonly gates: readonly number[]; readonly states: string[] }[];
+  /** Concentration gates: gate index and state field name. */
+  readonly conc: readonly { readonly gate: number; readonly state: string }[];
+  /** Node array of the concentration gates. */
+  readonly concArray: "cai" | "cao";
+  /** RANGE fields the rates read (must be uniform). */
+  readonly uniformFields: readonly number[];
+  /** Number of gates. */
+  readonly gateCount: number;
 }
 
-/** Fast-mode tables of one snapshot of globals, RANGE rate parameters and celsius. */
-interface FastTables {
-  /** Snapshot: globals, uniform fields, celsius. */
-  readonly key: Float64Array;
-  /** Globals of the snapshot. */
-  readonly G: Float64Array;
-  /** RANGE rate parameters of the snapshot (by field index). */
-  readonly U: Float64Array;
-  /** celsius of the snapshot [°C]. */
-  readonly celsius: number;
-  /** Voltage gates in pairs (or one): cache and the state names. */
-  readonly voltage: { cache: RateTableCache; states: string[] }[];
-  /** Concentration gates: table, state name, step-factor scratch. */
-  readonly conc: {
-    table: ConcentrationTable;
-    state: string;
-    gate: number;
-    factor: Float64Array;
-    dt: number;
-  }[];
-}
-
-interface Context extends KernelContext {
-  readonly queue: SelfEventQueue;
-  readonly netInit: Uint8Array;
-  streams: UniformRandom[];
-  /** The weight vectors' array of the last NetCon event (self events refer into it). */
-  weights: Float64Array;
-  /** Fast-mode tables for this instance set, or undefined (exact advance). */
-  fast: FastTables | undefined;
-}
-
-function fieldKey(f: FieldIR): string {
-  return f.name;
-}
-
-/** Shared per-mechanism state: globals, tables. */
-class MechanismState {
-  readonly c: CompiledMechanism;
-  readonly G: Float64Array;
-  readonly T: Float64Array[];
-  readonly TM: Float64Array[];
-  readonly K: readonly string[];
-  readonly contexts = new WeakMap<MechanismInstances, Context>();
-  readonly globals: MechanismGlobals;
-
-  constructor(c: CompiledMechanism) {
-    this.c = c;
-    const ir = c.ir;
-    this.G = Float64Array.from(ir.globals, (g) => g.value);
-    this.T = ir.tables.map((t) => new Float64Array(t.points * t.columns));
-    this.TM = ir.tables.map((t) => new Float64Array(3 + t.depend.length));
-    this.K = ir.fields.map(fieldKey);
-    const G = this.G;
-    const names = ir.globals.map((g) => g.name);
-    this.globals = {
-      names,
-      values: G,
-      set(name: string, value: number): boolean {
-        const i = ir.globals.findIndex((g) =>
-          g.name === name &&
-          (g.role === "parameter" || g.role === "usetable" || g.role === "stateInit")
-        );
-        if (i < 0) return false;
-        G[i] = value;
-        return true;
-      },
-    };
+function fastPlan(ir: MechanismIR): FastPlan | string {
+  const plan = planGateTables(ir);
+  if (!plan.ok) return plan.reason;
+  const gate = generateGateFunction(ir, plan.gateBody, plan.locals);
+  const vGates = plan.gates.map((g, i) => ({ ...g, i })).filter((g) => g.over === "v");
+  const voltage: { gates: number[]; states: string[] }[] = [];
+  for (let p = 0; p < vGates.length; p += 2) {
+    const pair = vGates.slice(p, p + 2);
+    voltage.push({ gates: pair.map((g) => g.i), states: pair.map((g) => ir.fields[g.field].name) });
   }
-
-  /** Unit constants for the run's unit system (legacy when FARADAY is NEURON 7's). */
-  setUnits(n: NodeArrays): void {
-    const legacy = n.faraday === LEGACY_FARADAY;
-    this.c.ir.globals.forEach((g, i) => {
-      if (g.role === "unitConstant") this.G[i] = legacy ? g.legacyValue : g.value;
-    });
-  }
-
-  context(s: MechanismInstances, random?: (k: number) => UniformRandom): Context {
-    let ctx = this.contexts.get(s);
-    if (ctx === undefined) {
-      const queue = new SelfEventQueue();
-      const holder: { streams: UniformRandom[] } = { streams: [] };
-      const extras: KernelExtras = {
-        send(k: number, time: number, flag: number, o: number): void {
-          queue.push(k, time, flag, o);
-        },
-        exponential(k: number): number {
-          const u = holder.streams[k]?.();
-          if (u === undefined) {
-            throw new RangeError(
-              `Mechanism ${ctxName}: instance ${k} draws a random number but has no random stream`,
-            );
-          }
-          return -Math.log(1 - u);
-        },
-      };
-      const ctxName = this.c.name;
-      ctx = {
-        A: this.K.map((name) => s.fields[name]),
-        node: s.node,
-        G: this.G,
-        T: this.T,
-        TM: this.TM,
-        X: extras,
-        queue,
-        netInit: new Uint8Array(s.node.length),
-        get streams() {
-          return holder.streams;
-        },
-        set streams(v: UniformRandom[]) {
-          holder.streams = v;
-        },
-        weights: new Float64Array(0),
-        fast: undefined,
-      };
-      this.contexts.set(s, ctx);
-    }
-    if (random !== undefined && ctx.streams.length !== s.node.length) {
-      ctx.streams = [];
-      for (let k = 0; k < s.node.length; k++) ctx.streams.push(random(k));
-    }
-    return ctx;
-  }
+  const conc = plan.gates.map((g, i) => ({ ...g, i })).filter((g) => g.over === "concentration")
+    .map((g) => ({ gate: g.i, state: ir.fields[g.field].name }));
+  const concArray = plan.concentrationNode >= 0
+    ? ir.nodeVars[plan.concentrationNode].name as "cai" | "cao"
+    : "cai";
+  return {
+    gate,
+    voltage,
+    conc,
+    concArray,
+    uniformFields: plan.uniformFields,
+    gateCount: plan.gates.length,
+  };
 }
 
-function parametersOf(c: CompiledMechanism): Record<string, ParameterInfo> {
+function parametersOf(ir: MechanismIR): Record<string, ParameterInfo> {
   const out: Record<string, ParameterInfo> = {};
-  for (const f of c.ir.fields) {
+  for (const f of ir.fields) {
     if (f.role === "parameter") out[f.name] = { unit: f.unit, default: f.value };
   }
   return out;
 }
 
-function assignedOf(c: CompiledMechanism): string[] {
-  const ir = c.ir;
+/** The IR globals a model may set (`mech_globals`, hoc's `name_suffix`): PARAMETERs, usetable, x0. */
+function settable(role: MechanismIR["globals"][number]["role"]): boolean {
+  return role === "parameter" || role === "usetable" || role === "stateInit";
+}
+
+function globalsOf(ir: MechanismIR): Record<string, ParameterInfo> {
+  const out: Record<string, ParameterInfo> = {};
+  for (const g of ir.globals) {
+    if (settable(g.role)) out[g.name] = { unit: g.unit, default: g.value };
+  }
+  return out;
+}
+
+function assignedOf(ir: MechanismIR): string[] {
   const currents = new Set(
     (ir.current?.currents ?? []).map((s) => s.space === "field" ? ir.fields[s.index].name : ""),
   );
-  const rest = ir.fields.filter((f) =>
-    (f.role === "assigned" || f.role === "internal") && !currents.has(f.name)
-  ).map((f) => f.name);
-  return [...currents].filter((n) => n !== "").concat(rest);
+  currents.delete("");
+  const rest = ir.fields.filter((f) => f.role === "assigned" && !currents.has(f.name))
+    .map((f) => f.name);
+  return [...currents, ...rest];
 }
 
-function firstIon(c: CompiledMechanism): "na" | "k" | "ca" | undefined {
-  for (const u of c.ir.ions) if (u.ion === "na" || u.ion === "k" || u.ion === "ca") return u.ion;
-  return undefined;
+function ionsOf(ir: MechanismIR): IonUse[] {
+  const out: IonUse[] = [];
+  for (const u of ir.ions) {
+    if (u.ion === "na" || u.ion === "k" || u.ion === "ca") {
+      out.push({ name: u.ion, read: [...u.reads], write: [...u.writes] });
+    }
+  }
+  return out;
 }
 
-/** Builds (or reuses) the fast-mode tables of an instance set at initialisation. */
-function fastTables(
-  c: CompiledMechanism,
-  st: MechanismState,
-  s: MechanismInstances,
-  n: NodeArrays,
-  gate: GateFunction,
-  cache: { last: FastTables | undefined },
-): FastTables | undefined {
-  const plan = planGateTables(c.ir);
-  if (!plan.ok) return undefined;
-  const U = new Float64Array(c.ir.fields.length);
-  for (const f of plan.uniformFields) {
-    const a = s.fields[c.ir.fields[f].name];
-    for (let k = 1; k < a.length; k++) if (a[k] !== a[0]) return undefined;
-    U[f] = a.length > 0 ? a[0] : 0;
+function derivedOf(ir: MechanismIR, fast: FastPlan | string): Record<string, DerivedSlot> {
+  const out: Record<string, DerivedSlot> = {};
+  ir.fields.forEach((f, i) => {
+    if (isDerivedField(ir, i)) {
+      out[f.name] = { size: "instance", description: "value hoisted out of the kernels" };
+    }
+  });
+  out[GLOBALS_SLOT] = { size: "table", description: "globals in IR order (UNITS of the run)" };
+  if (ir.tables.length > 0) {
+    out[TABLES_SLOT] = { size: "table", description: "NMODL TABLE values" };
+    out[TABLE_META_SLOT] = { size: "table", description: "NMODL TABLE ranges and DEPEND values" };
   }
-  const key = new Float64Array([...st.G, ...plan.uniformFields.map((f) => U[f]), n.celsius]);
-  const last = cache.last;
-  if (
-    last !== undefined && last.key.length === key.length &&
-    last.key.every((x, i) => Object.is(x, key[i]))
-  ) {
-    return last;
+  if (ir.kind === "point") {
+    out[EVENTS_SLOT] = { size: "table", description: "pending self events (net_send)" };
+    out[WEIGHTS_SLOT] = { size: "table", description: "weights of the last NetCon event" };
   }
-  const G = Float64Array.from(st.G), celsius = n.celsius;
-  const scratch = new Float64Array(2 * plan.gates.length);
-  const vGates = plan.gates.map((g, i) => ({ ...g, i })).filter((g) => g.over === "v");
-  const voltage: FastTables["voltage"] = [];
-  for (let p = 0; p < vGates.length; p += 2) {
-    const pair = vGates.slice(p, p + 2);
-    voltage.push({
-      cache: new RateTableCache(2 * pair.length, (v, dt, out) => {
-        gate(v, NaN, dt, celsius, G, U, scratch);
-        pair.forEach((g, j) => {
-          out[2 * j] = scratch[2 * g.i];
-          out[2 * j + 1] = scratch[2 * g.i + 1];
-        });
-      }),
-      states: pair.map((g) => c.ir.fields[g.field].name),
+  if (typeof fast !== "string") {
+    out[FAST_OK_SLOT] = { size: "table", description: "[1] when the rate tables are built" };
+    out[FAST_GLOBALS_SLOT] = { size: "table", description: "globals of the rate tables" };
+    out[FAST_UNIFORM_SLOT] = { size: "table", description: "RANGE rate parameters of the tables" };
+    out[FAST_CELSIUS_SLOT] = { size: "table", description: "[celsius] of the tables (°C)" };
+    out[CONC_FACTOR_SLOT] = { size: "table", description: "1 − exp(−dt/τ) per concentration gate" };
+    fast.voltage.forEach((_, g) => {
+      out[rateSlot(g)] = { size: "table", description: "x∞, 1 − exp(−dt/τ) over v (fast mode)" };
+    });
+    fast.conc.forEach((_, g) => {
+      out[concSlot(g)] = { size: "table", description: "x∞ over the concentration (fast mode)" };
     });
   }
-  const conc: FastTables["conc"] = plan.gates.map((g, i) => ({ ...g, i }))
-    .filter((g) => g.over === "concentration").map((g) => ({
-      table: buildConcentrationTable(1, (x, out) => {
-        gate(NaN, x, NaN, celsius, G, U, scratch);
-        out[0] = scratch[2 * g.i];
-      }),
-      state: c.ir.fields[g.field].name,
-      gate: g.i,
-      factor: new Float64Array(s.node.length),
-      dt: NaN,
-    }));
-  const t: FastTables = { key, G, U, celsius, voltage, conc };
-  cache.last = t;
-  return t;
+  return out;
+}
+
+/** The globals of one model: IR defaults in the run's units, then the model's GLOBAL values. */
+function globalValues(ir: MechanismIR, s: MechanismInstances, c: PrepareContext): Float64Array {
+  const G = new Float64Array(ir.globals.length);
+  ir.globals.forEach((g, i) => {
+    G[i] = g.role === "unitConstant" && c.units === "legacy" ? g.legacyValue : g.value;
+    if (settable(g.role) && Object.hasOwn(s.globals, g.name)) G[i] = s.globals[g.name];
+  });
+  return G;
+}
+
+/** Simulation values for the `prepare` kernel: it reads parameters, globals, dt and celsius only. */
+function prepareNodes(c: PrepareContext): GeneratedNodes {
+  const none = new Float64Array(0);
+  return { v: none, i: none, g: none, t: 0, dt: c.dt, celsius: c.celsius };
+}
+
+/** Builds the fast-mode tables of an instance set (or marks them unusable). */
+function prepareFast(
+  ir: MechanismIR,
+  plan: FastPlan,
+  s: MechanismInstances,
+  c: PrepareContext,
+  G: Float64Array,
+): void {
+  const d = s.derived;
+  const ok = new Float64Array(1);
+  d[FAST_OK_SLOT] = ok;
+  const U = new Float64Array(ir.fields.length);
+  d[FAST_UNIFORM_SLOT] = U;
+  d[FAST_GLOBALS_SLOT] = Float64Array.from(G);
+  d[FAST_CELSIUS_SLOT] = Float64Array.of(c.celsius);
+  d[CONC_FACTOR_SLOT] = new Float64Array(plan.conc.length);
+  if (!c.rateTables) return;
+  for (const f of plan.uniformFields) {
+    const a = s.fields[ir.fields[f].name];
+    for (let k = 1; k < a.length; k++) if (a[k] !== a[0]) return; // exact kernel
+    U[f] = a.length > 0 ? a[0] : 0;
+  }
+  const Gs = d[FAST_GLOBALS_SLOT], celsius = c.celsius, gate = plan.gate;
+  const scratch = new Float64Array(2 * plan.gateCount);
+  plan.voltage.forEach((grp, g) => {
+    d[rateSlot(g)] = buildRateTable(2 * grp.gates.length, (v, dt, out) => {
+      gate(v, NaN, dt, celsius, Gs, U, scratch);
+      grp.gates.forEach((gi, j) => {
+        out[2 * j] = scratch[2 * gi];
+        out[2 * j + 1] = scratch[2 * gi + 1];
+      });
+    }, c.dt).c;
+  });
+  plan.conc.forEach((cg, g) => {
+    d[concSlot(g)] = buildConcentrationTable(1, (x, out) => {
+      gate(NaN, x, NaN, celsius, Gs, U, scratch);
+      out[0] = scratch[2 * cg.gate];
+    });
+    gate(NaN, 1, c.dt, celsius, Gs, U, scratch);
+    d[CONC_FACTOR_SLOT][g] = scratch[2 * cg.gate + 1];
+  });
+  ok[0] = 1;
 }
 
 /**
- * Wraps a compiled density mechanism as a catalogue entry of today's contract.
- *
- * @param c the compiled mechanism (kind `density`)
- * @returns the entry, its fast-mode advance and its globals
- * @throws RangeError for a point process
+ * The fast `advance` of a compiled channel: its gates from the rate tables, the exact kernel
+ * where the tables could not be built. The rate functions of the table fallback (outside
+ * [−150, 100) mV, or outside the concentration range) read the instance set's snapshot through
+ * `current`, set before each call.
  */
-export function toDensityMechanism(c: CompiledMechanism): AdaptedDensity {
-  if (c.kind !== "density") throw new RangeError(`${c.name} is a point process`);
-  const st = new MechanismState(c);
-  const k = c.kernels;
-  const plan = planGateTables(c.ir);
-  const gate = plan.ok ? generateGateFunction(c.ir, plan.gateBody, plan.locals) : undefined;
-  const concArray = plan.ok && plan.concentrationNode >= 0
-    ? c.ir.nodeVars[plan.concentrationNode].name as "cai" | "cao"
-    : "cai";
-  const tableCache: { last: FastTables | undefined } = { last: undefined };
-  const init: Kernel = (s, n) => {
-    st.setUnits(n);
-    const ctx = st.context(s);
-    k.init(ctx, n as unknown as GeneratedNodes);
-    k.prepare(ctx, n as unknown as GeneratedNodes);
-    ctx.fast = gate === undefined ? undefined : fastTables(c, st, s, n, gate, tableCache);
+function fastAdvance(plan: FastPlan, exact: (s: MechanismInstances, n: NodeArrays) => void) {
+  const current: { G: Float64Array; U: Float64Array; celsius: number } = {
+    G: new Float64Array(0),
+    U: new Float64Array(0),
+    celsius: 0,
   };
-  const factorScratch = new Float64Array(plan.ok ? 2 * plan.gates.length : 0);
-  const tabulatedAdvance: Kernel | undefined = gate === undefined ? undefined : (s, n) => {
-    const ctx = st.context(s);
-    const fast = ctx.fast;
-    if (fast === undefined) {
-      k.advance(ctx, n as unknown as GeneratedNodes);
+  const scratch = new Float64Array(2 * plan.gateCount);
+  const vFns = plan.voltage.map((grp) => (v: number, dt: number, out: Float64Array) => {
+    plan.gate(v, NaN, dt, current.celsius, current.G, current.U, scratch);
+    for (let j = 0; j < grp.gates.length; j++) {
+      out[2 * j] = scratch[2 * grp.gates[j]];
+      out[2 * j + 1] = scratch[2 * grp.gates[j] + 1];
+    }
+  });
+  const cFns = plan.conc.map((cg) => (x: number, out: Float64Array) => {
+    plan.gate(NaN, x, NaN, current.celsius, current.G, current.U, scratch);
+    out[0] = scratch[2 * cg.gate];
+  });
+  const vSlots = plan.voltage.map((_, g) => rateSlot(g));
+  const cSlots = plan.conc.map((_, g) => concSlot(g));
+  return function advanceFast(s: MechanismInstances, n: NodeArrays): void {
+    const d = s.derived;
+    if (d[FAST_OK_SLOT][0] !== 1) {
+      exact(s, n);
       return;
     }
+    current.G = d[FAST_GLOBALS_SLOT];
+    current.U = d[FAST_UNIFORM_SLOT];
+    current.celsius = d[FAST_CELSIUS_SLOT][0];
     const f = s.fields;
-    for (const vg of fast.voltage) {
-      if (vg.states.length === 2) {
-        advanceTwoGatesTabulated(vg.cache, n.dt, s.node, n.v, f[vg.states[0]], f[vg.states[1]]);
-      } else advanceOneGateTabulated(vg.cache, n.dt, s.node, n.v, f[vg.states[0]]);
+    for (let g = 0; g < vSlots.length; g++) {
+      const states = plan.voltage[g].states;
+      if (states.length === 2) {
+        advanceTwoGatesTabulated(d[vSlots[g]], vFns[g], s.node, n, f[states[0]], f[states[1]]);
+      } else advanceOneGateTabulated(d[vSlots[g]], vFns[g], s.node, n, f[states[0]]);
     }
-    for (const cg of fast.conc) {
-      if (cg.dt !== n.dt) {
-        gate(NaN, 1, n.dt, fast.celsius, fast.G, fast.U, factorScratch);
-        cg.factor.fill(factorScratch[2 * cg.gate + 1]);
-        cg.dt = n.dt;
-      }
-      advanceConcentrationGateTabulated(cg.table, s.node, n[concArray], cg.factor, f[cg.state]);
+    const factors = d[CONC_FACTOR_SLOT];
+    const conc = n[plan.concArray];
+    for (let g = 0; g < cSlots.length; g++) {
+      advanceConcentrationGateTabulated(
+        d[cSlots[g]],
+        cFns[g],
+        s.node,
+        conc,
+        factors[g],
+        f[plan.conc[g].state],
+      );
     }
-  };
-  const current: Kernel = k.current
-    ? (s, n) => k.current!(st.context(s), n as unknown as GeneratedNodes)
-    : () => {};
-  const advance: Kernel = (s, n) => k.advance(st.context(s), n as unknown as GeneratedNodes);
-  const mechanism: DensityMechanism = {
-    kind: "density",
-    name: c.name,
-    ion: firstIon(c),
-    writesCai: c.ir.writesConcentration.includes("cai"),
-    parameters: parametersOf(c),
-    states: c.ir.fields.filter((f) => f.role === "state").map((f) => f.name),
-    assigned: assignedOf(c),
-    init,
-    current,
-    advance,
-  };
-  return {
-    mechanism,
-    globals: st.globals,
-    tabulatedAdvance,
-    exactOnlyReason: plan.ok ? undefined : plan.reason,
   };
 }
 
-/** A compiled point process in today's contract. */
-export interface AdaptedPoint {
-  /** The point mechanism. */
-  readonly mechanism: PointMechanism;
-  /** The per-mechanism globals. */
-  readonly globals: MechanismGlobals;
-  /** Length of the NetCon weight vector NET_RECEIVE expects (its argument count; 0 if none). */
-  readonly weightCount: number;
+/** The description and `prepare` shared by both kinds. */
+function base(
+  c: CompiledMechanism,
+  fast: FastPlan | string,
+): Omit<MechanismBase, "init" | "current" | "advance" | "fast"> {
+  const ir = c.ir;
+  const k = c.kernels;
+  const layout = tableLayout(ir);
+  const point = ir.kind === "point";
+  return {
+    name: c.name,
+    ions: ionsOf(ir),
+    parameters: parametersOf(ir),
+    globals: globalsOf(ir),
+    states: ir.fields.filter((f) => f.role === "state").map((f) => f.name),
+    assigned: assignedOf(ir),
+    derived: derivedOf(ir, fast),
+    ...(ir.random !== undefined ? { randomStreams: true } : {}),
+    prepare(s: MechanismInstances, ctx: PrepareContext): void {
+      const d = s.derived;
+      const G = globalValues(ir, s, ctx);
+      d[GLOBALS_SLOT] = G;
+      if (ir.tables.length > 0) {
+        d[TABLES_SLOT] = new Float64Array(layout.size);
+        d[TABLE_META_SLOT] = new Float64Array(layout.metaSize);
+      }
+      if (point) {
+        d[EVENTS_SLOT] = createSelfEvents();
+        d[WEIGHTS_SLOT] = NO_WEIGHTS;
+      }
+      k.prepare(s, prepareNodes(ctx));
+      if (typeof fast !== "string") prepareFast(ir, fast, s, ctx, G);
+    },
+  };
+}
+
+/** The weight vector of self events sent from INITIAL (NEURON gives them none). */
+const NO_WEIGHTS = new Float64Array(0);
+
+function nodes(n: NodeArrays): GeneratedNodes {
+  return n as unknown as GeneratedNodes;
+}
+
+function densityEntry(c: CompiledMechanism): DensityMechanism {
+  const k = c.kernels;
+  const plan = fastPlan(c.ir);
+  const advance = (s: MechanismInstances, n: NodeArrays) => k.advance(s, nodes(n));
+  const current = k.current;
+  return {
+    kind: "density",
+    ...base(c, plan),
+    init: (s, n) => k.init(s, nodes(n)),
+    current: current === undefined ? currentNothing : (s, n) => current(s, nodes(n)),
+    advance,
+    fast: typeof plan === "string" ? undefined : { advance: fastAdvance(plan, advance) },
+  };
+}
+
+function currentNothing(_s: MechanismInstances, _n: NodeArrays): void {
+  // The mechanism has no BREAKPOINT current.
+}
+
+function pointEntry(c: CompiledMechanism): PointMechanism {
+  const k: GeneratedMechanism = c.kernels;
+  const ev = new Float64Array(4);
+  const receive = k.netReceive;
+  /** Delivers the self events due at n.t (the midpoint of the step), in time order. */
+  function deliverSelf(s: MechanismInstances, n: NodeArrays): void {
+    const d = s.derived;
+    if (selfEventCount(d[EVENTS_SLOT]) === 0 || nextSelfEventTime(d[EVENTS_SLOT]) > n.t) return;
+    const tsave = n.t;
+    // The queue may grow (and be replaced) while events are delivered: re-read the slot.
+    while (nextSelfEventTime(d[EVENTS_SLOT]) <= tsave) {
+      popSelfEvent(d[EVENTS_SLOT], ev);
+      n.t = ev[0];
+      const o = ev[3];
+      receive!(s, nodes(n), ev[1], o >= 0 ? d[WEIGHTS_SLOT] : NO_WEIGHTS, o, ev[2]);
+    }
+    n.t = tsave;
+  }
+  const current = k.current;
+  const netReceiveInit = k.netReceiveInit;
+  return {
+    kind: "point",
+    ...base(c, "point processes have no fast mode"),
+    init(s, n) {
+      clearSelfEvents(s.derived[EVENTS_SLOT]);
+      s.derived[WEIGHTS_SLOT] = NO_WEIGHTS;
+      k.init(s, nodes(n));
+    },
+    current: receive === undefined
+      ? (current === undefined ? currentNothing : (s, n) => current(s, nodes(n)))
+      : (s, n) => {
+        deliverSelf(s, n);
+        if (current !== undefined) current(s, nodes(n));
+      },
+    advance: (s, n) => k.advance(s, nodes(n)),
+    fast: undefined,
+    netReceive: receive === undefined ? undefined : (s, i, weights, offset, n) => {
+      s.derived[WEIGHTS_SLOT] = weights;
+      receive(s, nodes(n), i, weights, offset, 0);
+    },
+    lumpable: undefined,
+    weightCount: c.ir.netReceive?.args.length ?? 0,
+    ...(netReceiveInit !== undefined
+      ? {
+        netConInit: (s: MechanismInstances, i: number, w: Float64Array, o: number, n: NodeArrays) =>
+          netReceiveInit(s, nodes(n), i, w, o, 0),
+      }
+      : {}),
+  };
 }
 
 /**
- * Wraps a compiled point process as a point mechanism of today's contract. Self events
- * (`net_send`) are delivered at the start of each current evaluation (all with time ≤ t_n + dt/2,
- * in time order), i.e. after that step's NetCon events. The NET_RECEIVE INITIAL block runs
- * (with t = 0) before an instance's first event (one NetCon per instance, as ISF wires them).
+ * Wraps a compiled mechanism as a catalogue entry of the mechanism contract: a density
+ * mechanism for a SUFFIX, a point process for a POINT_PROCESS.
  *
- * @param c the compiled mechanism (kind `point`)
- * @param options the random stream per instance, if the mechanism draws random numbers
- * @returns the mechanism, its globals and the weight-vector length
+ * @param c the compiled mechanism
+ * @returns the catalogue entry
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileNmodl, toMechanism } from "./mod.ts";
+ * const r = compileNmodl(`NEURON { SUFFIX leak NONSPECIFIC_CURRENT i RANGE g }
+ *   PARAMETER { g = 0.001 (S/cm2) } ASSIGNED { v (mV) i (mA/cm2) }
+ *   BREAKPOINT { i = g*(v + 70) }`, { file: "leak.mod" });
+ * if (!r.ok) throw r.error;
+ * const m = toMechanism(r.mechanism);
+ * assert.equal(m.kind, "density");
+ * assert.equal(m.parameters.g.default, 0.001);
+ * ```
+ */
+export function toMechanism(c: CompiledMechanism): Mechanism {
+  return c.kind === "point" ? pointEntry(c) : densityEntry(c);
+}
+
+/**
+ * Wraps a compiled density mechanism (SUFFIX) as a catalogue entry.
+ *
+ * @param c the compiled mechanism
+ * @returns the entry
+ * @throws RangeError for a point process
+ */
+export function toDensityMechanism(c: CompiledMechanism): DensityMechanism {
+  if (c.kind !== "density") throw new RangeError(`${c.name} is a point process`);
+  return densityEntry(c);
+}
+
+/**
+ * Wraps a compiled point process (POINT_PROCESS) as a catalogue entry.
+ *
+ * @param c the compiled mechanism
+ * @returns the entry
  * @throws RangeError for a density mechanism
  */
-export function toPointMechanism(
-  c: CompiledMechanism,
-  options: PointAdapterOptions = {},
-): AdaptedPoint {
+export function toPointMechanism(c: CompiledMechanism): PointMechanism {
   if (c.kind !== "point") throw new RangeError(`${c.name} is a density mechanism`);
-  const st = new MechanismState(c);
-  const k = c.kernels;
-  const ev = new Float64Array(4);
-  const deliverSelf = (ctx: Context, s: MechanismInstances, n: NodeArrays) => {
-    const q = ctx.queue;
-    if (q.size === 0 || q.peekTime() > n.t) return;
-    const tsave = n.t;
-    while (q.size > 0 && q.peekTime() <= tsave) {
-      q.pop(ev);
-      n.t = ev[0];
-      netReceive(s, ev[1], ev[3] >= 0 ? ctx.weights : WEIGHTS_NONE, ev[3], n, ev[2]);
-    }
-    n.t = tsave;
-  };
-  // Self events sent from INITIAL have no weight vector.
-  const WEIGHTS_NONE = new Float64Array(0);
-  const netReceive = (
-    s: MechanismInstances,
-    i: number,
-    weights: Float64Array,
-    offset: number,
-    n: NodeArrays,
-    flag: number,
-  ) => {
-    const ctx = st.context(s);
-    const g = n as unknown as GeneratedNodes;
-    if (offset >= 0) ctx.weights = weights;
-    if (k.netReceiveInit !== undefined && ctx.netInit[i] === 0 && offset >= 0) {
-      ctx.netInit[i] = 1;
-      const tsave = n.t;
-      n.t = 0;
-      k.netReceiveInit(ctx, g, i, weights, offset, 0);
-      n.t = tsave;
-    }
-    k.netReceive!(ctx, g, i, weights, offset, flag);
-  };
-  const init: Kernel = (s, n) => {
-    st.setUnits(n);
-    const ctx = st.context(s, options.random);
-    ctx.queue.clear();
-    ctx.netInit.fill(0);
-    k.init(ctx, n as unknown as GeneratedNodes);
-    k.prepare(ctx, n as unknown as GeneratedNodes);
-  };
-  const current: Kernel = (s, n) => {
-    const ctx = st.context(s);
-    deliverSelf(ctx, s, n);
-    if (k.current) k.current(ctx, n as unknown as GeneratedNodes);
-  };
-  const advance: Kernel = (s, n) => k.advance(st.context(s), n as unknown as GeneratedNodes);
-  const mechanism: PointMechanism = {
-    kind: "point",
-    name: c.name,
-    parameters: parametersOf(c),
-    states: c.ir.fields.filter((f) => f.role === "state").map((f) => f.name),
-    assigned: assignedOf(c),
-    init,
-    current,
-    advance,
-    netReceive: k.netReceive === undefined
-      ? undefined
-      : (s, i, weights, offset, n) => netReceive(s, i, weights, offset, n, 0),
-    lumpable: undefined,
-  };
-  return { mechanism, globals: st.globals, weightCount: c.ir.netReceive?.args.length ?? 0 };
+  return pointEntry(c);
+}
+
+/**
+ * Why a compiled channel has no fast mode (for diagnostics), or undefined when its gates are
+ * tabulated.
+ *
+ * @param c the compiled mechanism
+ * @returns the reason, or undefined
+ */
+export function exactOnlyReason(c: CompiledMechanism): string | undefined {
+  if (c.kind === "point") return "point processes have no fast mode";
+  const p = planGateTables(c.ir);
+  return p.ok ? undefined : p.reason;
 }

@@ -5,15 +5,20 @@
  * `Math` functions; nothing of the `.mod` file's text reaches it. Kernels loop over instances in
  * structure-of-arrays storage and allocate nothing.
  *
- * Kernel interface: `kernel(ctx, n)` with `ctx` = {@link KernelContext} (fields, node indices,
- * globals, tables, random stream, self-event queue) and `n` the solver's node arrays (`n.v`,
- * `n.ena`, …, `n.t`, `n.dt`, `n.celsius`). NET_RECEIVE: `netReceive(ctx, n, k, W, o, flag)` with
- * the NetCon's weight vector `W[o …]`.
+ * Kernel interface: `kernel(s, n)` with `s` the mechanism contract's instance storage
+ * (`MechanismInstances`: `s.node`, the NMODL variables in `s.fields`, internal per-instance values
+ * and per-instance-set data in the derived slots of {@link derivedSlots}: globals, TABLE values,
+ * self events; `s.random`, the instances' random streams) and `n` the solver's node arrays (`n.v`,
+ * `n.ena`, …, `n.t`, `n.dt`, `n.celsius`). NET_RECEIVE: `netReceive(s, n, k, W, o, flag)` with the
+ * NetCon's weight vector `W[o …]`. Names of fields and slots reach the code only as data (an
+ * array the kernels index), never as source text.
  *
  * @module
  */
 import { InputValueError } from "../../io/mod.ts";
+import type { MechanismInstances } from "../mechanisms/_types.ts";
 import { fmax, fmin, newtonSolve, newtonWorkspace } from "./_runtime.ts";
+import { pushSelfEvent } from "./_self_events.ts";
 import type {
   CurrentKernelIR,
   EliminationStep,
@@ -66,36 +71,61 @@ const MATH_JS: Readonly<Record<string, string>> = {
   fmax: "R.fmax",
 };
 
-/** Self-event sink and random stream of one set of instances. */
-export interface KernelExtras {
-  /** Schedules NET_RECEIVE of instance `k` at `time` with `flag` and the weight vector at `o`. */
-  send(k: number, time: number, flag: number, o: number): void;
-  /** Next exponential(1) variate of instance `k`'s random stream. */
-  exponential(k: number): number;
+/** Derived slot of the per-instance-set globals (IR order). */
+export const GLOBALS_SLOT = "nmodl.globals";
+/** Derived slot of every TABLE's values, table after table (column-major within a table). */
+export const TABLES_SLOT = "nmodl.tables";
+/** Derived slot of every TABLE's metadata [tmin, 1/dx, built, saved DEPEND values…]. */
+export const TABLE_META_SLOT = "nmodl.tableMeta";
+
+/** Where each table's values and metadata start in {@link TABLES_SLOT} / {@link TABLE_META_SLOT}. */
+export interface TableLayout {
+  /** Offset of table i's values. */
+  readonly offsets: readonly number[];
+  /** Offset of table i's metadata. */
+  readonly metaOffsets: readonly number[];
+  /** Length of the values slot. */
+  readonly size: number;
+  /** Length of the metadata slot. */
+  readonly metaSize: number;
 }
 
-/** Everything a kernel reads besides the node arrays. */
-export interface KernelContext {
-  /** Field arrays in IR order (`A[i]` holds field i of every instance). */
-  readonly A: readonly Float64Array[];
-  /** Node index of each instance. */
-  readonly node: Int32Array;
-  /** Globals (IR order). */
-  readonly G: Float64Array;
-  /** Table values, one array per table (column-major: column c, point i at c·points + i). */
-  readonly T: readonly Float64Array[];
-  /** Table metadata per table: [tmin, mfac, built, saved DEPEND values…]. */
-  readonly TM: readonly Float64Array[];
-  /** Self events and random numbers. */
-  readonly X: KernelExtras;
+/**
+ * The layout of a mechanism's TABLE storage.
+ *
+ * @param ir the mechanism
+ * @returns offsets and sizes
+ */
+export function tableLayout(ir: MechanismIR): TableLayout {
+  const offsets: number[] = [], metaOffsets: number[] = [];
+  let size = 0, metaSize = 0;
+  for (const t of ir.tables) {
+    offsets.push(size);
+    metaOffsets.push(metaSize);
+    size += t.points * t.columns;
+    metaSize += 3 + t.depend.length;
+  }
+  return { offsets, metaOffsets, size, metaSize };
+}
+
+/**
+ * Whether field i lives in `s.derived` (an internal value: hoisted expressions) rather than in
+ * `s.fields` (an NMODL variable: what recording and inspect read).
+ *
+ * @param ir the mechanism
+ * @param i field index
+ * @returns true for an internal field
+ */
+export function isDerivedField(ir: MechanismIR, i: number): boolean {
+  return ir.fields[i].role === "internal";
 }
 
 /** A kernel over all instances. */
-export type GeneratedKernel = (ctx: KernelContext, n: GeneratedNodes) => void;
+export type GeneratedKernel = (s: MechanismInstances, n: GeneratedNodes) => void;
 
 /** NET_RECEIVE for one instance. */
 export type GeneratedNetReceive = (
-  ctx: KernelContext,
+  s: MechanismInstances,
   n: GeneratedNodes,
   k: number,
   W: Float64Array,
@@ -123,7 +153,7 @@ export interface GeneratedNodes {
 export interface GeneratedMechanism {
   /** nrn_init. */
   readonly init: GeneratedKernel;
-  /** Derived per-instance values (IR `prepare`): run after init and when dt or a parameter changes. */
+  /** Derived per-instance values (IR `prepare`): run before init, after the parameters are set. */
   readonly prepare: GeneratedKernel;
   /** nrn_cur (undefined: no current). */
   readonly current: GeneratedKernel | undefined;
@@ -356,9 +386,9 @@ class Emitter {
       case "table":
         return this.tableLookup(s, ind);
       case "random":
-        return this.write(s.slot, "X.exponential(k)", ind);
+        return this.write(s.slot, "R.exponential(s, k)", ind);
       case "netSend":
-        return `${ind}X.send(k, t + ${this.expr(s.delay)}, ${this.expr(s.flag)}, o);\n`;
+        return `${ind}R.send(s, k, t + ${this.expr(s.delay)}, ${this.expr(s.flag)}, o);\n`;
       case "newton":
         return this.newton(s, ind);
       case "kinetic":
@@ -370,19 +400,23 @@ class Emitter {
     const t = this.ir.tables[s.table];
     this.tablesUsed.add(s.table);
     const P = t.points;
-    const T = `T[${idx(s.table)}]`, TM = `TM[${idx(s.table)}]`;
+    const lay = tableLayout(this.ir);
+    const base = lay.offsets[s.table], mbase = lay.metaOffsets[s.table];
+    const T = "T", TM0 = `TM[${idx(mbase)}]`, TM1 = `TM[${idx(mbase + 1)}]`;
     const i2 = ind + "  ";
     let out = `${ind}if (G[${idx(this.ir.usetable)}] !== 0) {\n`;
-    out += `${i2}const xi = ${TM}[1] * (${this.expr(s.arg)} - ${TM}[0]);\n`;
+    out += `${i2}const xi = ${TM1} * (${this.expr(s.arg)} - ${TM0});\n`;
     const set = (f: (c: number) => string) =>
       s.outputs.map((o, c) => this.write(o, f(c), `${i2}  `)).join("");
     out += `${i2}if (xi !== xi) {\n${set(() => "xi")}${i2}} else if (xi <= 0) {\n`;
-    out += set((c) => `${T}[${idx(c * P)}]`);
+    out += set((c) => `${T}[${idx(base + c * P)}]`);
     out += `${i2}} else if (xi >= ${num(P - 1)}) {\n`;
-    out += set((c) => `${T}[${idx(c * P + P - 1)}]`);
+    out += set((c) => `${T}[${idx(base + c * P + P - 1)}]`);
     out += `${i2}} else {\n${i2}  const ti = xi | 0;\n${i2}  const th = xi - ti;\n`;
     out += set((c) =>
-      `${T}[${idx(c * P)} + ti] + th * (${T}[${idx(c * P)} + ti + 1] - ${T}[${idx(c * P)} + ti])`
+      `${T}[${idx(base + c * P)} + ti] + th * (${T}[${idx(base + c * P)} + ti + 1] - ${T}[${
+        idx(base + c * P)
+      } + ti])`
     );
     out += `${i2}}\n${ind}} else {\n${this.stmts(s.direct, i2)}${ind}}\n`;
     return out;
@@ -503,13 +537,13 @@ function bindings(e: Emitter): string {
   const decl = e.letLocals ? "const " : "";
   let s = "";
   for (const f of [...e.fieldsUsed].sort((a, b) => a - b)) {
-    s += `  ${decl}f${f} = ctx.A[${f}];\n`;
+    s += `  ${decl}f${f} = ${isDerivedField(e.ir, f) ? "D" : "F"}[KF[${f}]];\n`;
   }
   for (const nIdx of [...e.nodesUsed].sort((a, b) => a - b)) {
     const prop = NODE_ARRAYS[e.ir.nodeVars[nIdx].name];
     s += `  ${decl}N${nIdx} = n.${prop};\n`;
   }
-  if (e.tablesUsed.size > 0) s += `  checkTables(ctx, n);\n`;
+  if (e.tablesUsed.size > 0) s += `  checkTables(s, n);\n`;
   return s;
 }
 
@@ -526,10 +560,10 @@ function kernelSource(ir: MechanismIR, name: string, k: KernelIR): KernelSource 
   const body = e.stmts(k.body, "    ");
   const module = residualFunctions(e) + kineticScratch(e);
   let text =
-    `function ${name}(ctx, n) {\n  const node = ctx.node, G = ctx.G, T = ctx.T, TM = ctx.TM, X = ctx.X;\n`;
+    `function ${name}(s, n) {\n  const node = s.node, F = s.fields, D = s.derived, G = D[KG], T = D[KT], TM = D[KTM];\n`;
   text += `  const t = n.t, dt = n.dt, celsius = n.celsius;\n  const o = -1;\n`;
   if (!e.letLocals) {
-    text += `  tK = t; dtK = dt; celK = celsius; GK = G; TK = T; TMK = TM; XK = X;\n`;
+    text += `  tK = t; dtK = dt; celK = celsius; GK = G; TK = T; TMK = TM; SK = s;\n`;
   }
   text += bindings(e);
   text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
@@ -557,7 +591,7 @@ function residualFunctions(e: Emitter): string {
     for (const nd of r.nodesUsed) e.nodesUsed.add(nd);
     let fn =
       `function res_${id}() {\n  const k = curK, c = curC, t = tK, dt = dtK, celsius = celK, ` +
-      `G = GK, T = TK, TM = TMK, X = XK, o = -1;\n`;
+      `G = GK, T = TK, TM = TMK, s = SK, o = -1;\n`;
     for (let j = 0; j < n; j++) fn += `  ${r.slot(site.states[j])} = XS_${id}[${j}];\n`;
     fn += body;
     for (let j = 0; j < n; j++) {
@@ -620,7 +654,7 @@ function currentSource(
     inner += `    ${e.nodeRef(ic.node)} += ${value};\n`;
   }
   let text =
-    `function current(ctx, n) {\n  const node = ctx.node, G = ctx.G, T = ctx.T, TM = ctx.TM, X = ctx.X;\n`;
+    `function current(s, n) {\n  const node = s.node, F = s.fields, D = s.derived, G = D[KG], T = D[KT], TM = D[KTM];\n`;
   text += `  const t = n.t, dt = n.dt, celsius = n.celsius, NI = n.i, NG = n.g;\n  const o = -1;\n`;
   text += bindings(e);
   text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
@@ -641,7 +675,7 @@ function netReceiveSource(
   e.promote = true;
   const code = e.stmts(body, "  ");
   let text =
-    `function ${name}(ctx, n, k, W, o, flag) {\n  const node = ctx.node, G = ctx.G, T = ctx.T, TM = ctx.TM, X = ctx.X;\n`;
+    `function ${name}(s, n, k, W, o, flag) {\n  const node = s.node, F = s.fields, D = s.derived, G = D[KG], T = D[KT], TM = D[KTM];\n`;
   text += `  const t = n.t, dt = n.dt, celsius = n.celsius;\n  const c = node[k];\n`;
   text += bindings(e);
   for (let i = 0; i < locals; i++) text += `  let l${i} = 0;\n`;
@@ -651,29 +685,32 @@ function netReceiveSource(
 }
 
 function tableSource(ir: MechanismIR): string {
-  let s = `function checkTables(ctx, n) {\n  const G = ctx.G, T = ctx.T, TM = ctx.TM;\n`;
+  const lay = tableLayout(ir);
+  let s =
+    `function checkTables(s, n) {\n  const D = s.derived, G = D[KG], T = D[KT], TM = D[KTM];\n`;
   s += `  const t = n.t, dt = n.dt, celsius = n.celsius;\n`;
   s += `  if (G[${idx(ir.usetable)}] === 0) return;\n`;
   ir.tables.forEach((tb: TableIR, i) => {
     const e = new Emitter(ir, true);
     const dep = tb.depend.map((d) => e.slot(d));
+    const m = lay.metaOffsets[i];
     const changed = dep.length === 0
-      ? `TM[${i}][2] === 0`
-      : `TM[${i}][2] === 0 || ${dep.map((d, j) => `TM[${i}][${3 + j}] !== ${d}`).join(" || ")}`;
-    s += `  if (${changed}) {\n    const tab = T[${i}], meta = TM[${i}];\n`;
+      ? `TM[${m + 2}] === 0`
+      : `TM[${m + 2}] === 0 || ${dep.map((d, j) => `TM[${m + 3 + j}] !== ${d}`).join(" || ")}`;
+    s += `  if (${changed}) {\n`;
     s += `    const tmin = ${e.expr(tb.from)}, tmax = ${e.expr(tb.to)};\n`;
-    s += `    const dx = (tmax - tmin) / ${
-      num(tb.points - 1)
-    };\n    meta[0] = tmin; meta[1] = 1 / dx;\n`;
+    s += `    const dx = (tmax - tmin) / ${num(tb.points - 1)};\n    TM[${m}] = tmin; TM[${
+      m + 1
+    }] = 1 / dx;\n`;
     s += `    for (let i = 0, x = tmin; i < ${tb.points}; x += dx, i++) {\n`;
     for (let j = 0; j < tb.locals; j++) s += `      let l${j} = 0;\n`;
     s += `      ${e.slot(tb.arg)} = x;\n`;
     s += e.stmts(tb.build, "      ");
     tb.outputs.forEach((o, c) => {
-      s += `      tab[${idx(c * tb.points)} + i] = ${e.slot(o)};\n`;
+      s += `      T[${idx(lay.offsets[i] + c * tb.points)} + i] = ${e.slot(o)};\n`;
     });
-    s += `    }\n    meta[2] = 1;\n`;
-    dep.forEach((d, j) => (s += `    meta[${3 + j}] = ${d};\n`));
+    s += `    }\n    TM[${m + 2}] = 1;\n`;
+    dep.forEach((d, j) => (s += `    TM[${m + 3 + j}] = ${d};\n`));
     s += `  }\n`;
   });
   return s + `}\n`;
@@ -752,7 +789,9 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
     }
   }
   const maxLocals = Math.max(ir.init.locals, ir.advance.locals, 1);
-  let src = `"use strict";\nlet curK = 0, curC = 0, tK = 0, dtK = 0, celK = 0, GK, TK, TMK, XK;\n`;
+  let src = `"use strict";\nlet curK = 0, curC = 0, tK = 0, dtK = 0, celK = 0, GK, TK, TMK, SK;\n`;
+  // Field and slot names are data (R.names), indexed by the code; none is spelled in it.
+  src += `const KF = R.names, KG = R.globalsSlot, KT = R.tablesSlot, KTM = R.tableMetaSlot;\n`;
   src += `const EXP700 = Math.exp(700);\n`;
   src += `function nexp(x) { return x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x); }\n`;
   src += `const L = new Float64Array(${maxLocals});\n`;
@@ -770,10 +809,26 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
       ir.netReceive && ir.netReceive.initial.length > 0 ? "netReceiveInit" : "undefined"
     } };\n`;
   const runtime = Object.freeze({
+    names: Object.freeze(ir.fields.map((f) => f.name)),
+    globalsSlot: GLOBALS_SLOT,
+    tablesSlot: TABLES_SLOT,
+    tableMetaSlot: TABLE_META_SLOT,
     newtonSolve,
     newtonWorkspace,
     fmin,
     fmax,
+    send(s: MechanismInstances, k: number, time: number, flag: number, o: number): void {
+      pushSelfEvent(s.derived, k, time, flag, o);
+    },
+    exponential(s: MechanismInstances, k: number): number {
+      const r = s.random?.[k];
+      if (r === undefined) {
+        throw new RangeError(
+          `Mechanism ${ir.name}: instance ${k} draws a random number but has no random stream`,
+        );
+      }
+      return -Math.log(1 - r());
+    },
     newtonFailed(): never {
       throw new RangeError(
         `Mechanism ${ir.name}: the derivimplicit Newton iteration failed (NEURON aborts the run here)`,
