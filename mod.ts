@@ -1,15 +1,20 @@
 /**
  * simrun's public API: ISF's `run_new_simulations` (`runJobs`), `run_existing_synapse_activations`
  * (`runReplay`), network realization alone (`runNetworkOnly`), single-cell runs (`runCell`,
- * `createCell` + `simulate`), the input readers and writers, the plugin host and the types
- * plugin authors implement (docs/plugins.md), and the error classes.
+ * `createCell` + `simulate`, or describe → prepare → run: `readCellSpec`, `buildCell`,
+ * `prepareModel`, `runSweep`), campaigns on SLURM (`submitCampaign` … `mergeCampaign`), figures and
+ * a report of a result folder (`plotResultFolder`), the input readers and writers, the plugin host
+ * and the types plugin authors implement (docs/plugins.md), and the error classes.
  *
  * @example Build the ISF example cell and simulate 10 ms at rest
  * ```ts ignore
- * import { createCell, parsePathMap, simulate } from "./mod.ts";
+ * import { createCell, parsePathMap, prepareModel, runSweep, simulate } from "./mod.ts";
  * const pathMap = parsePathMap(["*\/getting_started/example_data/=../shared/data/isf_example/"]);
  * const { cell, sim } = await createCell("86_C2_center.param", { pathMap });
  * const run = simulate(cell, { vInit: sim.vInit, tStop: 10, dt: sim.dt, celsius: sim.celsius });
+ * // or, for many sweeps: prepare once, run per sweep
+ * const model = prepareModel(cell, { ...sim, tStop: 10, rateTables: true, units: "modern" });
+ * const sweep0 = runSweep(model, []);
  * console.log(run.soma.at(-1));
  * ```
  *
@@ -23,8 +28,9 @@ export {
   InternalError,
   isInputError,
   PluginError,
+  SimulationError,
 } from "./io/mod.ts";
-export type { InputLocation } from "./io/mod.ts";
+export type { InputLocation, SimulationErrorOptions } from "./io/mod.ts";
 
 // Readers and writers
 export { paramLocation, parseParam, readParamFile } from "./io/mod.ts";
@@ -45,15 +51,71 @@ export {
   parseSynapseActivationFile,
 } from "./io/mod.ts";
 
-// Cell and solver
+// Describe: the cell param as a typed spec
+export { readCellSpec } from "./io/mod.ts";
+export type {
+  CellModifyFunctionSpec,
+  CellSpec,
+  Located,
+  MechanismGlobalSpec,
+  RangeMechanismSpec,
+  ReadCellSpecOptions,
+  SimSpec,
+  StructureSpec,
+  ValueSpec,
+} from "./io/mod.ts";
+
+// Cell and solver: buildCell → prepareModel → runSweep (or simulate for all three)
 export type { Cell, PointProcessSpec, Section, SectionMechanism } from "./solver/mod.ts";
+export { buildCell } from "./solver/mod.ts";
+export type { BuildCellOptions } from "./solver/mod.ts";
+export {
+  checkModelSettings,
+  DEFAULT_SOLVER_SETTINGS,
+  FAST_MODE_MAX_DV_MV,
+  MAX_STEPS,
+  prepareModel,
+  resolveProbes,
+  runSweep,
+} from "./solver/mod.ts";
+export type {
+  LoweredCell,
+  LoweredMechanism,
+  ModelSettings,
+  PointGroup,
+  PreparedModel,
+  PrepareModelOptions,
+  Probe,
+  ResolveProbesOptions,
+  RunSweepOptions,
+  SettingSources,
+  SolverSettings,
+  UnitSystem,
+} from "./solver/mod.ts";
+export type { EventQueue, HinesSchedule, HinesSystem } from "./solver/mod.ts";
 export type {
   DensityMechanism,
+  DerivedSlot,
+  FastKernels,
+  IonUse,
+  MechanismBase,
   MechanismInstances,
+  NetReceiveKernel,
   NodeArrays,
   PointMechanism,
+  PrepareContext,
+  PrepareKernel,
+  UniformSource,
 } from "./solver/mod.ts";
 export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mod.ts";
+// Your own mechanisms: `.mod` files compiled at load time, merged with the built-ins.
+export { BUILTIN_CATALOGUE, buildMechanismCatalogue } from "./solver/mod.ts";
+export type {
+  MechanismCatalogue,
+  MechanismCatalogueOptions,
+  ModSource,
+  UnavailableMechanism,
+} from "./solver/mod.ts";
 export { simulate, stepCount } from "./solver/mod.ts";
 export type {
   RecordSite,
@@ -101,23 +163,74 @@ export type {
 } from "./plugins/mod.ts";
 export { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./plugins/mod.ts";
 export type { UserPluginOptions } from "./plugins/mod.ts";
-export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./plugins/mod.ts";
-export type { PluginWorkerOptions } from "./plugins/mod.ts";
+export {
+  DEFAULT_PLUGIN_MEMORY_LIMIT_MB,
+  DEFAULT_PLUGIN_TIME_LIMIT_MS,
+  MAX_PLUGIN_TIME_LIMIT_MS,
+  PluginProcess,
+  servePluginProcess,
+} from "./plugins/mod.ts";
+export type { PluginProcessOptions } from "./plugins/mod.ts";
 
 // Workflows
-export { createCell } from "./simrun/mod.ts";
+export { createCell, modelSettings } from "./simrun/mod.ts";
 export type { CreateCellOptions, CreatedCell } from "./simrun/mod.ts";
 export { inspectTables } from "./simrun/mod.ts";
 export { runCell, spikeTimes } from "./simrun/mod.ts";
 export type { CellRunResult, RunCellOptions } from "./simrun/mod.ts";
 export { runJobs } from "./simrun/mod.ts";
 export type { RunJobsOptions } from "./simrun/mod.ts";
-export type { JobResult, JobSpec, PluginSettings } from "./simrun/mod.ts";
+export type { JobHooks, JobResult, JobSpec, PluginSettings } from "./simrun/mod.ts";
 export { runReplay } from "./simrun/mod.ts";
 export type { ReplayOptions } from "./simrun/mod.ts";
 export { runNetworkOnly } from "./simrun/mod.ts";
 export type { NetworkOnlyOptions } from "./simrun/mod.ts";
 export { jobSeeds, parseSeed } from "./simrun/mod.ts";
+export { watchLauncher } from "./simrun/mod.ts";
+export type { LauncherProcess, LauncherWatch } from "./simrun/mod.ts";
+
+// Campaigns on SLURM
+export {
+  CampaignError,
+  campaignStatus,
+  formatCampaignStatus,
+  mergeCampaign,
+  readCampaign,
+  readSubmissions,
+  resumeCampaign,
+  runCampaignTask,
+  shellQuote,
+  submitCampaign,
+} from "./cluster/mod.ts";
+export type {
+  Campaign,
+  CampaignInput,
+  CampaignRun,
+  CampaignSlurm,
+  CampaignStatus,
+  CampaignStatusOptions,
+  CampaignTask,
+  CampaignTaskResult,
+  CommandOutput,
+  MergedJob,
+  MergeOptions,
+  MergeResult,
+  PlannedArray,
+  ResumeOptions,
+  ResumeResult,
+  RunCampaignTaskOptions,
+  SlurmRunner,
+  Submission,
+  SubmitOptions,
+  SubmitResult,
+  TaskState,
+  TaskStatus,
+} from "./cluster/mod.ts";
+
+// Figures and report of a result folder (simrun plot)
+export { plotResultFolder, PngRenderer } from "./plot/mod.ts";
+export type { PlotFolderOptions, PlotFolderResult, PlotFormat, PngSink } from "./plot/mod.ts";
+export type { InputKind, InputNumbers, KeyNumbers, Stats, SweepNumbers } from "./plot/mod.ts";
 
 // Types referenced by the API above (so that documentation is complete)
 export type {
@@ -126,7 +239,7 @@ export type {
   PresynapticSpikeRecord,
   SynapseActivationRecord,
 } from "./io/mod.ts";
-export type { HocLabel } from "./io/mod.ts";
+export type { HocLabel, HocSkippedSection } from "./io/mod.ts";
 export type { ParsePathMapOptions, ResolveInputPathOptions } from "./io/mod.ts";
 export type { ReadTextOptions } from "./io/mod.ts";
 export type {
@@ -151,14 +264,15 @@ export type { RandomStream } from "./network/mod.ts";
 export type { PluginKind } from "./plugins/mod.ts";
 export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/mod.ts";
 export type { PluginCall } from "./plugins/mod.ts";
-export type { PluginGrants } from "./plugins/mod.ts";
-export type { DeliverOptions } from "./plugins/mod.ts";
+export type { EscapingLink, PluginGrants, PluginLauncher, PluginSandbox } from "./plugins/mod.ts";
 export type { CellSimSettings } from "./simrun/mod.ts";
 export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";
 export type { JobSettings } from "./simrun/mod.ts";
 export type { ReplayJobSpec } from "./simrun/mod.ts";
+export type { ProcInfo, WatchLauncherOptions } from "./simrun/mod.ts";
 export type { StateColumn } from "./solver/mod.ts";
 export type { Kernel, ParameterInfo } from "./solver/mod.ts";
 export type { LandmarkPoint } from "./solver/mod.ts";
-export type { InitializeOptions } from "./solver/mod.ts";
+export type { InitialStateOptions } from "./solver/mod.ts";
+export type { SweepState } from "./solver/mod.ts";

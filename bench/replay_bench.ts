@@ -15,7 +15,7 @@ import { createReplayMapper } from "../network/network_mapper.ts";
 import { SYNAPSE_MECHANISMS } from "../network/synapses/mod.ts";
 import { simulate } from "../solver/simulation.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import { synapticInputs } from "../simrun/job.ts";
+import { synapticInputs } from "../simrun/_worker_protocol.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 import { NEURON_REPLAY_S, processSeconds, ratio, TARGET } from "./_reference_times.ts";
 

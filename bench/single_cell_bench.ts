@@ -9,7 +9,8 @@ import process from "node:process";
 import { parsePathMap } from "../io/path_map.ts";
 import { spikeTimes } from "../simrun/cell_run.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import { simulate, stepCount } from "../solver/simulation.ts";
+import { simulate } from "../solver/simulation.ts";
+import { stepCount } from "../solver/settings.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 import { NEURON_A2_S, processSeconds, ratio, TARGET } from "./_reference_times.ts";
 

@@ -23,8 +23,11 @@ import {
   type NodeArrays,
 } from "../solver/mechanisms/_types.ts";
 import { CADYNAMICS_E2 } from "../solver/mechanisms/cadynamics_e2.ts";
-import { NATA_T, NATA_T_ADVANCE_TABULATED } from "../solver/mechanisms/nata_t.ts";
-import { initializeSimulation, simulate } from "../solver/simulation.ts";
+import { NATA_T } from "../solver/mechanisms/nata_t.ts";
+import { prepareContext } from "../solver/mechanisms/_testing.ts";
+import { updateTablePositions } from "../solver/mechanisms/_rate_table.ts";
+import { prepareModel } from "../solver/prepare_model.ts";
+import { simulate } from "../solver/simulation.ts";
 import {
   emitExp,
   engineExp,
@@ -95,7 +98,7 @@ export interface WasmBenchModel {
   /** Time step [ms] of the kernels, tables and JavaScript runs. */
   readonly dt: number;
   readonly inputs: KernelInputs;
-  readonly system: ReturnType<typeof initializeSimulation>["system"];
+  readonly system: ReturnType<typeof prepareModel>["system"];
   readonly base: SweepState;
   readonly nataParams: MechanismInstances;
   readonly cadParams: MechanismInstances;
@@ -115,7 +118,14 @@ export async function loadWasmModel(
   dt = DT,
 ): Promise<WasmBenchModel> {
   const { cell, sim } = await createCell(param, { pathMap: parsePathMap(pathMap) });
-  const st = initializeSimulation(cell, { vInit: sim.vInit, dt, celsius: sim.celsius });
+  const st = prepareModel(cell, {
+    vInit: sim.vInit,
+    tStop: 1,
+    dt,
+    celsius: sim.celsius,
+    rateTables: true,
+    units: "modern",
+  });
   const find = (name: string) => st.lowered.mechanisms.find((m) => m.mechanism.name === name)!;
   const nata = find("NaTa_t").instances;
   const cad = find("CaDynamics_E2").instances;
@@ -157,6 +167,7 @@ function sweepState(
   };
   const nata = allocateInstances(NATA_T, nataParams.node);
   nata.fields.gNaTa_tbar.set(nataParams.fields.gNaTa_tbar);
+  NATA_T.prepare(nata, prepareContext(nodes, true));
   NATA_T.init(nata, nodes);
   for (let k = 0; k < nata.node.length; k++) {
     nata.fields.m[k] = Math.min(1, nata.fields.m[k] + 0.1 * r());
@@ -164,6 +175,7 @@ function sweepState(
   }
   const cad = allocateInstances(CADYNAMICS_E2, cadParams.node);
   for (const f of ["gamma", "decay", "depth", "minCai"]) cad.fields[f].set(cadParams.fields[f]);
+  CADYNAMICS_E2.prepare(cad, prepareContext(nodes));
   CADYNAMICS_E2.init(cad, nodes);
   return { nodes, nata, cad };
 }
@@ -171,6 +183,8 @@ function sweepState(
 function copyState(s: SweepState): SweepState {
   const copy = (x: MechanismInstances): MechanismInstances => ({
     node: x.node,
+    globals: x.globals,
+    derived: x.derived,
     fields: Object.fromEntries(Object.entries(x.fields).map(([k, v]) => [k, Float64Array.from(v)])),
   });
   return {
@@ -262,7 +276,8 @@ function runJs(name: KernelName, st: SweepState, system: WasmBenchModel["system"
       return;
     }
     case "nataTable":
-      NATA_T_ADVANCE_TABULATED(st.nata, n);
+      updateTablePositions(n);
+      NATA_T.fast!.advance!(st.nata, n);
       return;
     case "cadAdvance":
       CADYNAMICS_E2.advance(st.cad, n);

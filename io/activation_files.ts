@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type InputLocation, InputSyntaxError } from "./errors.ts";
+import { type InputLocation, InputSyntaxError, InputValueError } from "./errors.ts";
 import { formatPythonFloat } from "./python_float.ts";
 
 /** One active synapse as written to `…_synapses.csv`. */
@@ -133,7 +133,7 @@ export interface ActivationFile {
 }
 
 const INT = /^-?\d+$/;
-const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|nan)$/i;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|infinity|nan)$/i;
 
 function integer(s: string, loc: InputLocation, what: string): number {
   const t = s.trim();
@@ -146,7 +146,7 @@ function integer(s: string, loc: InputLocation, what: string): number {
   return Number(t);
 }
 
-/** A decimal number, or Python's `inf`/`nan` spellings (any case, optionally signed). */
+/** A decimal number, or Python's `inf`/`infinity`/`nan` spellings (any case, optionally signed). */
 function number(s: string, loc: InputLocation, what: string): number {
   const t = s.trim();
   if (!FLOAT.test(t)) {
@@ -155,7 +155,11 @@ function number(s: string, loc: InputLocation, what: string): number {
       `Cannot read ${what}: expected a number, got ${JSON.stringify(t)}`,
     );
   }
-  return t.toLowerCase().endsWith("inf") ? (t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+  const lower = t.toLowerCase();
+  if (lower.endsWith("inf") || lower.endsWith("infinity")) {
+    return t.startsWith("-") ? -Infinity : Infinity;
+  }
+  return lower.endsWith("nan") ? NaN : Number(t);
 }
 
 /**
@@ -167,6 +171,7 @@ function number(s: string, loc: InputLocation, what: string): number {
  * @param file the file name, for messages
  * @returns the rows
  * @throws {InputSyntaxError} naming file:line for a wrong field count or a bad number
+ * @throws {InputValueError} naming file:line for an activation time that is `nan` or `inf`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -196,7 +201,16 @@ export function parseSynapseActivationFile(text: string, file: string): Activati
     const times: number[] = [];
     for (const piece of f[5 + off].split(",")) {
       if (piece.trim() === "") continue;
-      times.push(number(piece, loc, "an activation time"));
+      const t = number(piece, loc, "an activation time");
+      if (!Number.isFinite(t)) {
+        throw new InputValueError(
+          loc,
+          `Activation time ${JSON.stringify(piece.trim())} of synapse type "${
+            f[0].trim()
+          }" is not a finite number`,
+        );
+      }
+      times.push(t);
     }
     rows.push({
       type: f[0].trim(),

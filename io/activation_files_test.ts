@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputSyntaxError } from "./errors.ts";
+import { InputSyntaxError, InputValueError } from "./errors.ts";
 import {
   formatPresynapticSpikes,
   formatSynapseActivations,
@@ -109,4 +109,19 @@ Deno.test("parseSynapseActivationFile() reports file and line of a bad row", () 
     () => parseSynapseActivationFile("# h\nA\t0\t1.0\n", "bad.csv"),
     /bad\.csv:2: Expected 7/,
   );
+});
+
+Deno.test("parseSynapseActivationFile() refuses nan and inf activation times with file and line", () => {
+  for (const t of ["nan", "inf", "-Infinity", "NaN"]) {
+    assert.throws(
+      () => parseSynapseActivationFile(`# h\nA\t0\t1.0\t2\t3\tSoma\t1.0,${t},\n`, "x.csv"),
+      (e: unknown) =>
+        e instanceof InputValueError && e.file === "x.csv" && e.line === 2 &&
+        e.message.includes(`Activation time "${t}" of synapse type "A" is not a finite number`),
+      t,
+    );
+  }
+  // A soma distance of inf is only informative (replays recompute it): accepted.
+  const f = parseSynapseActivationFile("# h\nA\t0\tinf\t2\t3\tSoma\t1.0,\n", "x.csv");
+  assert.deepEqual(f.rows[0].times, [1]);
 });

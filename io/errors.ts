@@ -97,6 +97,38 @@ export class PluginError extends Error {
   }
 }
 
+/** Options of {@link SimulationError}. */
+export interface SimulationErrorOptions {
+  /** Simulated time of the failure [ms]. */
+  readonly timeMs: number;
+  /** The sweep, where the simulation is one sweep of a job. */
+  readonly sweep?: number;
+}
+
+/**
+ * A simulation that went numerically wrong (a non-finite membrane potential or recorded value):
+ * the model or its input is outside what the integrator can handle. main.ts prints it as one
+ * line with exit code 1; nothing of the failed run is written as data.
+ */
+export class SimulationError extends Error {
+  /** Simulated time of the failure [ms]. */
+  readonly timeMs: number;
+  /** The sweep, if the simulation is one sweep of a job. */
+  readonly sweep: number | undefined;
+  /**
+   * Creates the error; its message reads `Sweep <s>: <message>` when the sweep is known.
+   *
+   * @param message what went wrong and when, e.g. `the soma's membrane potential is NaN at t = 12.5 ms`
+   * @param options time [ms] and sweep
+   */
+  constructor(message: string, options: SimulationErrorOptions) {
+    super(options.sweep !== undefined ? `Sweep ${options.sweep}: ${message}` : message);
+    this.name = "SimulationError";
+    this.timeMs = options.timeMs;
+    this.sweep = options.sweep;
+  }
+}
+
 /** A broken invariant: a bug in simrun, never the user's input. */
 export class InternalError extends Error {
   /**

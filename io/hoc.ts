@@ -11,16 +11,33 @@
  * without `pt3dadd`, blank ones included, ends it once a point was read) is ignored, and a line containing
  * `Spine` is skipped while points are read.
  *
+ * Like ISF, a section whose name carries none of the known labels (e.g. the `closed_Delta…`
+ * contours of Neurolucida reconstructions) is skipped with its points and its own `connect`;
+ * {@linkcode HocMorphology.skipped} lists them, and {@linkcode skippedSectionsWarning} says so in
+ * one line. Unlike ISF, the skipped section's points never end up in the section before it.
+ *
  * Stricter than ISF (which silently produces a broken cell in these cases): a `create` line whose
- * name matches none (or several) of the known labels, a `connect` before any `create`, a parent
- * that was not created before, a non-soma section without `connect`, and more than one soma are
- * errors.
+ * name matches several of the known labels, a `connect` before any `create`, a `connect` whose
+ * child is not the section created last (ISF would connect the last one whatever the line names),
+ * a parent that was not created before or was skipped, a non-soma section without `connect`, and
+ * more than one soma are errors. So are 3-D points that NEURON's single-precision storage cannot
+ * hold or that no neuron has: a coordinate beyond ±{@linkcode MAX_COORDINATE_UM} µm, a negative
+ * diameter, a diameter outside [{@linkcode MIN_DIAMETER_UM}, {@linkcode MAX_DIAMETER_UM}] µm other
+ * than 0, and a section whose diameters are all 0 or whose middle point has diameter 0 (ISF's
+ * d-λ rule, formats.md §2.4, divides by it).
  *
  * @module
  */
 import { InputSyntaxError, InputValueError } from "./errors.ts";
 import { DECIMAL } from "./_fields.ts";
 import { readTextInput, type ReadTextOptions } from "./read_text.ts";
+
+/** Largest |x|, |y|, |z| of a 3-D point [µm] (10 cm: beyond any specimen). */
+export const MAX_COORDINATE_UM = 1e5;
+/** Smallest non-zero diameter of a 3-D point [µm] (1 nm, 50× below the thinnest neurite). */
+export const MIN_DIAMETER_UM = 1e-3;
+/** Largest diameter of a 3-D point [µm] (1 cm, 10× the squid giant axon). */
+export const MAX_DIAMETER_UM = 1e4;
 
 /** A section label as ISF derives it from the hoc section name. */
 export type HocLabel = "Soma" | "Dendrite" | "ApicalDendrite" | "Axon";
@@ -51,14 +68,24 @@ export interface HocSection {
   readonly connectLine: number;
 }
 
+/** A `create`d section that was skipped because its name carries no known label (as ISF does). */
+export interface HocSkippedSection {
+  /** hoc name, e.g. `closed_Delta_1`. */
+  readonly name: string;
+  /** 1-based line of the `create` statement. */
+  readonly line: number;
+}
+
 /** A parsed hoc morphology. Section index = creation order (ISF's secID). */
 export interface HocMorphology {
   /** The file name as given. */
   readonly file: string;
-  /** Sections in creation order. */
+  /** Sections in creation order (skipped ones left out, as ISF does: they get no secID). */
   readonly sections: HocSection[];
   /** Index of the soma in `sections`. */
   readonly soma: number;
+  /** Sections left out because their names carry no known label, in file order. */
+  readonly skipped: readonly HocSkippedSection[];
 }
 
 interface Draft {
@@ -66,10 +93,14 @@ interface Draft {
   label: HocLabel;
   line: number;
   pts: number[]; // x, y, z, d interleaved
+  ptLines: number[]; // line of each point
   parentName?: string;
   parentX?: number;
   connectLine: number;
 }
+
+/** The section created last: a draft, or one being skipped. */
+type Last = { readonly draft: Draft } | { readonly skipped: HocSkippedSection };
 
 function labelsOf(name: string): HocLabel[] {
   const out: HocLabel[] = [];
@@ -115,6 +146,51 @@ function parseFields(
   }
 }
 
+/** 1-based column of comma-separated field `i` of `inner`, which starts at 0-based column `col0`. */
+function fieldColumn(inner: string, col0: number, i: number): number {
+  const parts = inner.split(",");
+  let c = col0;
+  for (let k = 0; k < i; k++) c += parts[k].length + 1;
+  return c + parts[i].length - parts[i].trimStart().length + 1;
+}
+
+/**
+ * Checks the point just pushed onto `d.pts` (from `inner`, the text inside `pt3dadd(…)`, which
+ * starts at 0-based column `col0`) against what NEURON can store and a neuron can be.
+ */
+function checkPoint(d: Draft, file: string, line: number, inner: string, col0: number): void {
+  const at = d.pts.length - 4;
+  for (let i = 0; i < 3; i++) {
+    const v = d.pts[at + i];
+    if (!(Math.abs(v) <= MAX_COORDINATE_UM)) {
+      throw new InputValueError(
+        { file, line, column: fieldColumn(inner, col0, i) },
+        `Coordinate ${
+          "xyz"[i]
+        } = ${v} µm of section "${d.name}" is beyond ±${MAX_COORDINATE_UM} µm`,
+      );
+    }
+  }
+  const diam = d.pts[at + 3];
+  const why = diam < 0
+    ? "is negative"
+    : diam !== 0 && !(diam >= MIN_DIAMETER_UM && diam <= MAX_DIAMETER_UM)
+    ? `is outside [${MIN_DIAMETER_UM}, ${MAX_DIAMETER_UM}] µm (NEURON stores it in single precision${
+      Math.fround(diam) === 0
+        ? ", where it becomes 0"
+        : !Number.isFinite(Math.fround(diam))
+        ? ", where it becomes infinite"
+        : ""
+    })`
+    : undefined;
+  if (why !== undefined) {
+    throw new InputValueError(
+      { file, line, column: fieldColumn(inner, col0, 3) },
+      `Diameter ${diam} µm of section "${d.name}" ${why}`,
+    );
+  }
+}
+
 /**
  * Parses an ISF hoc morphology (spec/formats.md §4.1).
  *
@@ -142,7 +218,9 @@ function parseFields(
 export function parseHoc(text: string, file: string): HocMorphology {
   const drafts: Draft[] = [];
   const byName = new Map<string, number>();
-  let cur: Draft | undefined;
+  const skipped: HocSkippedSection[] = [];
+  const skippedNames = new Set<string>();
+  let last: Last | undefined;
   let readPts = false;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -153,11 +231,13 @@ export function parseHoc(text: string, file: string): HocMorphology {
     // 1. one-line comments
     if (line.includes("/*") && line.includes("*/")) continue;
 
-    // 2. points of the current section
-    if (readPts && cur) {
+    // 2. points of the current section (a skipped section's points are dropped)
+    if (readPts && last) {
       if (line.includes("Spine")) continue;
       const at = line.indexOf("pt3dadd");
       if (at >= 0) {
+        if (!("draft" in last)) continue;
+        const cur = last.draft;
         const open = line.indexOf("(", at);
         const close = open < 0 ? -1 : line.indexOf(")", open + 1);
         if (open < 0 || close < 0) {
@@ -166,18 +246,13 @@ export function parseHoc(text: string, file: string): HocMorphology {
             `Expected "pt3dadd(x, y, z, diam)", got ${JSON.stringify(line.trim())}`,
           );
         }
-        parseFields(
-          line.slice(open + 1, close),
-          open + 1,
-          file,
-          lineNo,
-          "pt3dadd(x, y, z, diam)",
-          4,
-          cur.pts,
-        );
+        const inner = line.slice(open + 1, close);
+        parseFields(inner, open + 1, file, lineNo, "pt3dadd(x, y, z, diam)", 4, cur.pts);
+        checkPoint(cur, file, lineNo, inner, open + 1);
+        cur.ptLines.push(lineNo);
         continue;
       }
-      if (cur.pts.length > 0) readPts = false;
+      if (!("draft" in last) || last.draft.pts.length > 0) readPts = false;
     }
 
     // 3. section creation
@@ -191,34 +266,53 @@ export function parseHoc(text: string, file: string): HocMorphology {
           `Expected "create <section name>", got ${JSON.stringify(line.trim())}`,
         );
       }
-      const labels = labelsOf(name);
-      if (labels.length !== 1) {
-        const why = labels.length === 0
-          ? "it contains none of soma, dend, BasalDendrite, apical, axon"
-          : `it matches several labels (${labels.join(", ")})`;
-        throw new InputValueError(
-          { file, line: lineNo, column: line.indexOf(name) + 1 },
-          `Cannot derive a section label from name "${name}": ${why}`,
-        );
-      }
-      if (byName.has(name)) {
+      if (byName.has(name) || skippedNames.has(name)) {
+        const first = byName.has(name)
+          ? drafts[byName.get(name)!].line
+          : skipped.find((k) => k.name === name)!.line;
         throw new InputValueError(
           { file, line: lineNo },
-          `Section "${name}" is created twice (first at line ${drafts[byName.get(name)!].line})`,
+          `Section "${name}" is created twice (first at line ${first})`,
         );
       }
-      cur = { name, label: labels[0], line: lineNo, pts: [], connectLine: 0 };
-      byName.set(name, drafts.length);
-      drafts.push(cur);
+      const labels = labelsOf(name);
+      if (labels.length > 1) {
+        throw new InputValueError(
+          { file, line: lineNo, column: line.indexOf(name) + 1 },
+          `Cannot derive a section label from name "${name}": it matches several labels (${
+            labels.join(", ")
+          })`,
+        );
+      }
+      if (labels.length === 0) {
+        // ISF skips it: no section, no secID.
+        const k = { name, line: lineNo };
+        skipped.push(k);
+        skippedNames.add(name);
+        last = { skipped: k };
+      } else {
+        const cur: Draft = {
+          name,
+          label: labels[0],
+          line: lineNo,
+          pts: [],
+          ptLines: [],
+          connectLine: 0,
+        };
+        byName.set(name, drafts.length);
+        drafts.push(cur);
+        last = { draft: cur };
+      }
       readPts = true;
       continue;
     }
 
-    // 4. connect: applies to the most recently created section
+    // 4. connect: applies to the most recently created section, which it must name
     if (line.includes("connect")) {
-      if (!cur) {
+      const at = line.indexOf("connect");
+      if (!last) {
         throw new InputValueError(
-          { file, line: lineNo, column: line.indexOf("connect") + 1 },
+          { file, line: lineNo, column: at + 1 },
           `"connect" before any "create"`,
         );
       }
@@ -229,12 +323,28 @@ export function parseHoc(text: string, file: string): HocMorphology {
       const open = target.indexOf("(");
       const close = target.indexOf(")", open + 1);
       const col = comma + 2 + lead;
-      if (comma < 0 || open <= 0 || close < 0) {
+      const childText = comma < 0 ? "" : line.slice(at + "connect".length, comma);
+      const childOpen = childText.indexOf("(");
+      const childName = childText.slice(0, childOpen < 0 ? undefined : childOpen).trim();
+      if (comma < 0 || open <= 0 || close < 0 || childOpen < 0 || childName === "") {
         throw new InputSyntaxError(
-          { file, line: lineNo, column: comma < 0 ? line.indexOf("connect") + 1 : col },
+          { file, line: lineNo, column: comma < 0 || childName === "" ? at + 1 : col },
           `Expected "connect child(0), parent(x)", got ${JSON.stringify(line.trim())}`,
         );
       }
+      const childCol = at + "connect".length + childText.indexOf(childName) + 1;
+      // A skipped section's own connect is skipped with it.
+      if (skippedNames.has(childName)) continue;
+      const lastName = "draft" in last ? last.draft.name : last.skipped.name;
+      if (childName !== lastName) {
+        throw new InputValueError(
+          { file, line: lineNo, column: childCol },
+          `"connect" names "${childName}" as the child, but the section created last is "${lastName}" (line ${
+            "draft" in last ? last.draft.line : last.skipped.line
+          }); ISF connects the section created last, so the names must agree`,
+        );
+      }
+      const cur = (last as { readonly draft: Draft }).draft;
       const parentName = target.slice(0, open).trim();
       const xs: number[] = [];
       parseFields(
@@ -253,6 +363,12 @@ export function parseHoc(text: string, file: string): HocMorphology {
           `Parent position x = ${px} in connect is outside [0, 1]`,
         );
       }
+      if (skippedNames.has(parentName)) {
+        throw new InputValueError(
+          { file, line: lineNo, column: col },
+          `Parent section "${parentName}" in connect of "${cur.name}" was skipped: its name carries no known label (soma, dend, BasalDendrite, apical, axon)`,
+        );
+      }
       if (!byName.has(parentName)) {
         throw new InputValueError(
           { file, line: lineNo, column: col },
@@ -267,7 +383,7 @@ export function parseHoc(text: string, file: string): HocMorphology {
       }
       if (cur.parentName !== undefined) {
         throw new InputValueError(
-          { file, line: lineNo, column: col },
+          { file, line: lineNo, column: childCol },
           `Section "${cur.name}" is connected twice (first at line ${cur.connectLine})`,
         );
       }
@@ -297,6 +413,7 @@ export function parseHoc(text: string, file: string): HocMorphology {
         `Section "${d.name}" has no 3-D points (no pt3dadd after its create)`,
       );
     }
+    checkDiameters(d, file);
     const x = new Float64Array(np),
       y = new Float64Array(np),
       z = new Float64Array(np),
@@ -340,7 +457,57 @@ export function parseHoc(text: string, file: string): HocMorphology {
       connectLine: d.connectLine,
     };
   }
-  return { file, sections, soma };
+  return { file, sections, soma, skipped };
+}
+
+/** A section needs diameters that are not all 0 and a non-zero middle one (the d-λ rule's). */
+function checkDiameters(d: Draft, file: string): void {
+  const np = d.pts.length / 4;
+  let nonZero = false;
+  for (let k = 0; k < np; k++) if (d.pts[4 * k + 3] !== 0) nonZero = true;
+  if (!nonZero) {
+    throw new InputValueError(
+      { file, line: d.line },
+      `Section "${d.name}" has diameter 0 at all of its ${np} 3-D points (its area would be 0)`,
+    );
+  }
+  const mid = Math.floor(np / 2);
+  if (d.pts[4 * mid + 3] === 0) {
+    throw new InputValueError(
+      { file, line: d.ptLines[mid] },
+      `Section "${d.name}" has diameter 0 at its middle 3-D point (${
+        mid + 1
+      } of ${np}): ISF's d-λ rule (formats.md §2.4) divides by it`,
+    );
+  }
+}
+
+/**
+ * The one-line warning for sections skipped because their names carry no known label.
+ *
+ * @param m a parsed morphology
+ * @returns the warning, or undefined when nothing was skipped
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseHoc, skippedSectionsWarning } from "./hoc.ts";
+ * const m = parseHoc("{create soma}\n{pt3dadd(0,0,0,10)}\n{create closed_Delta_1}\n{pt3dadd(1,1,1,1)}\n", "c.hoc");
+ * assert.equal(m.sections.length, 1);
+ * assert.equal(
+ *   skippedSectionsWarning(m),
+ *   'c.hoc: skipped 1 section whose name carries no known label (soma, dend, BasalDendrite, apical, axon), as ISF does: "closed_Delta_1" (line 3)',
+ * );
+ * ```
+ */
+export function skippedSectionsWarning(m: HocMorphology): string | undefined {
+  const n = m.skipped.length;
+  if (n === 0) return undefined;
+  const shown = m.skipped.slice(0, 3).map((k) => `"${k.name}" (line ${k.line})`).join(", ");
+  return `${m.file}: skipped ${n} section${
+    n === 1 ? " whose name carries" : "s whose names carry"
+  } no known label (soma, dend, BasalDendrite, apical, axon), as ISF does: ${shown}${
+    n > 3 ? `, … (${n - 3} more)` : ""
+  }`;
 }
 
 /**

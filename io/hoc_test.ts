@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sharedDir, sharedPath } from "../tests/_shared.ts";
 import { InputSyntaxError, InputValueError } from "./errors.ts";
-import { parseHoc, readHocFile } from "./hoc.ts";
+import { parseHoc, readHocFile, skippedSectionsWarning } from "./hoc.ts";
 
 const SMALL = [
   "/* a comment line */",
@@ -125,12 +125,6 @@ Deno.test("parseHoc() reports structural errors", () => {
   hocError("{create dend_1}\n{pt3dadd(1,2,3,4)}\n", InputValueError, "", /No soma/);
   hocError("\n\n", InputValueError, "", /No sections/);
   hocError(
-    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create myelin}\n",
-    InputValueError,
-    ":3:9",
-    /Cannot derive a section label from name "myelin"/,
-  );
-  hocError(
     "{create soma}\n{pt3dadd(1,2,3,4)}\n{create apical_dend}\n",
     InputValueError,
     ":3:9",
@@ -160,6 +154,128 @@ Deno.test("parseHoc() reports structural errors", () => {
     ":4:2",
     /Expected "connect child\(0\), parent\(x\)"/,
   );
+});
+
+Deno.test("parseHoc() requires connect to name the section created last", () => {
+  // ISF would connect dend_1 whatever the line names.
+  hocError(
+    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create dend_1}\n{connect nonexistent_xyz(0), soma(1)}\n{pt3dadd(1,2,3,4)}\n",
+    InputValueError,
+    ":4:10",
+    /"connect" names "nonexistent_xyz" as the child, but the section created last is "dend_1" \(line 3\)/,
+  );
+  // A connect of an earlier section repeated after the next create names that section.
+  hocError(
+    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create dend_1}\n{connect dend_1(0), soma(1)}\n{pt3dadd(1,2,3,4)}\n" +
+      "{create dend_2}\n{connect dend_1(0), soma(1)}\n{pt3dadd(1,2,3,4)}\n",
+    InputValueError,
+    ":7:10",
+    /names "dend_1" as the child, but the section created last is "dend_2"/,
+  );
+  // A true duplicate names the section that is connected twice.
+  hocError(
+    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create dend_1}\n{connect dend_1(0), soma(1)}\n{connect dend_1(0), soma(0)}\n{pt3dadd(1,2,3,4)}\n",
+    InputValueError,
+    ":5:10",
+    /Section "dend_1" is connected twice \(first at line 4\)/,
+  );
+  hocError(
+    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create dend_1}\n{connect (0), soma(1)}\n",
+    InputSyntaxError,
+    ":4:2",
+    /Expected "connect child\(0\), parent\(x\)"/,
+  );
+});
+
+Deno.test("parseHoc() skips sections whose names carry no known label, as ISF does", () => {
+  const text = [
+    "{create soma}",
+    "{pt3dadd(0,0,0,10)}",
+    "{pt3dadd(0,10,0,10)}",
+    "{create closed_Delta_1}",
+    "{access closed_Delta_1}",
+    "{pt3dclear()}",
+    "{pt3dadd(5,5,5,0)}",
+    "{pt3dadd(6,6,6,0)}",
+    "{create dend_1}",
+    "{connect dend_1(0), soma(1)}",
+    "{pt3dadd(0,10,0,2)}",
+    "{pt3dadd(0,20,0,1)}",
+    "{create closed_Delta_2}",
+    "{connect closed_Delta_2(0), dend_1(1)}", // its own connect goes with it
+    "{pt3dadd(7,7,7,1)}",
+    "{create myelin}",
+    "{create apical_1}",
+    "{connect apical_1(0), dend_1(1)}",
+    "{pt3dadd(0,20,0,1)}",
+  ].join("\n");
+  const m = parseHoc(text, "c.hoc");
+  assert.deepEqual(m.sections.map((s) => [s.name, s.parent, s.x.length]), [
+    ["soma", -1, 2],
+    ["dend_1", 0, 2],
+    ["apical_1", 1, 1],
+  ]);
+  assert.deepEqual(m.skipped, [
+    { name: "closed_Delta_1", line: 4 },
+    { name: "closed_Delta_2", line: 13 },
+    { name: "myelin", line: 16 },
+  ]);
+  assert.equal(
+    skippedSectionsWarning(m),
+    'c.hoc: skipped 3 sections whose names carry no known label (soma, dend, BasalDendrite, apical, axon), as ISF does: "closed_Delta_1" (line 4), "closed_Delta_2" (line 13), "myelin" (line 16)',
+  );
+  assert.equal(skippedSectionsWarning(parseHoc(SMALL, "s.hoc")), undefined);
+  // A section cannot hang on a skipped one.
+  hocError(
+    "{create soma}\n{pt3dadd(1,2,3,4)}\n{create contour}\n{pt3dadd(1,2,3,4)}\n{create dend_1}\n{connect dend_1(0), contour(1)}\n",
+    InputValueError,
+    ":6:21",
+    /Parent section "contour" in connect of "dend_1" was skipped/,
+  );
+});
+
+Deno.test("parseHoc() refuses points that single precision cannot hold or no neuron has", () => {
+  const soma =
+    "{create soma}\n{pt3dadd(0,0,0,10)}\n{pt3dadd(0,10,0,10)}\n{create dend_1}\n{connect dend_1(0), soma(1)}\n";
+  hocError(
+    soma + "{pt3dadd(1e308, 0, 0, 1)}\n{pt3dadd(0,1,0,1)}\n",
+    InputValueError,
+    ":6:10",
+    /Coordinate x = 1e\+308 µm of section "dend_1" is beyond ±100000 µm/,
+  );
+  hocError(
+    soma + "{pt3dadd(0,0,0,1)}\n{pt3dadd(0, 1, 0, 1e-50)}\n",
+    InputValueError,
+    ":7:19",
+    /Diameter 1e-50 µm of section "dend_1" is outside \[0\.001, 10000\] µm \(NEURON stores it in single precision, where it becomes 0\)/,
+  );
+  hocError(
+    soma + "{pt3dadd(0,0,0,1e300)}\n",
+    InputValueError,
+    ":6:16",
+    /Diameter 1e\+300 µm .* where it becomes infinite/,
+  );
+  hocError(
+    soma + "{pt3dadd(0,0,0,-1)}\n",
+    InputValueError,
+    ":6:16",
+    /Diameter -1 µm .* is negative/,
+  );
+  hocError(
+    soma + "{pt3dadd(0,0,0,0)}\n{pt3dadd(0,1,0,0)}\n{pt3dadd(0,2,0,0)}\n",
+    InputValueError,
+    ":4",
+    /"dend_1" has diameter 0 at all of its 3 3-D points/,
+  );
+  hocError(
+    soma + "{pt3dadd(0,0,0,1)}\n{pt3dadd(0,1,0,0)}\n{pt3dadd(0,2,0,1)}\n",
+    InputValueError,
+    ":7",
+    /"dend_1" has diameter 0 at its middle 3-D point \(2 of 3\)/,
+  );
+  // 0 elsewhere is accepted (NEURON takes it).
+  const ok = parseHoc(soma + "{pt3dadd(0,0,0,0)}\n{pt3dadd(0,1,0,1)}\n", "ok.hoc");
+  assert.deepEqual([...ok.sections[1].diam], [0, 1]);
 });
 
 Deno.test("readHocFile() reports a missing file with the referencing key", async () => {

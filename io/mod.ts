@@ -2,7 +2,8 @@
  * The bottom layer: turns bytes into plain records and back. Readers for ISF's `.param`
  * (Python-literal) files, `.hoc` morphologies, `.syn`/`.con` anatomy, landmark and
  * synapse-activation files, the path map that relocates ISF paths, the writers of `.param` JSON
- * and Python-formatted floats, and the error classes every layer throws. Records keep their
+ * and Python-formatted floats, the schema of the cell param (`readCellSpec`: a typed spec in
+ * which every value keeps its location), and the error classes every layer throws. Records keep their
  * `{ file, line }`, so later layers can point at the right line. Knows nothing about cables,
  * runs or the CLI.
  *
@@ -25,8 +26,9 @@ export {
   InternalError,
   isInputError,
   PluginError,
+  SimulationError,
 } from "./errors.ts";
-export type { InputLocation } from "./errors.ts";
+export type { InputLocation, SimulationErrorOptions } from "./errors.ts";
 
 export {
   cloneParam,
@@ -44,6 +46,7 @@ export {
   getString,
   isParamObject,
   joinKeyPath,
+  MAX_PARAM_BYTES,
   paramLocation,
   parseParam,
   readParamFile,
@@ -51,6 +54,23 @@ export {
 } from "./param.ts";
 export type { ParamMeta, ParamObject, ParamValue, SetParamOptions } from "./param.ts";
 export { formatParamJson } from "./param_writer.ts";
+export {
+  ionOfVariable,
+  NEURON_NON_LABEL_KEYS,
+  readCellSpec,
+  SPATIAL_RULE_KEYS,
+} from "./cell_spec.ts";
+export type {
+  CellModifyFunctionSpec,
+  CellSpec,
+  Located,
+  MechanismGlobalSpec,
+  RangeMechanismSpec,
+  ReadCellSpecOptions,
+  SimSpec,
+  StructureSpec,
+  ValueSpec,
+} from "./cell_spec.ts";
 export { formatPythonFloat } from "./python_float.ts";
 
 export { mapPath, parsePathMap, pathMapFromArgsAndEnv, resolveInputPath } from "./path_map.ts";
@@ -60,11 +80,18 @@ export type {
   PathMapRule,
   ResolveInputPathOptions,
 } from "./path_map.ts";
-export { readTextInput, readTextInputSync } from "./read_text.ts";
+export { MAX_TEXT_INPUT_BYTES, readTextInput, readTextInputSync } from "./read_text.ts";
 export type { ReadTextOptions } from "./read_text.ts";
 
-export { parseHoc, readHocFile } from "./hoc.ts";
-export type { HocLabel, HocMorphology, HocSection } from "./hoc.ts";
+export {
+  MAX_COORDINATE_UM,
+  MAX_DIAMETER_UM,
+  MIN_DIAMETER_UM,
+  parseHoc,
+  readHocFile,
+  skippedSectionsWarning,
+} from "./hoc.ts";
+export type { HocLabel, HocMorphology, HocSection, HocSkippedSection } from "./hoc.ts";
 export { parseCon, parseSyn, readConFile, readSynFile } from "./syn_con.ts";
 export type { ConFile, ConRow, SynFile, SynRow } from "./syn_con.ts";
 export { parseLandmarks, readLandmarkFile } from "./landmark.ts";

@@ -551,6 +551,14 @@ export function parseParam(text: string, file: string): ParamObject {
 }
 
 /**
+ * Largest `.param` file read [bytes] (32 MiB; ISF's largest network param is about 300 kB). It
+ * keeps every object and list below 2^24 members, the most a JavaScript `Map`/`Set` can hold
+ * (a float or a key they record takes at least 4 bytes), so a larger file is refused with one line instead of failing
+ * inside the parser.
+ */
+export const MAX_PARAM_BYTES = 32 * 1024 * 1024;
+
+/**
  * Reads and parses a `.param` file.
  *
  * @param path the file path (used verbatim in messages)
@@ -563,7 +571,7 @@ export function parseParam(text: string, file: string): ParamObject {
  * ```
  */
 export async function readParamFile(path: string): Promise<ParamObject> {
-  const text = await readTextInput(path, { what: "parameter file" });
+  const text = await readTextInput(path, { what: "parameter file", maxBytes: MAX_PARAM_BYTES });
   return parseParam(text, path);
 }
 

@@ -2,9 +2,19 @@
  * Reads an input text file, turning file-system failures into {@linkcode InputValueError}s that
  * name the file and what it was meant to be (a missing `.hoc` is bad input, not a crash).
  *
+ * Only regular files are read: a FIFO, a device, a socket or a folder given as an input is refused
+ * before it is opened (opening a FIFO would block until someone writes to it). A file larger than
+ * {@linkcode MAX_TEXT_INPUT_BYTES} (or the caller's `maxBytes`) is refused unread.
+ *
  * @module
  */
 import { InputValueError } from "./errors.ts";
+
+/**
+ * Largest input text file read [bytes] (256 MiB): far beyond any real `.hoc`, `.syn`, `.con` or
+ * activation file, and below JavaScript's largest string.
+ */
+export const MAX_TEXT_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** Options of {@linkcode readTextInput}. */
 export interface ReadTextOptions {
@@ -16,12 +26,39 @@ export interface ReadTextOptions {
   referencedFrom?: string;
   /** Line in `referencedFrom` where the reference is. */
   line?: number;
+  /** Largest size accepted [bytes] (default {@linkcode MAX_TEXT_INPUT_BYTES}). */
+  maxBytes?: number;
+}
+
+/** Why `info` cannot be read as a text input, or undefined for a regular file of an accepted size. */
+function refusal(info: Deno.FileInfo, options: ReadTextOptions): string | undefined {
+  if (info.isDirectory) return "it is a directory";
+  if (!info.isFile) {
+    const kind = info.isFifo
+      ? "a FIFO (named pipe)"
+      : info.isCharDevice
+      ? "a character device"
+      : info.isBlockDevice
+      ? "a block device"
+      : info.isSocket
+      ? "a socket"
+      : "not a regular file";
+    return `it is ${kind}, not a regular file`;
+  }
+  const max = options.maxBytes ?? MAX_TEXT_INPUT_BYTES;
+  if (info.size > max) {
+    return `it has ${info.size} bytes, more than the ${max} bytes (${
+      Math.round(max / 1024 / 1024)
+    } MiB) accepted`;
+  }
+  return undefined;
 }
 
 function reason(e: unknown): string {
   if (e instanceof Deno.errors.NotFound) return "no such file";
   if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
+  if (e instanceof Deno.errors.NotADirectory) return "a part of the path is not a folder";
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -58,8 +95,11 @@ function fail(path: string, options: ReadTextOptions, why: string): never {
 export async function readTextInput(path: string, options: ReadTextOptions = {}): Promise<string> {
   let bytes: Uint8Array;
   try {
+    const why = refusal(await Deno.stat(path), options);
+    if (why !== undefined) fail(path, options, why);
     bytes = await Deno.readFile(path);
   } catch (e) {
+    if (e instanceof InputValueError) throw e;
     fail(path, options, reason(e));
   }
   return decode(bytes, path, options);
@@ -82,8 +122,11 @@ export async function readTextInput(path: string, options: ReadTextOptions = {})
 export function readTextInputSync(path: string, options: ReadTextOptions = {}): string {
   let bytes: Uint8Array;
   try {
+    const why = refusal(Deno.statSync(path), options);
+    if (why !== undefined) fail(path, options, why);
     bytes = Deno.readFileSync(path);
   } catch (e) {
+    if (e instanceof InputValueError) throw e;
     fail(path, options, reason(e));
   }
   return decode(bytes, path, options);

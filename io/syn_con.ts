@@ -31,6 +31,11 @@ export interface SynRow {
 export interface SynFile {
   /** The file name as given. */
   readonly file: string;
+  /**
+   * The cell the file was made for, from the header comment `# corresponding to cell: <name>`
+   * (ISF writes it), with its line; undefined when the header has no such line.
+   */
+  readonly cell?: { readonly name: string; readonly line: number };
   /** Per presynaptic type (in order of first appearance): its synapses; index = synapse ID. */
   readonly types: Map<string, SynRow[]>;
 }
@@ -59,6 +64,8 @@ export interface ConFile {
 }
 
 const INT = /^\d+$/;
+/** ISF's `.syn` header line naming the cell the file was made for. */
+const CELL_HEADER = /^\s*#\s*corresponding to cell:\s*(\S+)/i;
 
 /** The fields of a data line; undefined for a blank or comment (`#`) line. */
 function fields(line: string): Field[] | undefined {
@@ -92,18 +99,24 @@ function int(f: Field, file: string, line: number, what: string): number {
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseSyn } from "./syn_con.ts";
- * const s = parseSyn("# header\n\nVPM_E1\t112\t0.138\nL2_C2\t0\t0.5\nVPM_E1\t9\t1.0\n", "a.syn");
+ * const s = parseSyn("# corresponding to cell: 86_C2_center\n\nVPM_E1\t112\t0.138\nL2_C2\t0\t0.5\nVPM_E1\t9\t1.0\n", "a.syn");
+ * assert.deepEqual(s.cell, { name: "86_C2_center", line: 1 });
  * assert.deepEqual([...s.types.keys()], ["VPM_E1", "L2_C2"]);
  * assert.deepEqual(s.types.get("VPM_E1")![1], { section: 9, x: 1, pruned: false, line: 5 });
  * ```
  */
 export function parseSyn(text: string, file: string): SynFile {
   const types = new Map<string, SynRow[]>();
+  let cell: { name: string; line: number } | undefined;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i], line = i + 1;
     const f = fields(raw);
-    if (!f) continue;
+    if (!f) {
+      const m = cell === undefined ? CELL_HEADER.exec(raw) : null;
+      if (m !== null) cell = { name: m[1], line };
+      continue;
+    }
     if (f.length !== 3 && f.length !== 4) {
       throw new InputSyntaxError(
         { file, line, column: 1 },
@@ -141,7 +154,7 @@ export function parseSyn(text: string, file: string): SynFile {
     if (!rows) types.set(type, rows = []);
     rows.push({ section, x, pruned, line });
   }
-  return { file, types };
+  return cell !== undefined ? { file, cell, types } : { file, types };
 }
 
 /**

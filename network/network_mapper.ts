@@ -197,6 +197,31 @@ export interface NetworkMapperOptions {
   tStop: number;
   /** The job's random policy. */
   random: NetworkRandom;
+  /**
+   * Receives one-line warnings about inputs that are accepted but suspect (a `.syn` made for
+   * another cell); default: none are reported.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** The name of a morphology file: its base name without `.hoc`. */
+function morphologyName(hocFile: string): string {
+  return hocFile.replace(/^.*[\\/]/, "").replace(/\.hoc$/i, "");
+}
+
+/**
+ * The warning for a `.syn` whose header names another cell than the morphology, or undefined.
+ * A name that ends with `_<the other>` counts as the same cell (ISF's headers may prefix the
+ * reconstruction's name, e.g. `86_L5_86_L5_CDK…_C2center` for `86_L5_CDK…_C2center.hoc`).
+ */
+function synCellWarning(file: SynFile, cell: Cell): string | undefined {
+  if (file.cell === undefined) return undefined;
+  const morph = morphologyName(cell.hocFile);
+  const made = file.cell.name;
+  if (made === morph || made.endsWith(`_${morph}`) || morph.endsWith(`_${made}`)) return undefined;
+  let n = 0;
+  for (const rows of file.types.values()) n += rows.length;
+  return `${file.file}:${file.cell.line}: made for cell "${made}", but the morphology is ${cell.hocFile}: its ${n} synapse positions (section ID, x) may fall on the wrong sections`;
 }
 
 /** Realizes the network of one job, sweep by sweep. */
@@ -228,8 +253,14 @@ export function createNetworkMapper(
   function mapAnatomy(): Map<string, TypeSynapses> {
     const out = new Map<string, TypeSynapses>();
     const nSec = cell.sections.length;
+    const checked = new Set<SynFile>();
     for (const type of network.types) {
       const file = anatomy.syn(type.synapses.distributionFile);
+      if (!checked.has(file)) {
+        checked.add(file);
+        const w = synCellWarning(file, cell);
+        if (w !== undefined) options.onWarning?.(w);
+      }
       for (const [name, rows] of file.types) {
         if (out.has(name)) continue;
         const n = rows.length;
@@ -421,6 +452,11 @@ export interface ReplayMapperOptions {
    * has `weightDistribution: "lognormal"`. `beginSweep(fileIndex)` is called per file.
    */
   random?: NetworkRandom;
+  /**
+   * Receives one-line warnings (a file whose rows name other section labels than the cell's:
+   * it was recorded on another morphology); default: none are reported.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Replays synapse-activation files one after another (one sweep each). */
@@ -462,6 +498,8 @@ export function createReplayMapper(
     }
     const synapses: ActiveSynapse[] = [];
     const presynaptic: PresynapticSpikes[] = [];
+    let otherLabel = 0;
+    let firstOther: { row: ActivationRow; label: string } | undefined;
     for (const [name, rows] of perType) {
       const type = typeByName.get(name);
       if (type === undefined) {
@@ -488,6 +526,12 @@ export function createReplayMapper(
             { file: file.file, line: row.line },
             `Point ${row.ptId} does not exist on section ${row.section} (${sec.relPts.length} points)`,
           );
+        }
+        if (row.label !== sec.label) {
+          otherLabel++;
+          if (firstOther === undefined || row.line < firstOther.row.line) {
+            firstOther = { row, label: sec.label };
+          }
         }
         if (row.times.length === 0) continue;
         if (drawsWeights && random === undefined) {
@@ -517,6 +561,12 @@ export function createReplayMapper(
           })),
         });
       }
+    }
+    if (firstOther !== undefined) {
+      const { row, label } = firstOther;
+      options.onWarning?.(
+        `${file.file}: ${otherLabel} of ${file.rows.length} synapses are on sections whose label differs from the file's "dendrite label" (first at line ${row.line}: section ${row.section} is ${label} in ${cell.hocFile}, the file says ${row.label}); the file may have been made on another morphology`,
+      );
     }
     synapses.sort((a, b) => compareNames(a.type, b.type) || a.synapseId - b.synapseId);
     presynaptic.sort((a, b) => compareNames(a.type, b.type) || a.cellId - b.cellId);

@@ -136,3 +136,43 @@ Deno.test("createReplayMapper() renumbers synapses, keeps counting across files,
     /a\.csv:2: Synapse type "B"/,
   );
 });
+
+Deno.test("createNetworkMapper() warns once when the .syn was made for another cell", () => {
+  const files = (header: string) => ({
+    "n.syn":
+      `# Synapse distribution file\n# corresponding to cell: ${header}\n\nA\t2\t0.5\nA\t0\t0.9\n`,
+    "n.con": "A\t0\t0\nA\t1\t1\n",
+  });
+  const run = (header: string) => {
+    const warnings: string[] = [];
+    const m = createNetworkMapper(CELL, NET(), {
+      anatomy: createAnatomyCache((p) => files(header)[p as "n.syn"]),
+      tStop: 100,
+      random: createNetworkRandom("simrun", 1),
+      onWarning: (w) => warnings.push(w),
+    });
+    m.realizeSweep(0);
+    m.realizeSweep(1);
+    return warnings;
+  };
+  assert.deepEqual(run("other_cell"), [
+    'n.syn:2: made for cell "other_cell", but the morphology is c.hoc: its 2 synapse positions (section ID, x) may fall on the wrong sections',
+  ]);
+  assert.deepEqual(run("c"), []);
+  // ISF's headers prefix the reconstruction's name: not a mismatch.
+  assert.deepEqual(run("86_L5_c"), []);
+});
+
+Deno.test("createReplayMapper() warns with counts when rows name other section labels", () => {
+  const warnings: string[] = [];
+  const rep = createReplayMapper(CELL, NET(), { onWarning: (w) => warnings.push(w) });
+  const f = (text: string) => parseSynapseActivationFile("# header\n" + text, "a.csv");
+  rep.replayFile(f("A\t7\t1.0\t2\t1\tDendrite\t5.0,\nA\t8\t1.0\t1\t1\tDendrite\t5.0,\n"));
+  assert.deepEqual(warnings, []);
+  rep.replayFile(
+    f("A\t7\t1.0\t2\t1\tApicalDendrite\t5.0,\nA\t8\t1.0\t0\t1\tDendrite\t5.0,\nA\t9\t1.0\t1\t1\tDendrite\t5.0,\n"),
+  );
+  assert.deepEqual(warnings, [
+    'a.csv: 2 of 3 synapses are on sections whose label differs from the file\'s "dendrite label" (first at line 2: section 2 is Dendrite in c.hoc, the file says ApicalDendrite); the file may have been made on another morphology',
+  ]);
+});

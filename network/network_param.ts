@@ -226,8 +226,11 @@ export interface NetworkSpec {
 
 /** Options of {@linkcode readNetworkSpec}. */
 export interface ReadNetworkSpecOptions {
-  /** Maps a referenced path (`.syn`, `.con`) to the one to open (path map); default identity. */
-  resolvePath?: (path: string) => string;
+  /**
+   * Maps a referenced path (`.syn`, `.con`) to the one to open (path map); default identity.
+   * `at` is where the path is written (file, line, dotted key), for its error message.
+   */
+  resolvePath?: (path: string, at: InputLocation) => string;
 }
 
 function fail(
@@ -434,7 +437,11 @@ function readReceptor(obj: ParamObject, name: string, path: string): ReceptorSpe
   };
 }
 
-function readSynapses(obj: ParamObject, path: string, resolve: (p: string) => string): SynapseSpec {
+function readSynapses(
+  obj: ParamObject,
+  path: string,
+  resolve: (p: string, at: InputLocation) => string,
+): SynapseSpec {
   let releaseProb: number | "dynamic" | undefined;
   if (has(obj, "releaseProb")) {
     const v = obj.releaseProb;
@@ -456,8 +463,14 @@ function readSynapses(obj: ParamObject, path: string, resolve: (p: string) => st
   );
   return {
     releaseProb,
-    distributionFile: resolve(getString(obj, "distributionFile", path)),
-    connectionFile: resolve(getString(obj, "connectionFile", path)),
+    distributionFile: resolve(
+      getString(obj, "distributionFile", path),
+      paramLocation(obj, "distributionFile", path),
+    ),
+    connectionFile: resolve(
+      getString(obj, "connectionFile", path),
+      paramLocation(obj, "connectionFile", path),
+    ),
     receptors,
     location: paramLocation(obj, undefined, path),
   };
@@ -467,7 +480,7 @@ function readType(
   block: ParamObject,
   name: string,
   path: string,
-  resolve: (p: string) => string,
+  resolve: (p: string, at: InputLocation) => string,
 ): PresynapticTypeSpec {
   const cellNr = getInteger(block, "cellNr", path);
   if (cellNr < 0) {

@@ -11,7 +11,7 @@ import type { CellDescription, SectionDescription } from "./plugin_api.ts";
 
 /**
  * Describes a cell for a plugin. The result shares the cell's typed arrays; it is meant to be
- * posted to a worker, which receives a structured-clone copy (so a plugin cannot change the cell).
+ * sent to a plugin's process, which receives a copy (so a plugin cannot change the cell).
  *
  * @param cell the built cell
  * @returns sections with segment centres and path distances from soma(0), point processes,

@@ -13,42 +13,23 @@ import {
   joinKeyPath,
   paramLocation,
   type ParamObject,
-  type ParamValue,
   PluginError,
 } from "../io/mod.ts";
-import type { Cell, PointProcessSpec } from "../solver/mod.ts";
+import type { Cell } from "../solver/mod.ts";
+import type {
+  CellModification,
+  CellModifyContext,
+  CellModifyFunction,
+} from "./cell_modification.ts";
 import { apicalCurrentInjection } from "./builtins/apical_current_injection.ts";
 import { apicalEpspInjection } from "./builtins/apical_epsp_injection.ts";
 import { bacInjection } from "./builtins/bac_injection.ts";
 import { scaleApical } from "./builtins/scale_apical.ts";
 import { scaleApicalMorph86 } from "./builtins/scale_apical_morph_86.ts";
+import { scaleMorphology } from "./builtins/scale_morphology.ts";
 import { somaCurrentInjection } from "./builtins/soma_current_injection.ts";
 
-/** What a cell-modify function asks for. Everything is plain data. */
-export interface CellModification {
-  /** New present diameters of whole sections: one value per 3-D point [µm]. */
-  readonly diameters?: readonly { readonly section: number; readonly diam: readonly number[] }[];
-  /** Point processes to add (IClamp, epsp). */
-  readonly pointProcesses?: readonly PointProcessSpec[];
-}
-
-/** Context handed to a function: where its arguments are, for error messages. */
-export interface CellModifyContext {
-  /** Dotted key of the function's entry, e.g. `neuron.cell_modify_functions.BAC_injection`. */
-  readonly keyPath: string;
-  /** The cell param file. */
-  readonly paramFile: string;
-}
-
-/**
- * A cell-modify function: reads the cell and its keyword arguments, returns the modification.
- * It must not mutate the cell. Built-ins are synchronous; plugins may be asynchronous.
- */
-export type CellModifyFunction = (
-  cell: Readonly<Cell>,
-  args: Readonly<Record<string, ParamValue>>,
-  context: CellModifyContext,
-) => CellModification | Promise<CellModification>;
+export type { CellModification, CellModifyContext, CellModifyFunction };
 
 /** ISF's built-in cell-modify functions by their ISF name. */
 export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFunction>> = {
@@ -58,6 +39,7 @@ export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFu
   apical_current_injection: apicalCurrentInjection,
   apical_epsp_injection: apicalEpspInjection,
   BAC_injection: bacInjection,
+  scale_morphology: scaleMorphology,
 };
 
 /**
@@ -67,6 +49,8 @@ export const BUILTIN_CELL_MODIFY_FUNCTIONS: Readonly<Record<string, CellModifyFu
  * @param cell the cell (modified in place)
  * @param mod the modification
  * @param source who produced it (function name or plugin path), for messages
+ * @param where the function's entry in the param: kept with the point processes it adds, so that
+ *   a bad parameter found when the model is prepared names it
  * @throws PluginError for an invalid section index, a wrong number of diameters, a diameter that
  *   is not a positive finite number, or an invalid point process
  * @example
@@ -78,12 +62,13 @@ export function applyCellModification(
   cell: Cell,
   mod: CellModification,
   source = "cell-modify function",
+  where?: InputLocation,
 ): void {
   const fail = (msg: string): never => {
     throw new PluginError(source, msg);
   };
   if (typeof mod !== "object" || mod === null) {
-    fail("must return an object { diameters?, pointProcesses? }");
+    fail("must return an object { diameters?, pointProcesses?, points? }");
   }
   const nsec = cell.sections.length;
   const checkSection = (s: unknown, what: string): number => {
@@ -129,9 +114,30 @@ export function applyCellModification(
       }
     }
   }
+  const points = mod.points ?? [];
+  if (!Array.isArray(points)) fail("points must be a list");
+  for (const p of points) {
+    const s = checkSection(p?.section, "points");
+    const n = cell.sections[s].x.length;
+    for (const axis of ["x", "y", "z"] as const) {
+      const v = p[axis];
+      if (!Array.isArray(v) || v.length !== n) {
+        fail(`points of section ${s}: expected ${n} ${axis} values (one per 3-D point)`);
+      }
+      if (!v.every((c: unknown) => typeof c === "number" && Number.isFinite(c))) {
+        fail(`points of section ${s}: ${axis} values must be finite numbers`);
+      }
+    }
+  }
   for (const d of diams) {
     const sec = cell.sections[d.section];
     for (let k = 0; k < d.diam.length; k++) sec.diam[k] = Math.fround(d.diam[k]);
+  }
+  for (const p of points) {
+    const sec = cell.sections[p.section];
+    sec.x.set(p.x);
+    sec.y.set(p.y);
+    sec.z.set(p.z);
   }
   for (const p of pps) {
     cell.pointProcesses.push({
@@ -139,6 +145,7 @@ export function applyCellModification(
       section: p.section,
       x: p.x,
       params: { ...p.params },
+      ...(where !== undefined ? { where } : {}),
     });
   }
 }
@@ -157,6 +164,8 @@ export interface ApplyCellModifyOptions {
     name: string,
     where: InputLocation,
   ) => CellModifyFunction | undefined | Promise<CellModifyFunction | undefined>;
+  /** Resolves file paths in the functions' arguments (see {@linkcode CellModifyContext}). */
+  readonly resolvePath?: CellModifyContext["resolvePath"];
 }
 
 /**
@@ -201,8 +210,9 @@ export async function applyCellModifyFunctions(
     const mod = await fn(cell, args, {
       keyPath: joinKeyPath(keyPath, name),
       paramFile: options.paramFile,
+      ...(options.resolvePath !== undefined ? { resolvePath: options.resolvePath } : {}),
     });
-    applyCellModification(cell, mod, name);
+    applyCellModification(cell, mod, name, where);
   }
 }
 

@@ -60,6 +60,13 @@ Deno.test("applyCellModifyFunctions: key order, built-ins, plugin hook, unknown 
     section: 0,
     x: 0.5,
     params: { amp: 1, del: 100, dur: 200 },
+    // The entry that placed it: a bad parameter found later names it.
+    where: {
+      file: "c.param",
+      line: 1,
+      column: 28,
+      key: "neuron.cell_modify_functions.soma_current_injection",
+    },
   }]);
   assert.deepEqual([...c.sections[2].diam], [6, 6, 6]);
   await assert.rejects(

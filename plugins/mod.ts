@@ -1,7 +1,7 @@
 /**
  * Cell modification and plugins: ISF's built-in `cell_modify_functions`
- * (`applyCellModifyFunctions`, spec/cell_modify_functions.md), the sandbox that runs user
- * plugins in their own Deno Worker with only the file access they were granted (`PluginWorker`),
+ * (`applyCellModifyFunctions`, spec/cell_modify_functions.md), the sandbox that runs each user
+ * plugin in its own process with only the file access it was granted (`PluginProcess`),
  * cell-modify plugins named by path, recorder plugins, and the types plugin authors implement
  * (`plugin_api.ts`, docs/plugins.md). Never imports simrun.
  *
@@ -28,16 +28,21 @@ export { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./user_ce
 export type { UserPluginOptions } from "./user_cell_modify.ts";
 export { openRecorderHook, openRecorders } from "./recorder.ts";
 export type {
-  DeliverOptions,
   OpenRecorderHookOptions,
   OpenRecordersOptions,
   RecorderHook,
   RecorderSession,
   RecorderSpec,
 } from "./recorder.ts";
-export { DEFAULT_PLUGIN_TIME_LIMIT_MS, PluginWorker } from "./host.ts";
-export type { PluginCall, PluginKind, PluginWorkerOptions } from "./host.ts";
-export type { PluginGrants } from "./permissions.ts";
+export {
+  DEFAULT_PLUGIN_MEMORY_LIMIT_MB,
+  DEFAULT_PLUGIN_TIME_LIMIT_MS,
+  MAX_PLUGIN_TIME_LIMIT_MS,
+  PluginProcess,
+} from "./host.ts";
+export type { PluginCall, PluginKind, PluginLauncher, PluginProcessOptions } from "./host.ts";
+export { servePluginProcess } from "./plugin_process.ts";
+export type { EscapingLink, PluginGrants, PluginSandbox } from "./permissions.ts";
 export type {
   CellDescription,
   CellModification as PluginCellModification,

@@ -1,6 +1,6 @@
 /**
  * Types for plugin authors (docs/plugins.md). A plugin is a TypeScript or JavaScript module that
- * simrun runs in its own Deno Worker with only the file access it was granted. Import these
+ * simrun runs in its own process with only the file access it was granted. Import these
  * types with `import type` (the import is erased, so the plugin needs no read access to simrun):
  *
  * ```ts ignore
@@ -14,8 +14,8 @@
  * - a **recorder plugin** exports `recorder`, a {@linkcode RecorderPlugin}: `sites()` says what to
  *   record, `sweep()` receives the traces once per sweep, `finish()` runs at the end of the job.
  *
- * Everything crossing the worker boundary is structured-cloned: plain objects, arrays, numbers,
- * strings and typed arrays only (no functions, no class instances).
+ * Everything crossing the process boundary is copied: plain objects, arrays, numbers, strings,
+ * booleans and typed arrays only (no functions, no class instances, no BigInt, no Map).
  *
  * @module
  */
@@ -159,7 +159,10 @@ export interface SweepData {
 export interface RecorderContext {
   /** Keyword arguments given with the plugin. */
   readonly args: PluginArgs;
-  /** The job output folder: the only place a recorder may write (absolute path). */
+  /**
+   * The recorder's own folder of the job, `<job folder>/plugins/<module name>/` (absolute, real
+   * path): the only place it may write. simrun's own result files are one level up, out of reach.
+   */
   readonly outDir: string;
   /** The plugin's name as the user gave it (for messages and file names). */
   readonly name: string;
@@ -169,12 +172,13 @@ export interface RecorderContext {
  * The export of a recorder plugin module: `export const recorder: RecorderPlugin = {…}`.
  * `sites` runs once per job (after the cell is built), `sweep` once per sweep (never per time
  * step: the solver fills the traces, the host hands them over when the sweep ends), `finish`
- * once at the end. The module's state persists between calls (one worker per recorder and job).
+ * once at the end. The module's state persists between calls (one process per recorder and job;
+ * it is ended right after `finish`).
  */
 export interface RecorderPlugin {
   /** What to record on this cell. */
   sites(cell: CellDescription, context: RecorderContext): RecordSite[] | Promise<RecordSite[]>;
-  /** Reduce or write one sweep's traces. The arrays belong to the plugin (transferred). */
+  /** Reduce or write one sweep's traces. The arrays are the plugin's own copy. */
   sweep(data: SweepData, context: RecorderContext): void | Promise<void>;
   /** Write summaries, close files. Optional. */
   finish?(context: RecorderContext): void | Promise<void>;

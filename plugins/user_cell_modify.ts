@@ -12,10 +12,10 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type InputLocation, InputValueError, PluginError } from "../io/mod.ts";
-import type { Cell } from "../solver/mod.ts";
+import { type Cell, pointMechanism } from "../solver/mod.ts";
 import { describeCell } from "./cell_description.ts";
 import type { CellModification, CellModifyFunction } from "./cell_modify.ts";
-import { PluginWorker } from "./host.ts";
+import { type PluginLauncher, PluginProcess } from "./host.ts";
 import type { PluginArgs } from "./plugin_api.ts";
 
 /** Options of {@linkcode userPluginResolver} and {@linkcode runCellModifyPlugin}. */
@@ -24,6 +24,10 @@ export interface UserPluginOptions {
   readonly read?: readonly string[];
   /** Time limit of one plugin call [ms] (default 30 s). */
   readonly timeLimitMs?: number;
+  /** Memory limit of a plugin's process [MiB] (default 2048). */
+  readonly memoryLimitMb?: number;
+  /** How to start a plugin's process (see `PluginProcessOptions.launcher`; tests). */
+  readonly launcher?: PluginLauncher;
 }
 
 /**
@@ -75,8 +79,10 @@ export function userPluginResolver(
 }
 
 /**
- * Runs one cell-modify plugin module in a fresh sandboxed worker and returns its modification
- * (typed arrays turned into plain arrays; validation happens in `applyCellModification`).
+ * Runs one cell-modify plugin module in a fresh sandboxed process and returns its modification
+ * (typed arrays turned into plain arrays; point-process mechanisms and parameter names are
+ * checked here, everything else in `applyCellModification`). The process is gone when this
+ * returns.
  *
  * @param path path of the plugin module
  * @param cell the cell (not modified)
@@ -84,7 +90,9 @@ export function userPluginResolver(
  * @param options read grants, time limit [ms], name for messages
  * @returns the plugin's modification
  * @throws PluginError when the plugin is denied a permission, throws, returns something that is
- *   not an object, or runs past the time limit
+ *   not an object, ends its process, runs out of memory or past the time limit
+ * @throws InputValueError (source `plugin <name>`) for a point process or parameter the solver
+ *   does not know (a bad declaration, exit code 2)
  * @example
  * ```ts ignore
  * const mod = await runCellModifyPlugin("examples/plugins/scale_apical_morph_86.ts", cell, {});
@@ -98,21 +106,27 @@ export async function runCellModifyPlugin(
   options: UserPluginOptions & { readonly name?: string } = {},
 ): Promise<CellModification> {
   const name = options.name ?? path;
-  const plugin = await PluginWorker.start(path, {
+  const plugin = await PluginProcess.start(path, {
     kind: "cellModify",
     name,
     ...(options.read ? { read: options.read } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+    ...(options.launcher !== undefined ? { launcher: options.launcher } : {}),
   });
   try {
     const value = await plugin.call({ op: "cellModify", cell: describeCell(cell), args });
     return normalize(name, value);
   } finally {
-    plugin.close();
+    await plugin.close();
   }
 }
 
-/** Checks the outer shape and turns typed-array diameters into plain arrays. */
+/**
+ * Checks the outer shape, the point processes' mechanisms and parameter names (own names of the
+ * mechanism only: `__proto__` or `constructor` must not reach the solver), and turns typed-array
+ * diameters into plain arrays.
+ */
 function normalize(name: string, value: unknown): CellModification {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new PluginError(
@@ -123,6 +137,7 @@ function normalize(name: string, value: unknown): CellModification {
     );
   }
   const v = value as { diameters?: unknown; pointProcesses?: unknown };
+  if (Array.isArray(v.pointProcesses)) checkPointProcesses(name, v.pointProcesses);
   if (!Array.isArray(v.diameters)) return v as CellModification;
   const diameters = v.diameters.map((d: unknown) => {
     const e = d as { section?: unknown; diam?: unknown };
@@ -131,4 +146,35 @@ function normalize(name: string, value: unknown): CellModification {
       : e;
   });
   return { ...v, diameters } as CellModification;
+}
+
+function checkPointProcesses(name: string, list: readonly unknown[]): void {
+  list.forEach((raw, i) => {
+    const p = raw as { mechanism?: unknown; params?: unknown };
+    const where = { file: `plugin ${name}`, key: `cellModify().pointProcesses[${i}]` };
+    if (typeof p !== "object" || p === null) return; // applyCellModification reports the shape
+    const mech = typeof p.mechanism === "string" ? pointMechanism(p.mechanism) : undefined;
+    if (mech === undefined) {
+      throw new InputValueError(
+        where,
+        `Unknown point process ${
+          JSON.stringify(String(p.mechanism))
+        }; a plugin may add IClamp or epsp`,
+      );
+    }
+    if (p.params === undefined) return;
+    if (typeof p.params !== "object" || p.params === null || Array.isArray(p.params)) {
+      throw new InputValueError(where, `params of ${mech.name} must be an object {name: number}`);
+    }
+    for (const key of Object.keys(p.params)) {
+      if (!Object.hasOwn(mech.parameters, key)) {
+        throw new InputValueError(
+          { ...where, key: `${where.key}.params` },
+          `Unknown parameter ${JSON.stringify(key)} of point process "${mech.name}"; it has ${
+            Object.keys(mech.parameters).join(", ")
+          }`,
+        );
+      }
+    }
+  });
 }

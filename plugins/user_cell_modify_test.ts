@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { PluginError } from "../io/mod.ts";
+import { InputValueError, PluginError } from "../io/mod.ts";
 import { applyCellModification } from "./cell_modify.ts";
 import { tinyCell } from "./testdata/tiny_cell.ts";
 import { isPluginPath, runCellModifyPlugin, userPluginResolver } from "./user_cell_modify.ts";
@@ -36,5 +36,27 @@ Deno.test("runCellModifyPlugin() rejects a result that is not an object", async 
   await assert.rejects(
     runCellModifyPlugin(fixture, tinyCell(), { action: "array" }),
     (e: unknown) => e instanceof PluginError && /must return an object/.test(e.message),
+  );
+});
+
+Deno.test("runCellModifyPlugin() rejects point-process parameters that are not the mechanism's own", async () => {
+  const fixture = fileURLToPath(new URL("./testdata/misbehaving_cell_modify.ts", import.meta.url));
+  for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", "ampp"]) {
+    await assert.rejects(
+      runCellModifyPlugin(fixture, tinyCell(), { action: "protoParam", key }, { name: "p.ts" }),
+      (e: unknown) =>
+        e instanceof InputValueError &&
+        e.message ===
+          `plugin p.ts: Unknown parameter ${
+            JSON.stringify(key)
+          } of point process "IClamp"; it has del, dur, amp` &&
+        e.key === "cellModify().pointProcesses[0].params",
+      key,
+    );
+  }
+  // The mechanism's own parameter passes.
+  assert.deepEqual(
+    await runCellModifyPlugin(fixture, tinyCell(), { action: "protoParam", key: "amp" }),
+    { pointProcesses: [{ mechanism: "IClamp", section: 0, x: 0.5, params: { amp: 1 } }] },
   );
 });

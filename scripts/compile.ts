@@ -13,6 +13,7 @@ export const COMPILE_INCLUDES: readonly string[] = [
   "simrun/job_worker.ts",
   "simrun/sweep_worker.ts",
   "plugins/plugin_worker.js",
+  "plot/png_worker.ts",
   "examples/model",
 ];
 

@@ -4,10 +4,15 @@
  *
  * @module
  */
-import { InputValueError } from "../io/mod.ts";
 import type { PathMap } from "../io/mod.ts";
-import { simulate } from "../solver/mod.ts";
-import { createCell, type CreateCellOptions } from "./create_cell.ts";
+import {
+  DEFAULT_SOLVER_SETTINGS,
+  prepareModel,
+  resolveProbes,
+  runSweep,
+  type SolverSettings,
+} from "../solver/mod.ts";
+import { createCell, type CreateCellOptions, modelSettings } from "./create_cell.ts";
 
 /** Options of {@link runCell}. */
 export interface RunCellOptions {
@@ -19,10 +24,8 @@ export interface RunCellOptions {
   readonly dt?: number;
   /** Extra voltage recordings: section index and relative position. */
   readonly record: readonly { readonly section: number; readonly x: number }[];
-  /** Physical constants (default `modern`). */
-  readonly units?: "modern" | "legacy";
-  /** Evaluate channel rates exactly as NEURON (no rate tables; slower). Default false. */
-  readonly exact?: boolean;
+  /** Fast or exact mode, unit system (default: fast mode, modern units). */
+  readonly solver?: SolverSettings;
   /** Cell-modify hooks (user plugin resolver with its grants and time limit). */
   readonly cellModify?: CreateCellOptions["cellModify"];
   /** Progress callback (steps done, total steps). */
@@ -83,25 +86,22 @@ export async function runCell(paramPath: string, options: RunCellOptions): Promi
     resolveRecordingSites: false, // the cell command records only the sites it is given
     ...(options.cellModify !== undefined ? { cellModify: options.cellModify } : {}),
   });
-  const tStop = options.tStop ?? sim.tStop;
-  const dt = options.dt ?? sim.dt;
-  if (!(dt > 0) || !Number.isFinite(dt)) {
-    throw new InputValueError({ file: paramPath, key: "dt" }, `Expected dt > 0, got ${dt}`);
-  }
-  if (!(tStop >= 0) || !Number.isFinite(tStop)) {
-    throw new InputValueError(
-      { file: paramPath, key: "tStop" },
-      `Expected tStop ≥ 0, got ${tStop}`,
-    );
-  }
-  const r = simulate(cell, {
-    vInit: sim.vInit,
-    tStop,
-    dt,
-    celsius: sim.celsius,
-    record: options.record,
-    rateTables: options.exact !== true,
-    ...(options.units !== undefined ? { units: options.units } : {}),
+  const created = { sim };
+  const settings = modelSettings(created, options.solver ?? DEFAULT_SOLVER_SETTINGS, {
+    ...(options.tStop !== undefined
+      ? { tStop: { value: options.tStop, where: { file: "--tstop", key: "tStop" } } }
+      : {}),
+    ...(options.dt !== undefined
+      ? { dt: { value: options.dt, where: { file: "--dt", key: "dt" } } }
+      : {}),
+  });
+  const model = prepareModel(cell, settings);
+  const probes = resolveProbes(
+    model,
+    options.record.map((s) => ({ ...s, where: { file: `--record ${s.section}:${s.x}` } })),
+  );
+  const r = runSweep(model, [], {
+    probes,
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
   const header = ["t", "v_soma", ...options.record.map((s) => `sec${s.section}_x${s.x}`)].join(",");

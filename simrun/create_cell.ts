@@ -5,26 +5,33 @@
  * @module
  */
 import {
-  getArray,
-  getNumber,
+  type CellSpec,
   getObject,
   getOptionalObject,
-  getString,
+  type InputLocation,
   InputValueError,
-  paramLocation,
   type ParamObject,
   type PathMap,
+  readCellSpec,
   readHocFile,
   readParamFile,
   resolveInputPath,
+  skippedSectionsWarning,
 } from "../io/mod.ts";
 import {
   applyCellModifyFunctions,
   type ApplyCellModifyOptions,
   userPluginResolver,
 } from "../plugins/mod.ts";
-import { buildCell } from "../solver/mod.ts";
+import {
+  buildCell,
+  type MechanismCatalogue,
+  type ModelSettings,
+  type PointMechanism,
+  type SolverSettings,
+} from "../solver/mod.ts";
 import type { Cell } from "../solver/mod.ts";
+import { warn } from "./warnings.ts";
 
 /** Simulation settings from the cell param's `sim` block. */
 export interface CellSimSettings {
@@ -38,6 +45,14 @@ export interface CellSimSettings {
   readonly celsius: number;
   /** Landmark files of the recording sites, resolved to local paths (unless not requested). */
   readonly recordingSites: string[];
+  /** Where each value is in the param, for messages. */
+  readonly where: {
+    readonly vInit: InputLocation;
+    readonly tStop: InputLocation;
+    readonly dt: InputLocation;
+    readonly celsius: InputLocation;
+    readonly recordingSites: readonly InputLocation[];
+  };
 }
 
 /** Options of {@linkcode createCell}. */
@@ -57,6 +72,10 @@ export interface CreateCellOptions {
    * as written and a missing landmark file is not an error.
    */
   readonly resolveRecordingSites?: boolean;
+  /** The job's mechanisms (built-ins plus compiled `.mod` files; default: the built-ins). */
+  readonly catalogue?: MechanismCatalogue;
+  /** Synapse mechanisms `mech_globals` may name (the network's receptors). */
+  readonly synapseMechanisms?: readonly PointMechanism[];
 }
 
 /** The result of {@linkcode createCell}. */
@@ -65,8 +84,44 @@ export interface CreatedCell {
   readonly cell: Cell;
   /** The whole cell param as parsed. */
   readonly param: ParamObject;
-  /** The validated `sim` block (Vinit, tStop, dt, T, recording sites). */
+  /** The described cell param. */
+  readonly spec: CellSpec;
+  /** The `sim` block (Vinit, tStop, dt, T, recording sites) with locations. */
   readonly sim: CellSimSettings;
+}
+
+/**
+ * The model settings of a created cell: its `sim` protocol (with the param's locations), the
+ * solver settings, and optionally another stop time or time step (from the command line).
+ *
+ * @param created the created cell
+ * @param solver fast or exact mode, units
+ * @param override another tStop [ms] or dt [ms], with where it comes from
+ * @returns the settings for `prepareModel`
+ */
+export function modelSettings(
+  created: Pick<CreatedCell, "sim">,
+  solver: SolverSettings,
+  override: {
+    readonly tStop?: { readonly value: number; readonly where: InputLocation };
+    readonly dt?: { readonly value: number; readonly where: InputLocation };
+  } = {},
+): ModelSettings {
+  const sim = created.sim;
+  return {
+    vInit: sim.vInit,
+    tStop: override.tStop?.value ?? sim.tStop,
+    dt: override.dt?.value ?? sim.dt,
+    celsius: sim.celsius,
+    rateTables: solver.rateTables,
+    units: solver.units,
+    where: {
+      vInit: sim.where.vInit,
+      tStop: override.tStop?.where ?? sim.where.tStop,
+      dt: override.dt?.where ?? sim.where.dt,
+      celsius: sim.where.celsius,
+    },
+  };
 }
 
 /**
@@ -86,10 +141,13 @@ export async function createCell(
   options: CreateCellOptions,
 ): Promise<CreatedCell> {
   const param = await readParamFile(paramPath);
-  const neuron = getObject(param, "neuron");
-  const filename = getString(neuron, "filename", "neuron");
-  const fLoc = paramLocation(neuron, "filename", "neuron");
-  const hocPath = resolveInputPath(filename, {
+  const spec = readCellSpec(param, { file: paramPath });
+  const sim = spec.sim;
+  if (sim === undefined) {
+    throw new InputValueError({ ...spec.where, key: "sim" }, 'Missing key "sim"');
+  }
+  const fLoc = spec.morphology.where;
+  const hocPath = resolveInputPath(spec.morphology.value, {
     map: options.pathMap,
     key: "neuron.filename",
     file: paramPath,
@@ -101,51 +159,57 @@ export async function createCell(
     line: fLoc.line ?? 0,
     key: "neuron.filename",
   });
-  const cell = buildCell(neuron, hoc, {
-    paramFile: paramPath,
-    keyPath: "neuron",
-    mechGlobals: getOptionalObject(param, "mech_globals"),
+  const skipped = skippedSectionsWarning(hoc);
+  if (skipped !== undefined) warn(skipped);
+  const cell = buildCell(spec, hoc, {
+    ...(options.catalogue !== undefined ? { catalogue: options.catalogue } : {}),
+    ...(options.synapseMechanisms !== undefined
+      ? { pointMechanisms: options.synapseMechanisms }
+      : {}),
   });
-  const cmf = getOptionalObject(neuron, "cell_modify_functions", "neuron");
-  if (cmf !== undefined) {
+  if (spec.cellModifyFunctions.length > 0) {
+    // The functions' keyword arguments are theirs to read: they get the parsed object.
+    const cmf = getOptionalObject(getObject(param, "neuron"), "cell_modify_functions", "neuron")!;
     await applyCellModifyFunctions(cell, cmf, {
       paramFile: paramPath,
       keyPath: "neuron.cell_modify_functions",
       resolvePlugin: options.cellModify?.resolvePlugin ?? userPluginResolver(),
+      resolvePath: (p, at, what) =>
+        resolveInputPath(p, {
+          map: options.pathMap,
+          file: paramPath,
+          ...(at.line !== undefined ? { line: at.line } : {}),
+          ...(at.key !== undefined ? { key: at.key } : {}),
+          what,
+        }),
     });
   }
-  const sim = getObject(param, "sim");
-  const vInit = getNumber(sim, "Vinit", "sim");
-  const tStop = getNumber(sim, "tStop", "sim");
-  const dt = getNumber(sim, "dt", "sim");
-  const celsius = getNumber(sim, "T", "sim");
-  if (!(dt > 0)) {
-    throw new InputValueError(paramLocation(sim, "dt", "sim"), `"dt" must be positive, got ${dt}`);
-  }
-  if (!(tStop > 0)) {
-    throw new InputValueError(
-      paramLocation(sim, "tStop", "sim"),
-      `"tStop" must be positive, got ${tStop}`,
-    );
-  }
-  const recordingSites: string[] = [];
-  if (Object.hasOwn(sim, "recordingSites")) {
-    const list = getArray(sim, "recordingSites", "sim");
-    const lLoc = paramLocation(sim, "recordingSites", "sim");
-    for (let i = 0; i < list.length; i++) {
-      const p = getString(list, i, "sim.recordingSites");
-      if (options.resolveRecordingSites === false) {
-        recordingSites.push(p);
-        continue;
-      }
-      recordingSites.push(resolveInputPath(p, {
-        map: options.pathMap,
-        key: `sim.recordingSites.${i}`,
-        file: paramPath,
-        line: lLoc.line ?? 0,
-        what: "recording-site (.landmarkAscii) file",
-      }));
-    }
-  }
-  return { cell, param, sim: { vInit, tStop, dt, celsius, recordingSites } };
+  const recordingSites = sim.recordingSites.map((site) =>
+    options.resolveRecordingSites === false ? site.value : resolveInputPath(site.value, {
+      map: options.pathMap,
+      key: site.where.key ?? "sim.recordingSites",
+      file: paramPath,
+      line: site.where.line ?? 0,
+      what: "recording-site (.landmarkAscii) file",
+    })
+  );
+  return {
+    cell,
+    param,
+    spec,
+    sim: {
+      vInit: sim.vInit.value,
+      tStop: sim.tStop.value,
+      dt: sim.dt.value,
+      celsius: sim.celsius.value,
+      recordingSites,
+      where: {
+        vInit: sim.vInit.where,
+        tStop: sim.tStop.where,
+        dt: sim.dt.where,
+        celsius: sim.celsius.where,
+        recordingSites: sim.recordingSites.map((r) => r.where),
+      },
+    },
+  };
 }

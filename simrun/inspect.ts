@@ -1,7 +1,8 @@
 /**
  * Tables describing a built cell, in the layout of the NEURON reference tables
  * (`reference/single_cell/cell_sections.csv` and `cell_segments.csv`): one row per section and
- * one row per segment with geometry, distances and every mechanism parameter. State and current
+ * one row per segment with geometry, distances and every mechanism parameter (RANGE parameters
+ * per segment, GLOBALs with the value in force). State and current
  * columns (computed by the solver at initialization) can be merged in via `extraColumns`.
  *
  * @module
@@ -104,14 +105,20 @@ export function inspectTables(
     ].join(","));
   }
 
-  // Mechanism parameter columns in order of first appearance.
-  const paramCols: { mech: string; param: string }[] = [];
+  // Mechanism parameter columns in order of first appearance: RANGE parameters, then the
+  // GLOBALs in force (`mech_globals`, else the .mod default), repeated on every segment.
+  const paramCols: { mech: string; param: string; global?: number }[] = [];
   const seen = new Set<string>();
   for (const s of cell.sections) {
     for (const m of s.mechanisms) {
       if (seen.has(m.name)) continue;
       seen.add(m.name);
       for (const p of Object.keys(m.params)) paramCols.push({ mech: m.name, param: p });
+      const globals = densityMechanism(m.name)?.globals ?? {};
+      for (const [g, info] of Object.entries(globals)) {
+        const global = cell.mechGlobals[m.name]?.[g] ?? info.default;
+        paramCols.push({ mech: m.name, param: g, global });
+      }
     }
   }
   const extra = options.extraColumns ?? [];
@@ -127,8 +134,7 @@ export function inspectTables(
     const ri = segmentRi(g);
     const ions = new Set<string>();
     for (const m of s.mechanisms) {
-      const d = densityMechanism(m.name);
-      if (d?.ion) ions.add(d.ion);
+      for (const u of densityMechanism(m.name)?.ions ?? []) ions.add(u.name);
     }
     const ionValue = (v: "ek" | "ena"): string => {
       if (!ions.has(v.slice(1))) return "";
@@ -155,7 +161,7 @@ export function inspectTables(
       ];
       for (const c of paramCols) {
         const m = byName.get(c.mech);
-        cells.push(m ? f(m.params[c.param][i]) : "");
+        cells.push(m ? f(c.global ?? m.params[c.param][i]) : "");
       }
       for (const c of extra) {
         const v = c.values[row];

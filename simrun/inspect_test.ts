@@ -38,3 +38,18 @@ Deno.test("inspectTables: section and segment rows, parameter and ion columns, e
   assert.equal(seg[2][col("ena")], "");
   assert.equal(seg[2][col("v")], "");
 });
+
+Deno.test("inspectTables: GLOBAL columns show the mech_globals value in force, else the default", () => {
+  const labels = labelBlock(
+    "Soma",
+    '"Ih": {"spatial": "uniform", "gIhbar": 0.0001}, "SK_E2": {"spatial": "uniform"}',
+  );
+  const text = testParamText(labels).replace(/}$/, ', "mech_globals": {"Ih": {"ehcn": -30}}}');
+  const { segments } = inspectTables(buildTestCell(text));
+  const seg = segments.trim().split("\n").map((l) => l.split(","));
+  const col = (n: string) => seg[0].indexOf(n);
+  assert.equal(seg[1][col("gIhbar_Ih")], "0.0001");
+  assert.equal(seg[1][col("ehcn_Ih")], "-30.0", "the GLOBAL from mech_globals");
+  assert.equal(seg[1][col("zTau_SK_E2")], "1.0", "the .mod default");
+  assert.equal(seg[2][col("ehcn_Ih")], "", "no Ih on the dendrite");
+});

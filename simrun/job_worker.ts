@@ -1,16 +1,21 @@
 /**
- * Worker entry: runs one task (a `run` job or a `replay` job) and reports sweeps, the result or the
- * error back to `simrun/run.ts`. One cell per worker; nothing is shared between jobs.
+ * Job worker entry: runs one task (a run or a replay job) and reports sweeps, the result or the
+ * error back to `simrun/task_pool.ts`. One cell per worker; nothing is shared between jobs.
  *
  * @module
  */
-import { runTask, serializeError, type WorkerReply, type WorkerTask } from "./run.ts";
+import { runTask } from "./job_task.ts";
+import { serializeError, type WorkerReply, type WorkerTask } from "./_worker_protocol.ts";
+import { setWarningSink } from "./warnings.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<WorkerTask>) => void) | null;
   postMessage(msg: WorkerReply): void;
   close(): void;
 };
+
+// Warnings go to the main thread, which prints each text once for all jobs.
+setWarningSink((message) => self.postMessage({ type: "warning", message }));
 
 self.onmessage = async (e: MessageEvent<WorkerTask>) => {
   try {

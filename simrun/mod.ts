@@ -17,7 +17,7 @@
  * @module
  */
 
-export { createCell } from "./create_cell.ts";
+export { createCell, modelSettings } from "./create_cell.ts";
 export type { CellSimSettings, CreateCellOptions, CreatedCell } from "./create_cell.ts";
 export { runCell, spikeTimes } from "./cell_run.ts";
 export type { CellRunResult, RunCellOptions } from "./cell_run.ts";
@@ -25,10 +25,27 @@ export { inspectTables } from "./inspect.ts";
 export type { ExtraColumn, InspectOptions } from "./inspect.ts";
 export { runJobs } from "./run.ts";
 export type { RunJobsOptions } from "./run.ts";
-export type { JobResult, JobSettings, JobSpec, PluginSettings } from "./job.ts";
+export type {
+  JobHooks,
+  JobResult,
+  JobSettings,
+  JobSpec,
+  PluginSettings,
+  ReplayJobSpec,
+} from "./job_spec.ts";
 export { runReplay } from "./replay.ts";
-export type { ReplayJobSpec, ReplayOptions } from "./replay.ts";
+export type { ReplayOptions } from "./replay.ts";
 export { runNetworkOnly } from "./network_only.ts";
 export type { NetworkOnlyOptions } from "./network_only.ts";
 export type { ProgressMode } from "./progress.ts";
+export { formatDuration } from "./progress.ts";
+export { JobFolder, resultsDir, timestamp } from "./output_dir.ts";
+export type { FinishOptions, JobFolderOptions } from "./output_dir.ts";
 export { jobSeeds, parseSeed } from "./seeds.ts";
+export { watchLauncher } from "./launcher_watch.ts";
+export type {
+  LauncherProcess,
+  LauncherWatch,
+  ProcInfo,
+  WatchLauncherOptions,
+} from "./launcher_watch.ts";

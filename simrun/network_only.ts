@@ -10,7 +10,8 @@ import { readParamFile } from "../io/mod.ts";
 import type { PathMap } from "../io/mod.ts";
 import type { NetworkRandomKind } from "../network/mod.ts";
 import { createCell } from "./create_cell.ts";
-import { prepareNetwork, runPrefix, sweepList } from "./job.ts";
+import { prepareNetwork } from "./job_inputs.ts";
+import { runPrefix, sweepList } from "./job_spec.ts";
 
 /** Options of {@link runNetworkOnly}. */
 export interface NetworkOnlyOptions {
@@ -48,7 +49,7 @@ export async function runNetworkOnly(options: NetworkOnlyOptions): Promise<strin
     resolveRecordingSites: false, // no traces are written
   });
   const networkParam = await readParamFile(options.networkParam);
-  const net = prepareNetwork(built, networkParam, options, []);
+  const net = prepareNetwork(built, networkParam, options);
   await Deno.mkdir(options.outDir, { recursive: true });
   const written: string[] = [];
   for (const sweep of sweepList(options)) {

@@ -1,11 +1,22 @@
 /**
  * The output folder of one job (outputs.md §1): `<dirPrefix>/results/<YYYYMMDD-HHMM>_<uniqueID>_running`
  * while the job runs, renamed to `<YYYYMMDD-HHMM>_<uniqueID>` (timestamp taken again) at the end, or
- * archived to `<final>.tar` with `--tar`. A final folder or archive that exists is never overwritten.
+ * archived to `<final>.tar` with `--tar` (written as `<final>.tar.running`, verified, then linked
+ * to its final name).
+ *
+ * A job owns its folder exclusively: the `_running` folder is created with one `mkdir` that fails
+ * when the name exists, and the final name is claimed the same way (an exclusive `mkdir` replaced
+ * by the rename, or a hard link that fails when the archive exists). Nothing is adopted or
+ * overwritten. When a name is taken (a killed run's `_running` folder, a finished run, or a
+ * concurrent job with the same seed and pid: same pid is normal across containers and nodes), the
+ * job takes the next free name `<YYYYMMDD-HHMM>_<uniqueID>_<k>`, k = 2, 3, …
  *
  * @module
  */
 import { verifyTarAgainstDir, writeTarFromDir } from "./tar.ts";
+
+/** Most names tried per minute and unique ID before giving up (k = 2 … MAX_NAME_ATTEMPTS). */
+export const MAX_NAME_ATTEMPTS = 1000;
 
 /**
  * Python's `time.strftime('%Y%m%d-%H%M')` in local time.
@@ -42,6 +53,39 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * The k-th name of a job folder: `<stamp>_<uniqueId>` for k = 1, then `<stamp>_<uniqueId>_<k>`.
+ *
+ * @param stamp `YYYYMMDD-HHMM`
+ * @param uniqueId `seed<S>_pid<P>`
+ * @param k 1, 2, …
+ * @returns the folder name without `_running`
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { folderName } from "./output_dir.ts";
+ * assert.equal(folderName("20250101-0930", "seed5_pid7", 1), "20250101-0930_seed5_pid7");
+ * assert.equal(folderName("20250101-0930", "seed5_pid7", 2), "20250101-0930_seed5_pid7_2");
+ * ```
+ */
+export function folderName(stamp: string, uniqueId: string, k: number): string {
+  return k === 1 ? `${stamp}_${uniqueId}` : `${stamp}_${uniqueId}_${k}`;
+}
+
+/** True when any form of a finished result of that name exists (folder, archive, archive being written). */
+async function resultExists(final: string): Promise<boolean> {
+  for (const p of [final, `${final}.tar`, `${final}.tar.running`]) {
+    if (await exists(p)) return true;
+  }
+  return false;
+}
+
+function noFreeName(results: string, base: string): never {
+  throw new Deno.errors.AlreadyExists(
+    `${results}/${base}: ${MAX_NAME_ATTEMPTS} folders of this name exist; simrun never overwrites results`,
+  );
+}
+
 /** Options of {@link JobFolder.create}. */
 export interface JobFolderOptions {
   /** Host name for the `hostname_<host>` marker (default `Deno.hostname()`). */
@@ -57,7 +101,8 @@ export interface FinishOptions {
 }
 
 /**
- * One job's output folder: created `_running`, filled by the job, then renamed or archived.
+ * One job's output folder: created `_running` (exclusively), filled by the job, then renamed or
+ * archived under a name no other job holds.
  *
  * @example Create, fill, finish
  * ```ts
@@ -86,14 +131,15 @@ export class JobFolder {
   }
 
   /**
-   * Creates `<dirPrefix>/results/<ts>_<uniqueId>_running` (parents included; an existing one is
-   * reused as ISF does) and the empty `hostname_<host>` marker.
+   * Creates `<dirPrefix>/results/<ts>_<uniqueId>_running` (the results folder with its parents
+   * included) with one exclusive `mkdir`, and the empty `hostname_<host>` marker. An existing
+   * `_running` folder is never reused: the next free name `<ts>_<uniqueId>_<k>_running` is taken.
    *
    * @param dirPrefix ISF `dirPrefix` ("" = working directory)
    * @param uniqueId `seed<S>_pid<P>`
    * @param options host name and clock
    * @returns the folder
-   * @throws Deno.errors.AlreadyExists when the final folder of this minute already exists
+   * @throws Deno.errors.AlreadyExists when all {@link MAX_NAME_ATTEMPTS} names are taken
    */
   static async create(
     dirPrefix: string,
@@ -102,15 +148,24 @@ export class JobFolder {
   ): Promise<JobFolder> {
     const now = options.now ?? (() => new Date());
     const results = resultsDir(dirPrefix);
-    const final = `${results}/${timestamp(now())}_${uniqueId}`;
-    await refuseExisting(final);
-    const path = `${final}_running`;
-    await Deno.mkdir(path, { recursive: true });
-    await Deno.writeFile(
-      `${path}/hostname_${options.hostname ?? Deno.hostname()}`,
-      new Uint8Array(0),
-    );
-    return new JobFolder(results, uniqueId, path, now);
+    await Deno.mkdir(results, { recursive: true });
+    const stamp = timestamp(now());
+    for (let k = 1; k <= MAX_NAME_ATTEMPTS; k++) {
+      const path = `${results}/${folderName(stamp, uniqueId, k)}_running`;
+      try {
+        await Deno.mkdir(path); // not recursive: fails when the folder exists
+      } catch (e) {
+        if (e instanceof Deno.errors.AlreadyExists) continue;
+        throw e;
+      }
+      await Deno.writeFile(
+        `${path}/hostname_${options.hostname ?? Deno.hostname()}`,
+        new Uint8Array(0),
+        { createNew: true },
+      );
+      return new JobFolder(results, uniqueId, path, now);
+    }
+    noFreeName(results, `${stamp}_${uniqueId}`);
   }
 
   /**
@@ -124,36 +179,98 @@ export class JobFolder {
   }
 
   /**
-   * Renames the folder to its final name (timestamp taken again), or with `tar` writes
-   * `<final>.tar.running`, verifies it, renames it to `<final>.tar` and removes the folder.
+   * Renames the folder to its final name (timestamp taken again; the next free
+   * `<ts>_<uniqueId>_<k>` when that name is taken), or with `tar` writes `<final>.tar.running`,
+   * verifies it, links it to `<final>.tar` and removes the folder. When writing fails (a full
+   * disk), the partial archive is removed and the `_running` folder stays.
    *
    * @param options `tar`
    * @returns the final folder or archive path
-   * @throws Deno.errors.AlreadyExists when the final folder or archive exists (the `_running` folder stays)
+   * @throws the file system's error when writing or renaming fails (the `_running` folder stays)
    */
   async finish(options: FinishOptions = {}): Promise<string> {
-    const final = `${this.#results}/${timestamp(this.#now())}_${this.#uniqueId}`;
-    await refuseExisting(final);
-    if (!options.tar) {
-      await Deno.rename(this.path, final);
+    const stamp = timestamp(this.#now());
+    return options.tar ? await this.#archive(stamp) : await this.#rename(stamp);
+  }
+
+  async #rename(stamp: string): Promise<string> {
+    for (let k = 1; k <= MAX_NAME_ATTEMPTS; k++) {
+      const final = `${this.#results}/${folderName(stamp, this.#uniqueId, k)}`;
+      if (await resultExists(final)) continue;
+      // Claim the name with an exclusive mkdir; the rename then replaces this empty folder.
+      try {
+        await Deno.mkdir(final);
+      } catch (e) {
+        if (e instanceof Deno.errors.AlreadyExists) continue;
+        throw e;
+      }
+      // A job archiving under this name meanwhile keeps it (it checks for the folder only
+      // before linking its archive): give the name back.
+      if (await exists(`${final}.tar`) || await exists(`${final}.tar.running`)) {
+        await Deno.remove(final);
+        continue;
+      }
+      try {
+        await Deno.rename(this.path, final);
+      } catch (e) {
+        await Deno.remove(final).catch(() => {});
+        throw e;
+      }
       return final;
     }
-    const running = `${final}.tar.running`;
-    await Deno.remove(running).catch((e) => {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    });
-    await writeTarFromDir(this.path, running);
-    await verifyTarAgainstDir(running, this.path);
-    await Deno.rename(running, `${final}.tar`);
-    await Deno.remove(this.path, { recursive: true });
-    return `${final}.tar`;
+    noFreeName(this.#results, `${stamp}_${this.#uniqueId}`);
   }
-}
 
-async function refuseExisting(final: string): Promise<void> {
-  for (const p of [final, `${final}.tar`]) {
-    if (await exists(p)) {
-      throw new Deno.errors.AlreadyExists(`${p} already exists; simrun never overwrites results`);
+  async #archive(stamp: string): Promise<string> {
+    for (let k = 1; k <= MAX_NAME_ATTEMPTS; k++) {
+      const final = `${this.#results}/${folderName(stamp, this.#uniqueId, k)}`;
+      if (await resultExists(final)) continue;
+      const partial = `${final}.tar.running`;
+      try {
+        await writeTarFromDir(this.path, partial); // createNew: fails when another job writes it
+      } catch (e) {
+        if (e instanceof Deno.errors.AlreadyExists) continue;
+        await Deno.remove(partial).catch(() => {});
+        throw e;
+      }
+      try {
+        await verifyTarAgainstDir(partial, this.path);
+        const archive = await this.#linkArchive(partial, stamp, k);
+        await Deno.remove(partial).catch((e) => {
+          if (!(e instanceof Deno.errors.NotFound)) throw e; // renamed instead of linked
+        });
+        await Deno.remove(this.path, { recursive: true });
+        return archive;
+      } catch (e) {
+        await Deno.remove(partial).catch(() => {});
+        throw e;
+      }
     }
+    noFreeName(this.#results, `${stamp}_${this.#uniqueId}`);
+  }
+
+  /** Gives the verified archive its final name with a hard link, which never replaces a file. */
+  async #linkArchive(partial: string, stamp: string, from: number): Promise<string> {
+    for (let k = from; k <= MAX_NAME_ATTEMPTS; k++) {
+      const final = `${this.#results}/${folderName(stamp, this.#uniqueId, k)}`;
+      if (k !== from && await resultExists(final)) continue;
+      if (await exists(final)) continue;
+      try {
+        await Deno.link(partial, `${final}.tar`);
+      } catch (e) {
+        if (e instanceof Deno.errors.AlreadyExists) continue;
+        // A file system without hard links: rename, after checking the name is free.
+        if (await exists(`${final}.tar`)) continue;
+        await Deno.rename(partial, `${final}.tar`);
+        return `${final}.tar`;
+      }
+      // A job that claimed the folder name meanwhile keeps it: give the name back.
+      if (await exists(final)) {
+        await Deno.remove(`${final}.tar`);
+        continue;
+      }
+      return `${final}.tar`;
+    }
+    noFreeName(this.#results, `${stamp}_${this.#uniqueId}`);
   }
 }

@@ -1,175 +1,91 @@
 /**
- * The sweep workers of one job (`--threads T`): T Deno Workers that each hold a copy of the built
- * cell (structured clone: typed arrays and plain objects, so cell-modify plugins do not run
- * again) and run `simulate()` for the sweeps they are given. The job's own thread realizes the
- * networks in sweep order and writes the files; only the simulation moves to the workers.
+ * Where a job's sweeps are simulated: `new SweepPool(0)` runs them in the job's own thread,
+ * `new SweepPool(T)` in T sweep workers (`--threads T`) that each prepare their own copy of the
+ * job's model from the {@link SweepSetup} (so cell-modify plugins do not run again). The job's
+ * thread realizes the networks in sweep order and writes the files either way; the files are
+ * byte-identical for any T.
  *
- * A sweep crosses the boundary as plain data: receptor mechanism *names* (the worker maps them
- * with `network/mod.ts`'s `synapseMechanism`, the same catalogue the job's thread uses), one
- * packed, transferred Float64Array of event times; the traces come back transferred.
+ * A sweep crosses to a worker as plain data (`_worker_protocol.ts`): receptor mechanism *names*
+ * (the worker maps them with `network/mod.ts`'s `synapseMechanism`, the catalogue the job's thread
+ * uses) and one packed, transferred Float64Array of event times; the traces come back
+ * transferred.
  *
  * @module
  */
 import { InternalError } from "../io/mod.ts";
-import type { ActiveSynapse } from "../network/mod.ts";
-import type {
-  Cell,
-  PointMechanism,
-  RecordSite,
-  SimulationResult,
-  SynapticInput,
+import { synapseMechanism } from "../network/mod.ts";
+import {
+  type PointMechanism,
+  type PreparedModel,
+  type Probe,
+  runSweep,
+  type SimulationResult,
 } from "../solver/mod.ts";
-import { deserializeError, type SerializedError } from "./run.ts";
-
-/** The simulate options shared by every sweep of a job. */
-export interface SweepSimulation {
-  /** Initial membrane potential [mV]. */
-  readonly vInit: number;
-  /** Stop time [ms]. */
-  readonly tStop: number;
-  /** Time step [ms]. */
-  readonly dt: number;
-  /** Temperature [°C]. */
-  readonly celsius: number;
-  /** Physical constants (default modern). */
-  readonly units?: "modern" | "legacy";
-  /** Rate tables (false = `--exact`). */
-  readonly rateTables: boolean;
-  /** Recorded sites besides the soma, in order. */
-  readonly record: readonly RecordSite[];
-}
-
-/** One synaptic input as plain data: the mechanism by name, its events in {@link PackedSweep.times}. */
-export interface PlainSynapticInput {
-  /** Receptor mechanism name (`glutamate_syn`, `gaba_syn`: a `synapseMechanism()` name). */
-  readonly mechanism: string;
-  /** Section index. */
-  readonly section: number;
-  /** Relative position on the section. */
-  readonly x: number;
-  /** Parameter values by NMODL name. */
-  readonly params: Readonly<Record<string, number>>;
-  /** NetCon weights. */
-  readonly weights: readonly number[];
-  /** Its event times are `times[start … end)`. */
-  readonly start: number;
-  /** End (exclusive) of its event times in `times`. */
-  readonly end: number;
-}
-
-/** One sweep's synaptic inputs as plain data. */
-export interface PackedSweep {
-  /** The inputs, in the order the solver gets them. */
-  readonly inputs: readonly PlainSynapticInput[];
-  /** All event times (release time + delay) [ms], input after input; transferred. */
-  readonly times: Float64Array<ArrayBuffer>;
-}
-
-/** Messages to a sweep worker. */
-export type SweepRequest =
-  | { readonly type: "init"; readonly cell: Cell; readonly sim: SweepSimulation }
-  | { readonly type: "sweep"; readonly id: number; readonly sweep: PackedSweep };
-
-/** Messages from a sweep worker. */
-export type SweepReply =
-  | {
-    readonly type: "result";
-    readonly id: number;
-    readonly t: Float64Array;
-    readonly soma: Float64Array;
-    readonly traces: Float64Array[];
-  }
-  | { readonly type: "error"; readonly id: number; readonly error: SerializedError };
-
-/**
- * Packs the realized synapses of a sweep for a worker: one input per receptor, event time =
- * release time + NetCon delay (the job's own thread unpacks the same data: `synapticInputs` in
- * job.ts).
- *
- * @param synapses the sweep's active synapses
- * @param known receptor names validated before the run
- * @returns the packed inputs
- */
-export function packSweep(
-  synapses: readonly ActiveSynapse[],
-  known: Readonly<Record<string, unknown>>,
-): PackedSweep {
-  let total = 0;
-  for (const s of synapses) total += s.releaseTimes.length * s.receptors.length;
-  const times = new Float64Array(total);
-  const inputs: PlainSynapticInput[] = [];
-  let at = 0;
-  for (const s of synapses) {
-    for (const r of s.receptors) {
-      if (known[r.mechanism] === undefined) {
-        throw new InternalError(`receptor "${r.mechanism}" was not validated before the run`);
-      }
-      const start = at;
-      for (let i = 0; i < s.releaseTimes.length; i++) times[at++] = s.releaseTimes[i]! + r.delay;
-      inputs.push({
-        mechanism: r.mechanism,
-        section: s.section,
-        x: s.x,
-        params: r.params,
-        weights: r.weights,
-        start,
-        end: at,
-      });
-    }
-  }
-  return { inputs, times };
-}
-
-/**
- * The solver's inputs of a packed sweep: each name mapped to its point mechanism, the event
- * times as views into `sweep.times` (no copy).
- *
- * @param sweep the packed sweep
- * @param mechanismOf receptor name → point mechanism (throws for an unknown name)
- * @returns the solver's synaptic inputs, in packed order
- */
-export function unpackSweep(
-  sweep: PackedSweep,
-  mechanismOf: (name: string) => PointMechanism,
-): SynapticInput[] {
-  return sweep.inputs.map((p) => ({
-    mechanism: mechanismOf(p.mechanism),
-    section: p.section,
-    x: p.x,
-    params: p.params,
-    weights: p.weights,
-    eventTimes: sweep.times.subarray(p.start, p.end),
-  }));
-}
+import {
+  deserializeError,
+  type PackedSweep,
+  type SweepReply,
+  type SweepRequest,
+  type SweepSetup,
+  unpackSweep,
+} from "./_worker_protocol.ts";
 
 interface Task {
   readonly id: number;
-  readonly sweep: PackedSweep;
+  readonly sweep: number;
+  readonly packed: PackedSweep;
   readonly resolve: (r: SimulationResult) => void;
   readonly reject: (e: Error) => void;
 }
 
 /**
- * T sweep workers. `simulate()` hands a sweep to a free worker (or queues it); the first failure
- * of any worker rejects every sweep not yet returned and stops all workers.
+ * A receptor name → the network catalogue's mechanism (the one the job's thread validated).
+ *
+ * @param name receptor name
+ * @returns the mechanism
+ * @throws Error for an unknown name
+ */
+export function receptorMechanism(name: string): PointMechanism {
+  const mechanism = synapseMechanism(name);
+  if (mechanism === undefined) throw new Error(`unknown receptor mechanism "${name}"`);
+  return mechanism;
+}
+
+/** The model and probes of the job's thread, for a pool of size 0. */
+export interface LocalModel {
+  /** The job's prepared model. */
+  readonly model: PreparedModel;
+  /** Its probes, in the order of the setup's sites. */
+  readonly probes: readonly Probe[];
+}
+
+/**
+ * The sweep simulators of one job: in this thread (size 0) or T workers. `simulate()` hands a
+ * sweep to a free worker (or queues it). A sweep that fails rejects with its own error; the
+ * sweeps queued behind it are rejected with that error, while those already running finish
+ * with their own outcome, so a caller that awaits the sweeps in order always meets the earliest
+ * failing sweep first. A worker that crashes stops the pool.
  */
 export class SweepPool {
   readonly #workers: Worker[] = [];
   readonly #idle: Worker[] = [];
   readonly #queue: Task[] = [];
   readonly #running = new Map<Worker, Task>();
+  #local: LocalModel | undefined;
+  #ready = false;
   #nextId = 0;
   #failure: Error | undefined;
   #closed = false;
 
   /**
-   * Starts `size` workers at once (their modules load while the caller prepares the job).
+   * Starts `size` workers at once (their modules load while the caller prepares the job); 0
+   * starts none: sweeps then run in this thread.
    *
-   * @param size number of workers ≥ 1
+   * @param size number of workers ≥ 0
    */
   constructor(size: number) {
-    if (!(Number.isInteger(size) && size >= 1)) {
-      throw new InternalError(`sweep pool size must be an integer >= 1, got ${size}`);
+    if (!(Number.isInteger(size) && size >= 0)) {
+      throw new InternalError(`sweep pool size must be an integer >= 0, got ${size}`);
     }
     const url = new URL("./sweep_worker.ts", import.meta.url).href;
     for (let k = 0; k < size; k++) {
@@ -185,34 +101,58 @@ export class SweepPool {
     }
   }
 
-  /** Number of workers. */
+  /** Number of workers (0: sweeps run in this thread). */
   get size(): number {
     return this.#workers.length;
   }
 
-  /**
-   * Gives every worker its copy of the cell and the job's simulate options.
-   *
-   * @param cell the built cell (cell-modify functions applied)
-   * @param sim options shared by all sweeps
-   */
-  init(cell: Cell, sim: SweepSimulation): void {
-    const msg: SweepRequest = { type: "init", cell, sim };
-    for (const w of this.#workers) w.postMessage(msg);
-    this.#idle.push(...this.#workers);
+  /** Sweeps that may be in flight at once: the number of workers, at least 1. */
+  get capacity(): number {
+    return Math.max(1, this.#workers.length);
   }
 
   /**
-   * Simulates one sweep in a worker.
+   * Gives every worker the job's setup (each prepares its own model), or, for size 0, takes
+   * the job thread's model.
    *
-   * @param sweep packed synaptic inputs (its `times` buffer is transferred)
-   * @returns `simulate()`'s result
+   * @param setup cell, settings and recorded sites shared by all sweeps
+   * @param local the job thread's model and probes (required for size 0, unused otherwise)
    */
-  simulate(sweep: PackedSweep): Promise<SimulationResult> {
+  init(setup: SweepSetup, local?: LocalModel): void {
+    if (this.#workers.length === 0) {
+      if (local === undefined) throw new InternalError("an in-thread sweep pool needs the model");
+      this.#local = local;
+    }
+    const msg: SweepRequest = { type: "init", setup };
+    for (const w of this.#workers) w.postMessage(msg);
+    this.#idle.push(...this.#workers);
+    this.#ready = true;
+  }
+
+  /**
+   * Simulates one sweep.
+   *
+   * @param packed packed synaptic inputs (its `times` buffer is transferred to a worker)
+   * @param sweep the sweep number, for messages
+   * @returns `runSweep()`'s result
+   */
+  simulate(packed: PackedSweep, sweep: number): Promise<SimulationResult> {
     return new Promise<SimulationResult>((resolve, reject) => {
       if (this.#failure !== undefined) return reject(this.#failure);
       if (this.#closed) return reject(new InternalError("sweep pool is closed"));
-      this.#queue.push({ id: this.#nextId++, sweep, resolve, reject });
+      if (!this.#ready) return reject(new InternalError("sweep pool used before init()"));
+      const local = this.#local;
+      if (local !== undefined) {
+        try {
+          const inputs = unpackSweep(packed, receptorMechanism);
+          resolve(runSweep(local.model, inputs, { probes: local.probes, sweep }));
+        } catch (e) {
+          this.#failure ??= e as Error;
+          reject(e as Error);
+        }
+        return;
+      }
+      this.#queue.push({ id: this.#nextId++, sweep, packed, resolve, reject });
       this.#dispatch();
     });
   }
@@ -233,8 +173,13 @@ export class SweepPool {
       const w = this.#idle.pop()!;
       const task = this.#queue.shift()!;
       this.#running.set(w, task);
-      const msg: SweepRequest = { type: "sweep", id: task.id, sweep: task.sweep };
-      w.postMessage(msg, [task.sweep.times.buffer]);
+      const msg: SweepRequest = {
+        type: "sweep",
+        id: task.id,
+        sweep: task.sweep,
+        packed: task.packed,
+      };
+      w.postMessage(msg, [task.packed.times.buffer]);
     }
   }
 
@@ -244,14 +189,18 @@ export class SweepPool {
       this.#fail(new InternalError(`sweep worker replied to an unknown sweep ${m.id}`));
       return;
     }
+    this.#running.delete(w);
     if (m.type === "error") {
-      this.#fail(deserializeError(m.error));
+      const e = deserializeError(m.error);
+      this.#failure ??= e;
+      task.reject(e);
+      for (const t of this.#queue) t.reject(this.#failure);
+      this.#queue.length = 0;
       return;
     }
-    this.#running.delete(w);
     this.#idle.push(w);
     task.resolve({ t: m.t, soma: m.soma, traces: m.traces });
-    this.#dispatch();
+    if (this.#failure === undefined) this.#dispatch();
   }
 
   #fail(e: Error): void {

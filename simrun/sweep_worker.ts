@@ -1,45 +1,52 @@
 /**
- * Sweep worker entry (`--threads T`, simrun/sweep_pool.ts): receives the job's cell and simulate
- * options once, then simulates one sweep per message and returns its traces (transferred).
- * Errors go back as plain data and fail the job.
+ * Sweep worker entry (`--threads T`, simrun/sweep_pool.ts): receives the job's setup once and
+ * prepares its own model from it (identical to the job thread's), then runs one sweep per
+ * message and returns its traces (transferred). Errors go back as plain data and fail the job.
  *
  * @module
  */
-import { synapseMechanism } from "../network/mod.ts";
-import { type Cell, type PointMechanism, simulate } from "../solver/mod.ts";
-import { serializeError } from "./run.ts";
 import {
+  type PreparedModel,
+  prepareModel,
+  type Probe,
+  resolveProbes,
+  runSweep,
+} from "../solver/mod.ts";
+import {
+  serializeError,
   type SweepReply,
   type SweepRequest,
-  type SweepSimulation,
   unpackSweep,
-} from "./sweep_pool.ts";
+} from "./_worker_protocol.ts";
+import { receptorMechanism } from "./sweep_pool.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<SweepRequest>) => void) | null;
   postMessage(msg: SweepReply, transfer?: Transferable[]): void;
 };
 
-let cell: Cell | undefined;
-let sim: SweepSimulation | undefined;
-
-/** A receptor name → the network catalogue's mechanism (the one the job's thread uses). */
-function mechanismOf(name: string): PointMechanism {
-  const mechanism = synapseMechanism(name);
-  if (mechanism === undefined) throw new Error(`unknown receptor mechanism "${name}"`);
-  return mechanism;
-}
+let model: PreparedModel | undefined;
+let probes: readonly Probe[] = [];
+let setupError: unknown;
 
 self.onmessage = (e: MessageEvent<SweepRequest>) => {
   const m = e.data;
   if (m.type === "init") {
-    cell = m.cell;
-    sim = m.sim;
+    try {
+      model = prepareModel(m.setup.cell, m.setup.settings);
+      probes = resolveProbes(model, m.setup.sites);
+    } catch (err) {
+      setupError = err; // reported with the first sweep
+    }
     return;
   }
   try {
-    if (cell === undefined || sim === undefined) throw new Error("sweep before init");
-    const res = simulate(cell, { ...sim, synapses: unpackSweep(m.sweep, mechanismOf) });
+    if (setupError !== undefined) throw setupError;
+    if (model === undefined) throw new Error("sweep before init");
+    const res = runSweep(model, unpackSweep(m.packed, receptorMechanism), {
+      probes,
+      sweep: m.sweep,
+    });
     self.postMessage(
       { type: "result", id: m.id, t: res.t, soma: res.soma, traces: res.traces },
       [res.t, res.soma, ...res.traces].map((a) => a.buffer as ArrayBuffer),

@@ -1,236 +1,147 @@
 /**
- * A small POSIX ustar writer and reader for `--tar` (algorithm.md §3 step 11): the files of a
- * finished job folder become members `./<file>`; names longer than ustar allows get a pax `path`
- * record. Files are streamed in chunks, so the archive size is not limited by memory.
+ * `--tar` (algorithm.md §3 step 11): the files of a finished job folder become the members
+ * `./<path>` of one archive (a recorder's `plugins/<name>/` files included), written with the npm library `modern-tar` (POSIX ustar, with a pax
+ * `path` record for names longer than ustar allows) and then read back and compared byte for byte
+ * with the folder. Files are streamed, so the archive size is not limited by memory.
  *
  * @module
  */
-import { InternalError } from "../io/mod.ts";
+import { createTarDecoder, createTarPacker } from "modern-tar";
 
-const BLOCK = 512;
-const CHUNK = 1 << 20;
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-function putString(h: Uint8Array, off: number, len: number, s: string): void {
-  const b = enc.encode(s);
-  if (b.length > len) throw new InternalError(`tar field "${s}" longer than ${len} bytes`);
-  h.set(b, off);
-}
-
-function putOctal(h: Uint8Array, off: number, len: number, v: number): void {
-  // len-1 octal digits, zero padded, then NUL
-  const s = Math.floor(v).toString(8).padStart(len - 1, "0");
-  if (s.length > len - 1) throw new InternalError(`tar value ${v} does not fit ${len} bytes`);
-  putString(h, off, len, s + "\0");
-}
-
-/** Splits `name` into ustar (prefix, name) or returns undefined when it cannot fit. */
-function splitUstar(name: string): [string, string] | undefined {
-  const n = enc.encode(name).length;
-  if (n <= 100) return ["", name];
-  for (let i = name.indexOf("/"); i >= 0; i = name.indexOf("/", i + 1)) {
-    const p = name.slice(0, i), r = name.slice(i + 1);
-    if (enc.encode(p).length <= 155 && enc.encode(r).length <= 100 && r.length > 0) return [p, r];
+/**
+ * The regular files of `dir` and its sub-folders (a recorder plugin's `plugins/<name>/`), as
+ * paths relative to `dir`, sorted (the member order).
+ */
+async function memberFiles(dir: string, prefix = ""): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(prefix === "" ? dir : `${dir}/${prefix}`)) {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory) names.push(...await memberFiles(dir, rel));
+    else if (e.isFile) names.push(rel);
+    else {
+      throw new Deno.errors.NotSupported(
+        `--tar archives regular files only, and "${dir}/${rel}" is not one`,
+      );
+    }
   }
-  return undefined;
-}
-
-function header(name: string, size: number, mtime: number, type: string): Uint8Array {
-  const split = splitUstar(name);
-  if (split === undefined) throw new InternalError(`tar name "${name}" needs a pax record`);
-  const h = new Uint8Array(BLOCK);
-  putString(h, 0, 100, split[1]);
-  putOctal(h, 100, 8, 0o644);
-  putOctal(h, 108, 8, 0);
-  putOctal(h, 116, 8, 0);
-  putOctal(h, 124, 12, size);
-  putOctal(h, 136, 12, mtime);
-  h.fill(0x20, 148, 156); // checksum field counts as spaces
-  putString(h, 156, 1, type);
-  putString(h, 257, 6, "ustar\0");
-  putString(h, 263, 2, "00");
-  putString(h, 345, 155, split[0]);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += h[i]!;
-  putString(h, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
-  return h;
-}
-
-function padding(size: number): Uint8Array {
-  return new Uint8Array((BLOCK - (size % BLOCK)) % BLOCK);
+  return prefix === "" ? names.sort() : names;
 }
 
 /**
- * The header block(s) of one regular-file member: one ustar block, preceded by a pax record
- * (plus its data) when the name does not fit ustar's 100 + 155 bytes.
+ * Streams the regular files of `dir` and its sub-folders (sorted by path) as a tar archive of
+ * members `./<path>`
+ * into `sink`. A failing sink (a full disk) rejects with the sink's error.
  *
- * @param name member name (e.g. `./seed1_pid2_vm_all_traces.csv`)
- * @param size data size [bytes]
- * @param mtime modification time [s since 1970]
- * @returns bytes to write before the member's data
- * @example A short name takes one block
+ * @param dir folder whose files are archived
+ * @param sink where the archive bytes go (closed at the end, aborted on failure)
+ * @returns the member names in archive order
+ * @example Into memory
  * ```ts
  * import assert from "node:assert/strict";
- * import { memberHeader } from "./tar.ts";
- * assert.equal(memberHeader("./a.csv", 3, 0).length, 512);
+ * import { writeTar } from "./tar.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.csv`, "1\n");
+ * const chunks: Uint8Array[] = [];
+ * const names = await writeTar(dir, new WritableStream({ write: (c) => void chunks.push(c) }));
+ * assert.deepEqual(names, ["./a.csv"]);
+ * assert.equal(chunks.reduce((n, c) => n + c.length, 0) % 512, 0);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function memberHeader(name: string, size: number, mtime: number): Uint8Array {
-  if (splitUstar(name) !== undefined) return header(name, size, mtime, "0");
-  const body = enc.encode(` path=${name}\n`).length;
-  const digits = String(body).length;
-  const len = body + digits + (String(body + digits).length > digits ? 1 : 0);
-  const rec = enc.encode(`${len} path=${name}\n`);
-  const short = name.slice(name.lastIndexOf("/") + 1).slice(0, 90);
-  const out = new Uint8Array(BLOCK + rec.length + padding(rec.length).length + BLOCK);
-  out.set(header(`PaxHeader/${short}`, rec.length, mtime, "x"), 0);
-  out.set(rec, BLOCK);
-  out.set(header(short, size, mtime, "0"), out.length - BLOCK);
-  return out;
-}
-
-/** One member as read back: name and data. */
-export interface TarMember {
-  /** Member name (`./file`). */
-  readonly name: string;
-  /** Member content. */
-  readonly data: Uint8Array;
-}
-
-function readString(b: Uint8Array, off: number, len: number): string {
-  let end = off;
-  while (end < off + len && b[end] !== 0) end++;
-  return dec.decode(b.subarray(off, end));
-}
-
-function readOctal(b: Uint8Array, off: number, len: number): number {
-  const s = readString(b, off, len).trim();
-  return s === "" ? 0 : parseInt(s, 8);
-}
-
-/**
- * Parses a whole ustar/pax archive held in memory (regular files only).
- *
- * @param bytes the archive
- * @returns members in archive order
- * @throws InternalError on a bad checksum or truncated data
- * @example Round trip
- * ```ts
- * import assert from "node:assert/strict";
- * import { memberHeader, parseTar } from "./tar.ts";
- * const h = memberHeader("./x.txt", 2, 0);
- * const bytes = new Uint8Array(h.length + 512 + 1024);
- * bytes.set(h); bytes.set([104, 105], h.length);
- * assert.deepEqual(parseTar(bytes).map((m) => m.name), ["./x.txt"]);
- * ```
- */
-export function parseTar(bytes: Uint8Array): TarMember[] {
-  const out: TarMember[] = [];
-  let pos = 0;
-  let paxPath: string | undefined;
-  while (pos + BLOCK <= bytes.length) {
-    const h = decodeHeader(bytes.subarray(pos, pos + BLOCK), pos);
-    if (h === undefined) break;
-    const start = pos + BLOCK;
-    if (start + h.size > bytes.length) {
-      throw new InternalError(`tar member "${h.name}" is truncated`);
+export async function writeTar(dir: string, sink: WritableStream<Uint8Array>): Promise<string[]> {
+  const names = await memberFiles(dir);
+  const { readable, controller } = createTarPacker();
+  const piped = readable.pipeTo(sink);
+  // Entries are added one after another; a sink failure stops the loop at the next write.
+  const fill = async () => {
+    for (const n of names) {
+      using src = await Deno.open(`${dir}/${n}`, { read: true });
+      const st = await src.stat();
+      const entry = controller.add({
+        name: `./${n}`,
+        size: st.size,
+        type: "file",
+        mode: 0o644,
+        mtime: st.mtime ?? new Date(0),
+      });
+      await src.readable.pipeTo(entry, { preventClose: false });
     }
-    const data = bytes.subarray(start, start + h.size);
-    pos = start + h.size + padding(h.size).length;
-    if (h.type === "x") {
-      paxPath = paxPathOf(data);
-      continue;
-    }
-    if (h.type === "0" || h.type === "\0") out.push({ name: paxPath ?? h.name, data });
-    paxPath = undefined;
-  }
-  return out;
-}
-
-interface Header {
-  readonly name: string;
-  readonly size: number;
-  readonly type: string;
-}
-
-/** Decodes one header block; undefined for an all-zero (end) block. */
-function decodeHeader(h: Uint8Array, pos: number): Header | undefined {
-  if (h.every((x) => x === 0)) return undefined;
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  if (sum !== readOctal(h, 148, 8)) throw new InternalError(`tar checksum mismatch at byte ${pos}`);
-  const prefix = readString(h, 345, 155);
-  return {
-    name: (prefix ? prefix + "/" : "") + readString(h, 0, 100),
-    size: readOctal(h, 124, 12),
-    type: String.fromCharCode(h[156]!),
+    controller.finalize();
   };
-}
-
-function paxPathOf(data: Uint8Array): string | undefined {
-  let path: string | undefined;
-  for (const line of dec.decode(data).split("\n")) {
-    const m = /^\d+ path=(.*)$/.exec(line);
-    if (m) path = m[1];
-  }
-  return path;
-}
-
-async function copyInto(dst: Deno.FsFile, path: string): Promise<number> {
-  using src = await Deno.open(path, { read: true });
-  const buf = new Uint8Array(CHUNK);
-  let total = 0;
-  for (;;) {
-    const n = await src.read(buf);
-    if (n === null) break;
-    await writeAll(dst, buf.subarray(0, n));
-    total += n;
-  }
-  return total;
-}
-
-async function writeAll(f: Deno.FsFile, b: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < b.length) off += await f.write(b.subarray(off));
-}
-
-async function readExactly(f: Deno.FsFile, n: number): Promise<Uint8Array> {
-  const b = new Uint8Array(n);
-  let off = 0;
-  while (off < n) {
-    const k = await f.read(b.subarray(off));
-    if (k === null) throw new InternalError(`tar archive ends early (wanted ${n} bytes)`);
-    off += k;
-  }
-  return b;
+  const filled = fill().catch((e) => {
+    controller.error(e);
+    throw e;
+  });
+  // The sink's error (ENOSPC) is the one to report; the packer's follows from it.
+  const [p, f] = await Promise.allSettled([piped, filled]);
+  if (p.status === "rejected") throw p.reason;
+  if (f.status === "rejected") throw f.reason;
+  return names.map((n) => `./${n}`);
 }
 
 /**
- * Writes the regular files of `dir` (sorted by name) into `tarPath` as members `./<file>`.
+ * Writes the regular files of `dir` and its sub-folders (sorted by path) into the new file
+ * `tarPath` as members `./<path>`.
  *
- * @param dir folder whose files are archived (sub-folders are not expected)
+ * @param dir folder whose files are archived
  * @param tarPath the archive to create (must not exist)
  * @returns the member names in archive order
+ * @throws Deno.errors.AlreadyExists when `tarPath` exists; the file system's error (e.g. ENOSPC)
+ *   when writing fails (the partial file is left for the caller to remove)
  */
 export async function writeTarFromDir(dir: string, tarPath: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (!e.isFile) throw new InternalError(`"${dir}/${e.name}" is not a regular file`);
-    names.push(e.name);
-  }
-  names.sort();
   using out = await Deno.open(tarPath, { write: true, createNew: true });
-  for (const n of names) {
-    const st = await Deno.stat(`${dir}/${n}`);
-    const mtime = Math.floor((st.mtime?.getTime() ?? 0) / 1000);
-    await writeAll(out, memberHeader(`./${n}`, st.size, mtime));
-    const written = await copyInto(out, `${dir}/${n}`);
-    if (written !== st.size) throw new InternalError(`"${n}" changed while archiving`);
-    await writeAll(out, padding(written));
+  try {
+    return await writeTar(dir, fileSink(out));
+  } catch (e) {
+    throw withPath(e, tarPath);
   }
-  await writeAll(out, new Uint8Array(2 * BLOCK));
-  return names.map((n) => `./${n}`);
+}
+
+/**
+ * A sink that writes every byte to `file` or rejects. (Deno's own `FsFile.writable` drops the
+ * rest of a chunk after a short write, so a disk that fills would go unnoticed.)
+ */
+function fileSink(file: Deno.FsFile): WritableStream<Uint8Array> {
+  return new WritableStream({
+    async write(chunk) {
+      for (let off = 0; off < chunk.length;) {
+        const n = await file.write(chunk.subarray(off));
+        if (n === 0) throw new Deno.errors.WriteZero("write returned 0 bytes");
+        off += n;
+      }
+    },
+  });
+}
+
+/**
+ * A file-system error from the archive stream names no file: the same error, naming `path`
+ * (`No space left on device (os error 28): write '<path>'`).
+ */
+function withPath(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (!(e instanceof Error) || typeof code !== "string" || e.message.includes(path)) return e;
+  const out = new (e.constructor as new (message: string) => Error)(
+    `${e.message}: write '${path}'`,
+  );
+  Object.defineProperty(out, "code", { value: code });
+  return out;
+}
+
+/** Reads exactly `n` bytes from `reader` (fewer only at its end). */
+async function readBytes(
+  reader: ReadableStreamBYOBReader,
+  n: number,
+): Promise<Uint8Array> {
+  let buf = new Uint8Array(n);
+  let off = 0;
+  while (off < n) {
+    const { value, done } = await reader.read(buf.subarray(off));
+    if (done || value === undefined) break;
+    off += value.length;
+    buf = new Uint8Array(value.buffer, 0, n);
+  }
+  return buf.subarray(0, off);
 }
 
 /**
@@ -239,55 +150,75 @@ export async function writeTarFromDir(dir: string, tarPath: string): Promise<str
  *
  * @param tarPath the archive
  * @param dir the folder it was made from
- * @throws InternalError on any difference
+ * @throws Deno.errors.InvalidData on any difference (naming the archive and the difference)
+ * @example A changed file is detected
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { verifyTarAgainstDir, writeTarFromDir } from "./tar.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/job`);
+ * await Deno.writeTextFile(`${dir}/job/a.csv`, "1\n");
+ * await writeTarFromDir(`${dir}/job`, `${dir}/job.tar`);
+ * await verifyTarAgainstDir(`${dir}/job.tar`, `${dir}/job`);
+ * await Deno.writeTextFile(`${dir}/job/a.csv`, "2\n");
+ * await assert.rejects(verifyTarAgainstDir(`${dir}/job.tar`, `${dir}/job`));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function verifyTarAgainstDir(tarPath: string, dir: string): Promise<void> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) names.push(e.name);
-  names.sort();
-  using f = await Deno.open(tarPath, { read: true });
+  const names = await memberFiles(dir);
+  using tar = await Deno.open(tarPath, { read: true });
+  const decoder = createTarDecoder({ strict: true });
+  const differs = (what: string) =>
+    new Deno.errors.InvalidData(
+      `The archive read back differs from its folder: ${what}: ${tarPath}`,
+    );
   let k = 0;
-  let pos = 0;
-  let paxPath: string | undefined;
-  for (;;) {
-    const h = decodeHeader(await readExactly(f, BLOCK), pos);
-    if (h === undefined) break;
-    pos += BLOCK;
-    if (h.type === "x") {
-      paxPath = paxPathOf(await readExactly(f, h.size));
-      await readExactly(f, padding(h.size).length);
-      pos += h.size + padding(h.size).length;
-      continue;
+  try {
+    for await (const entry of tar.readable.pipeThrough(decoder)) {
+      const want = names[k];
+      if (want === undefined || entry.header.name !== `./${want}`) {
+        await entry.body.cancel();
+        throw differs(
+          `member ${k} is "${entry.header.name}", expected ${
+            want === undefined ? "no more members" : `"./${want}"`
+          }`,
+        );
+      }
+      const why = await compareWithFile(entry.body, entry.header.size, `${dir}/${want}`);
+      if (why !== undefined) throw differs(why);
+      k++;
     }
-    const name = paxPath ?? h.name;
-    paxPath = undefined;
-    const want = names[k];
-    if (name !== `./${want}`) {
-      throw new InternalError(`tar member ${k} is "${name}", expected "./${want}"`);
-    }
-    await compareWithFile(f, h.size, `${dir}/${want}`);
-    await readExactly(f, padding(h.size).length);
-    pos += h.size + padding(h.size).length;
-    k++;
+  } catch (e) {
+    if (e instanceof Deno.errors.InvalidData) throw e;
+    throw differs(e instanceof Error ? e.message.replace(/\.$/, "") : String(e)); // the decoder's
   }
-  if (k !== names.length) {
-    throw new InternalError(`tar holds ${k} members, the folder ${names.length} files`);
-  }
+  if (k !== names.length) throw differs(`${k} members, ${names.length} files`);
 }
 
-async function compareWithFile(tar: Deno.FsFile, size: number, path: string): Promise<void> {
+/** Compares one member's body with a file; returns how they differ, or undefined. */
+async function compareWithFile(
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  path: string,
+): Promise<string | undefined> {
   using src = await Deno.open(path, { read: true });
   if ((await src.stat()).size !== size) {
-    throw new InternalError(`tar member for "${path}" has another size`);
+    await body.cancel();
+    return `the member for "${path}" has another size`;
   }
-  for (let done = 0; done < size;) {
-    const n = Math.min(CHUNK, size - done);
-    const a = await readExactly(tar, n), b = await readExactly(src, n);
-    for (let i = 0; i < n; i++) {
-      if (a[i] !== b[i]) {
-        throw new InternalError(`tar member for "${path}" differs at byte ${done + i}`);
+  const file = src.readable.getReader({ mode: "byob" });
+  let done = 0;
+  try {
+    for await (const chunk of body) {
+      const b = await readBytes(file, chunk.length);
+      for (let i = 0; i < chunk.length; i++) {
+        if (chunk[i] !== b[i]) return `the member for "${path}" differs at byte ${done + i}`;
       }
+      done += chunk.length;
     }
-    done += n;
+  } finally {
+    file.releaseLock();
   }
+  return done !== size ? `the member for "${path}" is truncated` : undefined;
 }

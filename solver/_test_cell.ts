@@ -1,5 +1,5 @@
 /** A small synthetic cell for unit tests (folder-private). @module */
-import { type ParamObject, parseHoc, parseParam } from "../io/mod.ts";
+import { parseHoc, parseParam, readCellSpec } from "../io/mod.ts";
 import { buildCell } from "./build_cell.ts";
 import type { Cell } from "./cell.ts";
 
@@ -51,5 +51,5 @@ export function labelBlock(label: string, range: string, props = '"Ra": 100.0, "
 /** Builds the test cell from a `neuron` param text. */
 export function buildTestCell(paramText: string, hoc = TEST_HOC): Cell {
   const p = parseParam(paramText, "test.param");
-  return buildCell(p.neuron as ParamObject, parseHoc(hoc, "test.hoc"), { paramFile: "test.param" });
+  return buildCell(readCellSpec(p), parseHoc(hoc, "test.hoc"));
 }

@@ -10,50 +10,48 @@
  * @module
  */
 import {
-  getNumber,
-  getObject,
-  getString,
-  type InputLocation,
+  type CellSpec,
   InputValueError,
-  isParamObject,
-  joinKeyPath,
-  paramLocation,
-  type ParamObject,
-  type ParamValue,
+  ionOfVariable,
+  type Located,
+  NEURON_NON_LABEL_KEYS,
 } from "../io/mod.ts";
 import type { HocMorphology } from "../io/mod.ts";
 import { hay2013Axon } from "./axon.ts";
 import type { Cell, Section, SectionMechanism } from "./cell.ts";
 import { pathTable } from "./distances.ts";
-import { densityMechanism } from "./mechanisms/mod.ts";
-import type { DensityMechanism } from "./mechanisms/_types.ts";
+import { currentIon, parameterProblem } from "./mechanisms/_types.ts";
+import type { DensityMechanism, MechanismBase, PointMechanism } from "./mechanisms/_types.ts";
+import {
+  BUILTIN_CATALOGUE,
+  type MechanismCatalogue,
+  unavailableMechanism,
+} from "./mechanism_catalogue.ts";
 import { dLambdaNseg } from "./nseg.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
-import { evaluateSpatialRule, type OriginState, SPATIAL_RULE_KEYS } from "./spatial_rules.ts";
+import { evaluateSpatialRule, type OriginState } from "./spatial_rules.ts";
 
 /** NEURON's default axial resistivity [Ω·cm]. */
 export const NEURON_DEFAULT_RA = 35.4;
 /** NEURON's default specific capacitance [µF/cm²]. */
 export const NEURON_DEFAULT_CM = 1.0;
 
-/** Keys of the `neuron` block that are not structure labels. */
-export const NEURON_NON_LABEL_KEYS: readonly string[] = [
-  "filename",
-  "cell_modify_functions",
-  "spatialgraph_modify_functions",
-  "discretization",
-];
+export { NEURON_NON_LABEL_KEYS };
 
 /** Options of {@linkcode buildCell}. */
 export interface BuildCellOptions {
-  /** The cell param file, for messages and `Cell.paramFile` (default: from the param's metadata). */
-  readonly paramFile?: string;
-  /** Dotted key path of `neuronParam` inside its file (default `"neuron"`). */
-  readonly keyPath?: string;
-  /** The top-level `mech_globals` object, if any. */
-  readonly mechGlobals?: ParamObject | undefined;
-  /** Mechanism catalogue lookup (default: solver/mechanisms/mod.ts). */
+  /**
+   * The job's mechanisms (built-ins and compiled `.mod` files; default: the built-ins). A name
+   * whose `.mod` file failed to compile is reported with that file's error.
+   */
+  readonly catalogue?: MechanismCatalogue;
+  /** Density mechanism lookup (default: the catalogue's). */
   readonly densityMechanism?: (name: string) => DensityMechanism | undefined;
+  /**
+   * Point processes `mech_globals` may name besides the catalogue's (the network's synapses;
+   * ISF sets `<name>_<mechanism>` for any mechanism).
+   */
+  readonly pointMechanisms?: readonly PointMechanism[];
 }
 
 /** Mutable section under construction. */
@@ -170,18 +168,6 @@ function makeSection(
   };
 }
 
-function labelsOf(neuron: ParamObject): string[] {
-  return Object.keys(neuron).filter((k) => !NEURON_NON_LABEL_KEYS.includes(k));
-}
-
-/** Which ion a section-level ion variable (`ek`, `nai`, `cao`, …) belongs to. */
-function ionOfVariable(v: string): string | undefined {
-  let m = /^e(na|k|ca)$/.exec(v);
-  if (m) return m[1];
-  m = /^(na|k|ca)[io]$/.exec(v);
-  return m ? m[1] : undefined;
-}
-
 function usesIon(
   sec: Draft,
   ion: string,
@@ -190,39 +176,55 @@ function usesIon(
   for (const m of sec.mechanisms) {
     const d = lookup(m.name);
     if (d === undefined) continue;
-    if (d.ion === ion || (ion === "ca" && d.writesCai)) return true;
+    // NEURON inserts an ion wherever a mechanism USEIONs it (reading or writing).
+    if (currentIon(d) === ion || d.ions.some((u) => u.name === ion)) return true;
   }
   return false;
 }
 
+/** Throws when a value is outside the physical range of the parameter or GLOBAL it sets. */
+function checkValue(
+  dm: MechanismBase,
+  name: string,
+  value: number,
+  where: Located<unknown>["where"],
+  global: boolean,
+): void {
+  const table = global ? dm.globals : dm.parameters;
+  const info = Object.hasOwn(table, name) ? table[name] : undefined;
+  const problem = info === undefined ? undefined : parameterProblem(info, value);
+  if (problem !== undefined) {
+    throw new InputValueError(where, `"${name}" of mechanism "${dm.name}": ${problem}`);
+  }
+}
+
 /**
- * Builds a cell from the `neuron` block of a cell param and a parsed hoc morphology.
+ * Builds a cell from its described param (io's `readCellSpec`) and a parsed hoc morphology:
+ * sections, Ra/cm, nseg, range mechanisms with their spatial rules, ions, spines, and the
+ * mechanisms' GLOBALs from `mech_globals`. Values are validated against the mechanism catalogue
+ * (known names, physical ranges) with the location of the spec.
  *
- * @param neuronParam the `neuron` object of the cell param (parsed by io/param.ts)
+ * @param spec the described cell param
  * @param morphology the parsed hoc file (io/hoc.ts)
- * @param options param file name, key path, `mech_globals`, mechanism lookup
+ * @param options mechanism lookup
  * @returns the cell (cell-modify functions not yet applied)
  * @throws InputValueError with file:line:key for an unknown label, mechanism, parameter or
- *   spatial rule, a missing rule key, or an ion set where no mechanism uses it
+ *   GLOBAL, a value out of its physical range, or an ion set where no mechanism uses it
  * @example
  * ```ts ignore
- * const cell = buildCell(param.neuron as ParamObject, parseHoc(text, "86.hoc"), { paramFile: "86.param" });
+ * const cell = buildCell(readCellSpec(await readParamFile("86.param")), parseHoc(text, "86.hoc"));
  * ```
  */
 export function buildCell(
-  neuronParam: ParamObject,
+  spec: CellSpec,
   morphology: HocMorphology,
   options: BuildCellOptions = {},
 ): Cell {
-  const keyPath = options.keyPath ?? "neuron";
-  const paramFile = options.paramFile ?? paramLocation(neuronParam).file;
-  const lookup = options.densityMechanism ?? densityMechanism;
+  const paramFile = spec.file;
+  const catalogue = options.catalogue ?? BUILTIN_CATALOGUE;
+  const densityByName = new Map(catalogue.density.map((m) => [m.name, m]));
+  const lookup = options.densityMechanism ?? ((name: string) => densityByName.get(name));
   const hocFile = morphology.file;
-  const at = (
-    obj: ParamObject | ParamValue[],
-    key: string | number | undefined,
-    path: string,
-  ): InputLocation => paramLocation(obj, key, path);
 
   // 1. Sections from the hoc file.
   const hs = morphology.sections;
@@ -266,7 +268,7 @@ export function buildCell(
     sections.push(sec);
   }
   const fixedNseg = new Map<number, number>();
-  if (Object.hasOwn(neuronParam, "AIS")) {
+  if (spec.createsAxon) {
     const s = sections[somaIdx];
     for (
       const a of hay2013Axon({ x: s.x, y: s.y, z: s.z, diam: s.hocDiam }, somaIdx, sections.length)
@@ -281,12 +283,12 @@ export function buildCell(
   for (const s of sections) if (s.parent >= 0) sections[s.parent].children.push(s.index);
 
   // 2. Properties (Ra, cm) for all labels in file order.
-  const labels = labelsOf(neuronParam);
   const present = new Set(sections.map((s) => s.label));
-  for (const label of labels) {
+  for (const st of spec.structures) {
+    const label = st.label;
     if (!present.has(label)) {
       throw new InputValueError(
-        at(neuronParam, label, keyPath),
+        st.where,
         `Structure "${label}" is not in the cell (the cell has ${[...present].join(", ")}${
           label === "AIS" || label === "Myelin"
             ? ""
@@ -294,42 +296,16 @@ export function buildCell(
         })`,
       );
     }
-    const block = getObject(neuronParam, label, keyPath);
-    const path = joinKeyPath(keyPath, label);
-    const props = getObject(block, "properties", path);
-    const propPath = joinKeyPath(path, "properties");
-    for (const key of Object.keys(props)) {
-      if (key === "ions" || key === "spines") continue;
-      if (key !== "Ra" && key !== "cm") {
-        throw new InputValueError(
-          at(props, key, propPath),
-          `Unsupported section property "${key}" in "${label}"; expected Ra, cm, ions or spines`,
-        );
-      }
-      const v = getNumber(props, key, propPath);
-      if (!(v > 0)) {
-        throw new InputValueError(at(props, key, propPath), `"${key}" must be positive, got ${v}`);
-      }
-      for (const s of sections) if (s.label === label) s[key] = v;
+    for (const s of sections) {
+      if (s.label !== label) continue;
+      if (st.Ra !== undefined) s.Ra = st.Ra.value;
+      if (st.cm !== undefined) s.cm = st.cm.value;
     }
   }
 
   // 3. nseg.
-  let f = 100.0;
-  let maxSegLength: number | undefined;
-  if (Object.hasOwn(neuronParam, "discretization")) {
-    const disc = getObject(neuronParam, "discretization", keyPath);
-    const dPath = joinKeyPath(keyPath, "discretization");
-    f = getNumber(disc, "f", dPath);
-    maxSegLength = getNumber(disc, "max_seg_length", dPath);
-    if (!(f > 0)) throw new InputValueError(at(disc, "f", dPath), `"f" must be positive, got ${f}`);
-    if (!(maxSegLength > 0)) {
-      throw new InputValueError(
-        at(disc, "max_seg_length", dPath),
-        `"max_seg_length" must be positive, got ${maxSegLength}`,
-      );
-    }
-  }
+  const f = spec.discretization?.f.value ?? 100.0;
+  const maxSegLength = spec.discretization?.maxSegLength.value;
   for (const s of sections) {
     const fixed = fixedNseg.get(s.index);
     if (fixed !== undefined) {
@@ -343,108 +319,58 @@ export function buildCell(
   // 4. Per label in file order: range mechanisms, ions, spines.
   const table = pathTable({ sections });
   const state: OriginState = { origin: { section: somaIdx, x: 0 } };
-  for (const label of labels) {
+  for (const st of spec.structures) {
+    const label = st.label;
     if (label === "SpineHead" || label === "SpineNeck") continue;
-    const path = joinKeyPath(keyPath, label);
-    const block = getObject(neuronParam, label, keyPath);
     const labelled = sections.filter((s) => s.label === label);
-    const mechs = getObject(block, "mechanisms", path);
-    const mechPath = joinKeyPath(path, "mechanisms");
-    const range = getObject(mechs, "range", mechPath);
-    const rangePath = joinKeyPath(mechPath, "range");
-    for (const mechName of Object.keys(range)) {
-      const mech = getObject(range, mechName, rangePath);
-      const mPath = joinKeyPath(rangePath, mechName);
-      const spatial = getString(mech, "spatial", mPath);
-      const ruleKeys = SPATIAL_RULE_KEYS[spatial];
-      if (ruleKeys === undefined) {
-        throw new InputValueError(
-          at(mech, "spatial", mPath),
-          `Unknown spatial rule "${spatial}" for mechanism "${mechName}" in "${label}"; expected one of ${
-            Object.keys(SPATIAL_RULE_KEYS).join(", ")
-          }`,
-        );
-      }
+    for (const rm of st.range) {
+      const mechName = rm.name;
       if (mechName.includes("_ion")) {
         // ISF: for an ion pseudo-mechanism ("na_ion") a uniform rule sets section variables.
-        if (spatial !== "uniform") {
-          throw new InputValueError(
-            at(mech, "spatial", mPath),
-            `Ion "${mechName}" supports only the uniform rule`,
-          );
-        }
-        for (const key of Object.keys(mech)) {
-          if (key === "spatial") continue;
-          if (ionOfVariable(key) === undefined) {
-            throw new InputValueError(
-              at(mech, key, mPath),
-              `Unknown ion variable "${key}" in "${mechName}"`,
-            );
-          }
-          const v = getNumber(mech, key, mPath);
-          for (const s of labelled) s.ions[key] = v;
-        }
+        for (const p of rm.params) for (const s of labelled) s.ions[p.name] = p.value;
         continue;
       }
       const dm = lookup(mechName);
       if (dm === undefined) {
+        const failed = unavailableMechanism(catalogue, mechName, rm.where);
+        if (failed !== undefined) throw failed;
         throw new InputValueError(
-          at(range, mechName, rangePath),
+          rm.where,
           `Unknown mechanism "${mechName}" in "${label}" (simrun has no NMODL mechanism of that name)`,
         );
       }
-      // Control values and parameters.
-      const control: Record<string, number | string | number[]> = {};
-      const params: [string, number][] = [];
-      const unknownParam = (key: string): never => {
+      const unknownParam = (name: string, where: Located<unknown>["where"]): never => {
         throw new InputValueError(
-          at(mech, key, mPath),
-          `Unknown parameter "${key}" of mechanism "${mechName}" in "${label}"; known parameters: ${
-            Object.keys(dm.parameters).join(", ")
-          }`,
+          where,
+          name in dm.globals
+            ? `"${name}" is a GLOBAL of mechanism "${mechName}" (one value for the whole cell, as in NEURON): set it in mech_globals, not per section in "${label}"`
+            : `Unknown parameter "${name}" of mechanism "${mechName}" in "${label}"; known parameters: ${
+              Object.keys(dm.parameters).join(", ")
+            }`,
         );
       };
-      for (const key of ruleKeys) {
-        if (key === "spatial") continue;
-        if (key === "outsidescale_sections") {
-          if (!Object.hasOwn(mech, key)) continue;
-          const v = mech[key];
-          if (!Array.isArray(v) || !v.every((e) => typeof e === "number" && Number.isInteger(e))) {
-            throw new InputValueError(
-              at(mech, key, mPath),
-              `"${key}" must be a list of section indices`,
-            );
-          }
-          control[key] = v as number[];
-        } else if (key === "distance") {
-          if (!Object.hasOwn(mech, key)) getString(mech, key, mPath); // throws "Missing key"
-          const v = mech[key];
-          control[key] = typeof v === "string" ? v : String(v);
-        } else if (key === "param_name") {
-          const p = getString(mech, key, mPath);
-          if (!Object.hasOwn(dm.parameters, p)) unknownParam(key);
-          control[key] = p;
-          params.push([p, 0]);
-        } else {
-          control[key] = getNumber(mech, key, mPath);
-        }
+      const params: [string, number][] = [];
+      const control: Record<string, number | string | readonly number[]> = { ...rm.control };
+      if (rm.paramName !== undefined) {
+        const p = rm.paramName.value;
+        if (!Object.hasOwn(dm.parameters, p)) unknownParam(p, rm.paramName.where);
+        control.param_name = p;
+        params.push([p, 0]);
       }
-      if (spatial !== "linear_capped") {
-        for (const key of Object.keys(mech)) {
-          if (ruleKeys.includes(key)) continue;
-          if (!Object.hasOwn(dm.parameters, key)) unknownParam(key);
-          params.push([key, getNumber(mech, key, mPath)]);
-        }
+      for (const p of rm.params) {
+        if (!Object.hasOwn(dm.parameters, p.name)) unknownParam(p.name, p.where);
+        checkValue(dm, p.name, p.value, p.where, false);
+        params.push([p.name, p.value]);
       }
       const values = evaluateSpatialRule({
         sections,
         table,
         label,
-        spatial,
+        spatial: rm.spatial.value,
         control,
         params,
         state,
-        where: at(range, mechName, rangePath),
+        where: rm.where,
       });
       for (const s of labelled) {
         let entry: SectionMechanism | undefined = s.mechanisms.find((m) => m.name === mechName);
@@ -461,36 +387,20 @@ export function buildCell(
       }
     }
 
-    const props = getObject(block, "properties", path);
-    const propPath = joinKeyPath(path, "properties");
-    if (Object.hasOwn(props, "ions")) {
-      const ions = getObject(props, "ions", propPath);
-      const ionPath = joinKeyPath(propPath, "ions");
-      for (const key of Object.keys(ions)) {
-        const ion = ionOfVariable(key);
-        if (ion === undefined) {
+    for (const ionSetting of st.ions) {
+      const ion = ionOfVariable(ionSetting.name)!;
+      for (const s of labelled) {
+        if (!usesIon(s, ion, lookup)) {
           throw new InputValueError(
-            at(ions, key, ionPath),
-            `Unknown ion variable "${key}" in "${label}"; expected e.g. ena, ek, eca`,
+            ionSetting.where,
+            `Cannot set "${ionSetting.name}" on section "${s.name}" (${label}): no mechanism there uses the ${ion} ion`,
           );
         }
-        const v = getNumber(ions, key, ionPath);
-        for (const s of labelled) {
-          if (!usesIon(s, ion, lookup)) {
-            throw new InputValueError(
-              at(ions, key, ionPath),
-              `Cannot set "${key}" on section "${s.name}" (${label}): no mechanism there uses the ${ion} ion`,
-            );
-          }
-          s.ions[key] = v;
-        }
+        s.ions[ionSetting.name] = ionSetting.value;
       }
     }
-    if (Object.hasOwn(props, "spines") && Object.hasOwn(range, "pas")) {
-      const sp = getObject(props, "spines", propPath);
-      const spPath = joinKeyPath(propPath, "spines");
-      const density = getNumber(sp, "density", spPath);
-      const area = getNumber(sp, "area", spPath);
+    if (st.spines !== undefined && st.range.some((m) => m.name === "pas")) {
+      const { density, area } = st.spines;
       for (const s of labelled) {
         const g = segmentGeometry(s);
         let aSec = 0;
@@ -506,20 +416,36 @@ export function buildCell(
     }
   }
 
-  // 5. mech_globals.
+  // 5. mech_globals: NMODL GLOBALs (ISF sets `<name>_<mechanism> = value` in hoc, which NEURON
+  // accepts only for a GLOBAL).
   const mechGlobals: Record<string, Record<string, number>> = {};
-  const mg = options.mechGlobals;
-  if (mg !== undefined) {
-    for (const mechName of Object.keys(mg)) {
-      const inner = mg[mechName];
-      if (!isParamObject(inner)) getObject(mg, mechName, "mech_globals"); // throws a typed error
-      const obj = inner as ParamObject;
-      const g: Record<string, number> = {};
-      for (const p of Object.keys(obj)) {
-        g[p] = getNumber(obj, p, joinKeyPath("mech_globals", mechName));
-      }
-      mechGlobals[mechName] = g;
+  const points = new Map<string, MechanismBase>();
+  for (const m of [...(options.pointMechanisms ?? []), ...catalogue.point]) points.set(m.name, m);
+  for (const g of spec.mechGlobals) {
+    const dm = lookup(g.mechanism) ?? points.get(g.mechanism);
+    if (dm === undefined) {
+      const failed = unavailableMechanism(catalogue, g.mechanism, g.mechanismWhere);
+      if (failed !== undefined) throw failed;
+      throw new InputValueError(
+        g.mechanismWhere,
+        `Unknown mechanism "${g.mechanism}" in mech_globals (known: the cell's density mechanisms, point processes and synapses)`,
+      );
     }
+    if (!Object.hasOwn(dm.globals, g.name)) {
+      const globals = Object.keys(dm.globals);
+      throw new InputValueError(
+        g.where,
+        `"${g.name}" is not a GLOBAL of mechanism "${g.mechanism}" (${
+          globals.length > 0 ? `its GLOBALs: ${globals.join(", ")}` : "it has none"
+        }${
+          Object.hasOwn(dm.parameters, g.name)
+            ? `; "${g.name}" is a RANGE parameter: set it per section`
+            : ""
+        })`,
+      );
+    }
+    checkValue(dm, g.name, g.value, g.where, true);
+    (mechGlobals[g.mechanism] ??= {})[g.name] = g.value;
   }
 
   return { sections, pointProcesses: [], mechGlobals, paramFile, hocFile };

@@ -127,6 +127,70 @@ Deno.test("buildCell: errors name the param file, line and key", () => {
   rejects(testParamText(labelBlock("Soma", PAS, '"Ra": -1')), /must be positive/);
 });
 
+/** A test param with `mech_globals` (the `neuron` block of testParamText plus the top-level key). */
+function withGlobals(labels: string, globals: string): string {
+  return testParamText(labels).replace(/}$/, `, "mech_globals": ${globals}}`);
+}
+
+const IH = '"Ih": {"spatial": "uniform", "gIhbar": 0.0002}';
+
+Deno.test("buildCell: mech_globals sets NMODL GLOBALs; RANGE parameters keep their values", () => {
+  const cell = buildTestCell(
+    withGlobals(labelBlock("Soma", `${PAS}, ${IH}`), '{"Ih": {"ehcn": -30}, "SK_E2": {"zTau": 2}}'),
+  );
+  assert.deepEqual(cell.mechGlobals, { Ih: { ehcn: -30 }, SK_E2: { zTau: 2 } });
+  const ih = cell.sections[0].mechanisms.find((m) => m.name === "Ih")!;
+  assert.deepEqual(Object.keys(ih.params), ["gIhbar"], "ehcn is not a per-segment value");
+});
+
+Deno.test("buildCell: mech_globals refuses what NEURON refuses, with file, line and key", () => {
+  const soma = labelBlock("Soma", `${PAS}, ${IH}`);
+  rejects(
+    withGlobals(soma, '{"Ih": {"gIhbar": 0.1}}'),
+    /"gIhbar" is not a GLOBAL of mechanism "Ih" \(its GLOBALs: ehcn; "gIhbar" is a RANGE parameter/,
+    "mech_globals.Ih.gIhbar",
+  );
+  rejects(
+    withGlobals(soma, '{"NaTa_t": {"gNaTa_tbar": 0.1}}'),
+    /is not a GLOBAL of mechanism "NaTa_t" \(it has none/,
+    "mech_globals.NaTa_t.gNaTa_tbar",
+  );
+  rejects(
+    withGlobals(soma, '{"Ihh": {"ehcn": -30}}'),
+    /Unknown mechanism "Ihh"/,
+    "mech_globals.Ihh",
+  );
+  rejects(
+    withGlobals(soma, '{"SK_E2": {"zTau": 0}}'),
+    /"zTau" of mechanism "SK_E2": expected a finite number > 0 \[ms\], got 0/,
+    "mech_globals.SK_E2.zTau",
+  );
+  // NEURON refuses a GLOBAL as a per-section value (seg.ehcn_Ih does not exist) …
+  rejects(
+    testParamText(labelBlock("Soma", '"Ih": {"spatial": "uniform", "ehcn": -30}')),
+    /"ehcn" is a GLOBAL of mechanism "Ih" .* set it in mech_globals/,
+    "neuron.Soma.mechanisms.range.Ih.ehcn",
+  );
+});
+
+Deno.test("buildCell: values outside a parameter's physical range name their file, line and key", () => {
+  rejects(
+    testParamText(labelBlock("Soma", '"CaDynamics_E2": {"spatial": "uniform", "gamma": 1e300}')),
+    /"gamma" of mechanism "CaDynamics_E2": expected a finite number in \[0, 1\], got 1e\+300/,
+    "neuron.Soma.mechanisms.range.CaDynamics_E2.gamma",
+  );
+  rejects(
+    testParamText(labelBlock("Soma", '"CaDynamics_E2": {"spatial": "uniform", "decay": 0}')),
+    /"decay" of mechanism "CaDynamics_E2": expected a finite number > 0 \[ms\]/,
+    "neuron.Soma.mechanisms.range.CaDynamics_E2.decay",
+  );
+  rejects(
+    testParamText(labelBlock("Soma", '"pas": {"spatial": "uniform", "g": -1e-4}')),
+    /"g" of mechanism "pas": expected a finite number >= 0 \[S\/cm2\], got -0.0001/,
+    "neuron.Soma.mechanisms.range.pas.g",
+  );
+});
+
 Deno.test("buildCell: a hoc whose soma is not first, or a one-point section, is rejected", () => {
   const text = testParamText(labelBlock("Soma", PAS));
   assert.throws(

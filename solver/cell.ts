@@ -63,6 +63,8 @@ export interface Section {
   readonly line: number;
 }
 
+import type { InputLocation } from "../io/mod.ts";
+
 /** A point process placed on the cell (IClamp, epsp, …) with its parameters. */
 export interface PointProcessSpec {
   /** NMODL name: `IClamp`, `epsp`. */
@@ -73,6 +75,8 @@ export interface PointProcessSpec {
   readonly x: number;
   /** Parameter values by NMODL name (`amp`, `del`, `dur`; `onset`, `tau0`, `tau1`, `imax`). */
   readonly params: Record<string, number>;
+  /** What placed it (the cell-modify function's entry in the param), for messages. */
+  readonly where?: InputLocation;
 }
 
 /** A built cell. Section 0 is the soma. */
@@ -81,7 +85,10 @@ export interface Cell {
   readonly sections: Section[];
   /** Point processes added by cell-modify functions (`IClamp`, `epsp`), in the order added. */
   readonly pointProcesses: PointProcessSpec[];
-  /** Global mechanism parameters from `mech_globals`: mechanism → parameter → value. */
+  /**
+   * NMODL GLOBAL values from `mech_globals`: mechanism → GLOBAL → value (validated against the
+   * mechanisms' `globals` when the cell is built).
+   */
   readonly mechGlobals: Record<string, Record<string, number>>;
   /** The cell param file, for messages. */
   readonly paramFile: string;

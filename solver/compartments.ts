@@ -10,7 +10,7 @@
 import { InputValueError, InternalError } from "../io/mod.ts";
 import type { Cell, Section } from "./cell.ts";
 import { nodeIndex } from "./distances.ts";
-import { allocateInstances } from "./mechanisms/_types.ts";
+import { allocateInstances, writesCai } from "./mechanisms/_types.ts";
 import type { DensityMechanism, MechanismInstances } from "./mechanisms/_types.ts";
 import { DENSITY_MECHANISMS } from "./mechanisms/mod.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
@@ -72,10 +72,11 @@ export interface LoweredCell {
 
 /**
  * Lowers a cell: node topology, areas, capacitances, axial conductances, ion constants and the
- * instances of every inserted density mechanism with their per-segment parameters
- * (defaults → `cell.mechGlobals` → section values).
+ * instances of every inserted density mechanism with their per-segment parameters and the
+ * GLOBAL values of `cell.mechGlobals`.
  *
  * @param cell the built cell
+ * @param catalogue density mechanisms in NEURON's update order (default: the built-in catalogue)
  * @returns the flat node arrays
  * @throws InputValueError for an unknown mechanism or parameter name
  * @example A one-section cell with pas
@@ -96,7 +97,10 @@ export interface LoweredCell {
  * assert.equal(l.mechanisms[0].instances.fields.g[0], 1e-4);
  * ```
  */
-export function lowerCell(cell: Cell): LoweredCell {
+export function lowerCell(
+  cell: Cell,
+  catalogue: readonly DensityMechanism[] = DENSITY_MECHANISMS,
+): LoweredCell {
   const secs = cell.sections;
   const nsec = secs.length;
   if (nsec === 0 || secs[0].parent !== -1) {
@@ -129,7 +133,7 @@ export function lowerCell(cell: Cell): LoweredCell {
   const firstNode = new Int32Array(nsec);
   const attachNode = new Int32Array(nsec);
   const nsegArr = new Int32Array(nsec);
-  const writesCai = new Set(DENSITY_MECHANISMS.filter((m) => m.writesCai).map((m) => m.name));
+  const caWriters = new Set(catalogue.filter(writesCai).map((m) => m.name));
   const caNodes: number[] = [];
   let next = 1; // node 0 is the root node at soma(0)
   for (const s of order) {
@@ -143,7 +147,7 @@ export function lowerCell(cell: Cell): LoweredCell {
     const e_na = sec.ions["ena"] ?? DEFAULT_ENA;
     const e_k = sec.ions["ek"] ?? DEFAULT_EK;
     const e_ca = sec.ions["eca"] ?? DEFAULT_ECA;
-    const caDyn = sec.mechanisms.some((m) => writesCai.has(m.name));
+    const caDyn = sec.mechanisms.some((m) => caWriters.has(m.name));
     for (let i = 0; i < n; i++) {
       const k = next + i;
       parent[k] = i === 0 ? attach : k - 1;
@@ -167,7 +171,7 @@ export function lowerCell(cell: Cell): LoweredCell {
   for (let s = 0; s < nsec; s++) {
     for (let i = 0; i < secs[s].nseg; i++) segmentNode[rowOffset[s] + i] = firstNode[s] + i;
   }
-  const mechanisms = lowerMechanisms(cell, rowOffset, segmentNode);
+  const mechanisms = lowerMechanisms(cell, catalogue, rowOffset, segmentNode);
   return {
     nodeCount,
     parent,
@@ -195,11 +199,12 @@ function nodeOnParent(secs: readonly Section[], firstNode: Int32Array, sec: Sect
 
 function lowerMechanisms(
   cell: Cell,
+  catalogue: readonly DensityMechanism[],
   rowOffset: Int32Array,
   segmentNode: Int32Array,
 ): LoweredMechanism[] {
   const secs = cell.sections;
-  const known = new Map(DENSITY_MECHANISMS.map((m) => [m.name, m]));
+  const known = new Map(catalogue.map((m) => [m.name, m]));
   for (const sec of secs) {
     for (const sm of sec.mechanisms) {
       const m = known.get(sm.name);
@@ -212,7 +217,7 @@ function lowerMechanisms(
         );
       }
       for (const p of Object.keys(sm.params)) {
-        if (!(p in m.parameters)) {
+        if (!Object.hasOwn(m.parameters, p)) {
           throw new InputValueError(
             { file: cell.paramFile, key: `neuron.${sec.label}.mechanisms.range.${sm.name}.${p}` },
             `Unknown parameter "${p}" of mechanism "${sm.name}" in section ${sec.name}`,
@@ -221,25 +226,16 @@ function lowerMechanisms(
       }
     }
   }
-  for (const [mech, params] of Object.entries(cell.mechGlobals)) {
+  for (const [mech, globals] of Object.entries(cell.mechGlobals)) {
     const m = known.get(mech);
-    if (m === undefined) {
-      throw new InputValueError(
-        { file: cell.paramFile, key: `mech_globals.${mech}` },
-        `Unknown mechanism "${mech}"`,
-      );
-    }
-    for (const p of Object.keys(params)) {
-      if (!(p in m.parameters)) {
-        throw new InputValueError(
-          { file: cell.paramFile, key: `mech_globals.${mech}.${p}` },
-          `Unknown parameter "${p}" of mechanism "${mech}"`,
-        );
+    for (const p of Object.keys(globals)) {
+      if (m !== undefined && !Object.hasOwn(m.globals, p)) {
+        throw new InternalError(`lowerCell: "${p}" is not a GLOBAL of ${mech}`);
       }
     }
   }
   const out: LoweredMechanism[] = [];
-  for (const m of DENSITY_MECHANISMS) {
+  for (const m of catalogue) {
     const rows: number[] = [];
     for (let s = 0; s < secs.length; s++) {
       if (secs[s].mechanisms.some((sm) => sm.name === m.name)) {
@@ -250,11 +246,7 @@ function lowerMechanisms(
     const row = Int32Array.from(rows);
     const node = new Int32Array(row.length);
     for (let k = 0; k < row.length; k++) node[k] = segmentNode[row[k]];
-    const instances = allocateInstances(m, node);
-    const globals = cell.mechGlobals[m.name];
-    if (globals !== undefined) {
-      for (const [p, v] of Object.entries(globals)) instances.fields[p].fill(v);
-    }
+    const instances = allocateInstances(m, node, cell.mechGlobals[m.name] ?? {});
     let k = 0;
     for (let s = 0; s < secs.length; s++) {
       const sm = secs[s].mechanisms.find((x) => x.name === m.name);

@@ -108,7 +108,7 @@ Deno.test("nodeAt() maps x = 0, 1 and interior x to NEURON's nodes", () => {
   assert.throws(() => nodeAt(l, 1, 1.5), InputValueError);
 });
 
-Deno.test("lowerCell() applies defaults, mech_globals and per-segment values; ions per section", () => {
+Deno.test("lowerCell() applies defaults, per-segment values and GLOBALs; ions per section", () => {
   const cell = cellOf(
     [
       cylinder(0, -1, 0, 20, 10, 1, [
@@ -118,12 +118,18 @@ Deno.test("lowerCell() applies defaults, mech_globals and per-segment values; io
       ], { ek: -85, ena: 55 }),
       cylinder(1, 0, 0.5, 100, 2, 3, [
         { name: "pas", params: { e: new Float64Array([-90, -80, -70]) } },
+        { name: "Ih", params: {} },
       ]),
     ],
-    { pas: { e: -65 } },
+    { Ih: { ehcn: -30 } },
   );
   const l = lowerCell(cell);
-  assert.deepEqual(l.mechanisms.map((m) => m.mechanism.name), ["pas", "CaDynamics_E2", "Ca_HVA"]);
+  assert.deepEqual(l.mechanisms.map((m) => m.mechanism.name), [
+    "pas",
+    "CaDynamics_E2",
+    "Ca_HVA",
+    "Ih",
+  ]);
   const pas = l.mechanisms[0].instances;
   assert.deepEqual([...pas.node], [
     l.firstNode[0],
@@ -132,7 +138,8 @@ Deno.test("lowerCell() applies defaults, mech_globals and per-segment values; io
     l.firstNode[1] + 2,
   ]);
   assert.deepEqual([...pas.fields.g], [3e-5, 0.001, 0.001, 0.001]); // section value, then default
-  assert.deepEqual([...pas.fields.e], [-65, -90, -80, -70]); // global, then section values
+  assert.deepEqual([...pas.fields.e], [-70, -90, -80, -70]); // default, then section values
+  assert.equal(l.mechanisms[3].instances.globals.ehcn, -30); // mech_globals
   assert.deepEqual([...l.mechanisms[0].row], [0, 1, 2, 3]);
   assert.equal(l.mechanisms[1].instances.fields.decay[0], 770);
   assert.equal(l.ek[l.firstNode[0]], -85);
@@ -161,7 +168,8 @@ Deno.test("lowerCell() reports unknown mechanisms and parameters as InputValueEr
       e instanceof InputValueError && e.key === "neuron.Soma.mechanisms.range.pas.gbar",
   );
   assert.throws(
-    () => lowerCell(cellOf([cylinder(0, -1, 0, 20, 10, 1)], { pas: { x: 1 } })),
-    InputValueError,
+    () => lowerCell(cellOf([cylinder(0, -1, 0, 20, 10, 1)], { pas: { e: 1 } })),
+    /"e" is not a GLOBAL of pas/,
+    "a GLOBAL that buildCell would have refused is a broken invariant",
   );
 });

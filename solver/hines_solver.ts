@@ -27,6 +27,8 @@ export interface HinesSystem {
   readonly rhs: Float64Array;
   /** Work: 1/d after elimination ({@link stepVoltageFast}). */
   readonly invD: Float64Array;
+  /** Node orders and gathered coefficients of {@link stepVoltageFast}. */
+  readonly schedule: HinesSchedule;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createHinesSystem(
     d: new Float64Array(n),
     rhs: new Float64Array(n),
     invD: new Float64Array(n),
+    schedule: createSchedule(parent, upper, lower),
   };
 }
 
@@ -177,11 +180,7 @@ export function stepVoltageFast(
   dt: number,
 ): void {
   const { dAxial, cfac, rhs, invD } = s;
-  let sc = SCHEDULES.get(s);
-  if (sc === undefined) {
-    sc = createSchedule(s);
-    SCHEDULES.set(s, sc);
-  }
+  const sc = s.schedule;
   if (sc.dt !== dt) {
     const rdt = 1 / dt;
     const { eNode, eBase } = sc;
@@ -234,29 +233,38 @@ export function stepVoltageFast(
  * nodes mostly lie on different branches and their dependency chains (a division per node in
  * the elimination) overlap instead of running one after the other down each section.
  */
-interface HinesSchedule {
+export interface HinesSchedule {
   /** dt of eBase and base0 (NaN before the first step). */
   dt: number;
   /** dAxial + cfac/dt of the root. */
   base0: number;
+  /** Non-root nodes in elimination order (by height, leaves first). */
   readonly eNode: Int32Array;
   /** dAxial + cfac/dt per entry of eNode. */
   readonly eBase: Float64Array;
-  /** Elimination terms of the children, per node (zero between steps). */
+  /** Elimination terms of the children, per node (zero between steps): diagonal part. */
   readonly accD: Float64Array;
+  /** Elimination terms of the children, per node: right-hand-side part. */
   readonly accR: Float64Array;
+  /** Parent per entry of eNode. */
   readonly eParent: Int32Array;
+  /** `upper` per entry of eNode. */
   readonly eUpper: Float64Array;
+  /** `lower` per entry of eNode. */
   readonly eLower: Float64Array;
+  /** Non-root nodes in back-substitution order (by depth). */
   readonly sNode: Int32Array;
+  /** Parent per entry of sNode. */
   readonly sParent: Int32Array;
+  /** `lower` per entry of sNode. */
   readonly sLower: Float64Array;
 }
 
-const SCHEDULES = new WeakMap<HinesSystem, HinesSchedule>();
-
-function createSchedule(s: HinesSystem): HinesSchedule {
-  const { parent, upper, lower } = s;
+function createSchedule(
+  parent: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+): HinesSchedule {
   const n = parent.length;
   const height = new Int32Array(n);
   for (let k = n - 1; k > 0; k--) {

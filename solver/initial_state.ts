@@ -6,9 +6,23 @@
  * @module
  */
 import type { Cell } from "./cell.ts";
+import { currentIon, writesCai } from "./mechanisms/_types.ts";
 import type { NodeArrays } from "./mechanisms/_types.ts";
-import { initializeSimulation } from "./simulation.ts";
-import type { InitializeOptions } from "./simulation.ts";
+import { prepareModel } from "./prepare_model.ts";
+import { initializeSweep } from "./run_sweep.ts";
+import { DEFAULT_SOLVER_SETTINGS, type SettingSources, type SolverSettings } from "./settings.ts";
+
+/** Options of {@link initialState}. */
+export interface InitialStateOptions extends Partial<SolverSettings> {
+  /** Initial membrane potential [mV]. */
+  readonly vInit: number;
+  /** Temperature [°C]. */
+  readonly celsius: number;
+  /** Time step [ms] (default 0.025; it does not enter the initial state). */
+  readonly dt?: number;
+  /** Where the settings come from, for messages. */
+  readonly where?: SettingSources;
+}
 
 /** One column: a value per segment row (section order, then segment); NaN where absent. */
 export interface StateColumn {
@@ -52,14 +66,21 @@ const K_O = 2.5;
  * assert.ok(Math.abs(ipas.values[0] - 1.5e-3) < 1e-15);
  * ```
  */
-export function initialState(
-  cell: Cell,
-  options: Omit<InitializeOptions, "dt"> & { readonly dt?: number },
-): StateColumn[] {
-  const st = initializeSimulation(cell, { ...options, dt: options.dt ?? 0.025 });
-  const l = st.lowered;
+export function initialState(cell: Cell, options: InitialStateOptions): StateColumn[] {
+  const dt = options.dt ?? 0.025;
+  const model = prepareModel(cell, {
+    vInit: options.vInit,
+    tStop: dt,
+    dt,
+    celsius: options.celsius,
+    rateTables: false,
+    units: options.units ?? DEFAULT_SOLVER_SETTINGS.units,
+    ...(options.where !== undefined ? { where: options.where } : {}),
+  });
+  initializeSweep(model, []);
+  const l = model.lowered;
   const rows = l.segmentNode.length;
-  const n = st.nodes;
+  const n = model.nodes;
   const nanCol = () => new Float64Array(rows).fill(NaN);
   const has = { na: new Uint8Array(rows), k: new Uint8Array(rows), ca: new Uint8Array(rows) };
   const cur = { na: new Float64Array(rows), k: new Float64Array(rows), ca: new Float64Array(rows) };
@@ -78,24 +99,25 @@ export function initialState(
   for (const lm of l.mechanisms) {
     const m = lm.mechanism;
     // cai is the ion's variable (reported as `cai` / `cai_ca_ion`), not the mechanism's.
-    const names = [...m.states, ...m.assigned].filter((f) => !(m.writesCai && f === "cai"));
+    const names = [...m.states, ...m.assigned].filter((f) => !(writesCai(m) && f === "cai"));
     for (const f of names) {
       const values = nanCol();
       const src = lm.instances.fields[f];
       for (let k = 0; k < lm.row.length; k++) values[lm.row[k]] = src[k];
       mechCols.push({ name: `${f}_${m.name}`, values });
     }
-    if (m.ion === undefined) continue;
+    // An ion exists in a segment where any mechanism uses it (NEURON's USEION).
+    for (const u of m.ions) for (let k = 0; k < lm.row.length; k++) has[u.name][lm.row[k]] = 1;
+    const ion = currentIon(m);
+    if (ion === undefined) continue;
     // Each mechanism alone: its current and slope d i/dV go to its ion's totals.
     scratch.i.fill(0);
     scratch.g.fill(0);
     scratch.ica.fill(0);
     m.current(lm.instances, scratch);
-    const ion = m.ion;
     for (let k = 0; k < lm.row.length; k++) {
       const r = lm.row[k];
       const c = lm.instances.node[k];
-      has[ion][r] = 1;
       cur[ion][r] += scratch.i[c];
       slope[ion][r] += scratch.g[c];
     }

@@ -9,28 +9,11 @@
  * @module
  */
 import type { InputLocation } from "../io/mod.ts";
-import { InputValueError } from "../io/mod.ts";
+import { InputValueError, SPATIAL_RULE_KEYS } from "../io/mod.ts";
 import type { Section } from "./cell.ts";
 import { pathDistance, type PathTable } from "./distances.ts";
 
-/** The rules and the keys each one consumes (not set as mechanism parameters). */
-export const SPATIAL_RULE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  uniform: ["spatial"],
-  linear: ["spatial", "distance", "slope", "offset"],
-  linear_capped: [
-    "spatial",
-    "distance",
-    "param_name",
-    "prox_value",
-    "dist_value",
-    "dist_value_distance",
-  ],
-  exponential: ["spatial", "distance", "offset", "linScale", "_lambda", "xOffset"],
-  exponential_by_z_dist: ["spatial", "distance", "offset", "linScale", "_lambda", "xOffset"],
-  capped_exponential: ["spatial", "distance", "offset", "linScale", "_lambda", "xOffset", "max_g"],
-  sigmoid: ["spatial", "distance", "offset", "linScale", "xOffset", "width"],
-  uniform_range: ["spatial", "begin", "end", "outsidescale", "outsidescale_sections"],
-};
+export { SPATIAL_RULE_KEYS };
 
 /** A NEURON distance origin: a position on a section (mapped to its node). */
 export interface DistanceOrigin {

@@ -1,8 +1,10 @@
 /**
  * Enforces the module boundaries of style.md §5.2: imports point one way
- * (io ← solver ← network ← plugins ← simrun ← mod.ts ← main.ts), another layer is entered only
- * through its `mod.ts` (§3, §5.1), solver/ and network/ are pure (no Deno.*, Date.now,
- * Math.random), and nothing uses `export default`.
+ * (io ← solver ← network ← plugins ← simrun ← cluster ← mod.ts ← main.ts, and the side branch
+ * io ← plot ← mod.ts), no files import each other in a circle (type-only and dynamic imports
+ * included), another layer is entered only through its `mod.ts` (§3, §5.1), solver/ and network/
+ * are pure (no Deno.*, Date.now, Math.random), the solver's sub-layers solver/nmodl and solver/wasm
+ * are leaves entered through their mod.ts, and nothing uses `export default`.
  *
  * @module
  */
@@ -11,23 +13,26 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { repoDir } from "./_shared.ts";
 
-/**
- * Layer rank: a file may import only files of the same or a lower rank. A sub-layer (a folder
- * inside a layer, named `layer/folder`) ranks between its layer and the one below: the WebAssembly
- * engine in solver/wasm/ is used by the solver and uses nothing of it but its own files.
- */
+/** Layer rank: a file may import only files of the same or a lower rank. */
 const RANK: Record<string, number> = {
   io: 0,
-  "solver/wasm": 0.5,
   solver: 1,
   network: 2,
   plugins: 3,
   simrun: 4,
-  "mod.ts": 5,
-  "main.ts": 6,
+  cluster: 5,
+  "mod.ts": 6,
+  "main.ts": 7,
 };
-const LAYERS = ["io", "solver/wasm", "solver", "network", "plugins", "simrun"];
-const PURE = ["solver/wasm", "solver", "network"];
+/**
+ * Side branches (style.md §5.2: `io ← plot ← mod.ts`): layers off the main chain, with the layers
+ * they may import and the only ones that may import them.
+ */
+const SIDE: Record<string, { mayImport: readonly string[]; importedBy: readonly string[] }> = {
+  plot: { mayImport: ["io"], importedBy: ["mod.ts", "main.ts"] },
+};
+const LAYERS = ["io", "solver", "network", "plugins", "simrun", "cluster", ...Object.keys(SIDE)];
+const PURE = ["solver", "network"];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -42,17 +47,70 @@ function sourceFiles(dir: string): string[] {
 }
 
 function layerOf(root: string, file: string): string | undefined {
-  const parts = relative(root, file).split("/");
-  const sub = parts.slice(0, 2).join("/");
-  if (parts.length > 2 && RANK[sub] !== undefined) return sub;
-  return RANK[parts[0]] !== undefined ? parts[0] : undefined;
+  const rel = relative(root, file);
+  const top = rel.split("/")[0];
+  return RANK[top] !== undefined || SIDE[top] !== undefined ? top : undefined;
 }
 
 function imports(text: string): string[] {
   const out: string[] = [];
-  const re = /(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
-  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2]);
+  const re =
+    /(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
+}
+
+/** Relative imports of every file: file → the files it imports (resolved, existing ones only). */
+function importGraph(sources: readonly string[]): Map<string, string[]> {
+  const known = new Set(sources);
+  const graph = new Map<string, string[]>();
+  for (const file of sources) {
+    const text = stripComments(readFileSync(file, "utf8"));
+    const targets = imports(text)
+      .filter((spec) => spec.startsWith("."))
+      .map((spec) => resolve(dirname(file), spec))
+      .filter((t) => known.has(t));
+    graph.set(file, [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/**
+ * Every import cycle of a graph, each as the list of its files starting at the smallest name
+ * (strongly connected components with more than one file, or a file importing itself; Tarjan).
+ */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(scc.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
 }
 
 function stripComments(text: string): string {
@@ -61,7 +119,7 @@ function stripComments(text: string): string {
 
 const root = repoDir();
 const files = [
-  ...LAYERS.filter((l) => !l.includes("/")).flatMap((l) => {
+  ...LAYERS.flatMap((l) => {
     try {
       return sourceFiles(join(root, l));
     } catch {
@@ -78,7 +136,15 @@ const files = [
   }
 });
 
-Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← mod ← main)", () => {
+/** Whether layer `from` may import layer `to` (§5.2). */
+function mayImport(from: string, to: string): boolean {
+  if (from === to) return true;
+  if (SIDE[from] !== undefined) return SIDE[from].mayImport.includes(to);
+  if (SIDE[to] !== undefined) return SIDE[to].importedBy.includes(from);
+  return RANK[to] <= RANK[from];
+}
+
+Deno.test("architecture: imports point one way (io ← solver ← network ← plugins ← simrun ← cluster ← mod ← main; io ← plot ← mod)", () => {
   const bad: string[] = [];
   for (const file of files) {
     const from = layerOf(root, file)!;
@@ -87,12 +153,56 @@ Deno.test("architecture: imports point one way (io ← solver ← network ← pl
       const target = resolve(dirname(file), spec);
       const to = layerOf(root, target);
       if (to === undefined) continue;
-      if (RANK[to] > RANK[from]) {
+      if (!mayImport(from, to)) {
         bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
       }
     }
   }
   assert.deepEqual(bad, [], `rightward imports:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: no import cycles (type-only and dynamic imports included)", () => {
+  const cycles = importCycles(importGraph(files));
+  assert.deepEqual(
+    cycles.map((c) => c.map((f) => relative(root, f)).join(" ↔ ")),
+    [],
+    "import cycles",
+  );
+});
+
+Deno.test("importCycles() finds a planted cycle of files, and none without it", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "simrun_arch_" });
+  try {
+    const write = (name: string, text: string) => Deno.writeTextFileSync(join(dir, name), text);
+    write("a.ts", 'import { b } from "./b.ts";\nexport const a = b;\n');
+    write("b.ts", 'import type { C } from "./c.ts";\nexport const b = 1 as unknown as C;\n');
+    write("c.ts", 'export type C = number;\nexport const c = () => import("./a.ts");\n');
+    write("d.ts", 'import { a } from "./a.ts";\nexport const d = a;\n');
+    write(
+      "e.ts",
+      '// import { d } from "./d.ts"; (a comment is not an import)\nexport const e = 1;\n',
+    );
+    const all = ["a.ts", "b.ts", "c.ts", "d.ts", "e.ts"].map((n) => join(dir, n));
+    const cycles = importCycles(importGraph(all));
+    assert.deepEqual(cycles.map((c) => c.map((f) => relative(dir, f))), [["a.ts", "b.ts", "c.ts"]]);
+    write("c.ts", "export type C = number;\n");
+    assert.deepEqual(importCycles(importGraph(all)), []);
+    write("e.ts", 'import "./e.ts";\n');
+    assert.deepEqual(importCycles(importGraph(all)).map((c) => c.length), [1], "a self-import");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("architecture: the side branch plot/ may import only io and be imported only by mod.ts and main.ts", () => {
+  for (const l of ["io", "plot"]) assert.ok(mayImport("plot", l), `plot → ${l}`);
+  for (const l of ["solver", "network", "plugins", "simrun", "cluster", "mod.ts", "main.ts"]) {
+    assert.ok(!mayImport("plot", l), `plot must not import ${l}`);
+  }
+  for (const l of ["mod.ts", "main.ts"]) assert.ok(mayImport(l, "plot"), `${l} → plot`);
+  for (const l of ["io", "solver", "network", "plugins", "simrun", "cluster"]) {
+    assert.ok(!mayImport(l, "plot"), `${l} must not import plot`);
+  }
 });
 
 Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.random", () => {
@@ -105,6 +215,62 @@ Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.
     }
   }
   assert.deepEqual(bad, [], `impure code in pure layers:\n${bad.join("\n")}`);
+});
+
+/**
+ * Sub-layers of the solver: folders that are leaves inside solver/, each with the only files outside
+ * itself it may import. The rest of the solver (and nothing else) enters a sub-layer only through
+ * its mod.ts. The order of this table is their rank: solver/nmodl (the NMODL compiler) sits below
+ * solver/wasm (the WebAssembly engine), which lowers the compiler's IR.
+ */
+const SUBLAYERS: Record<string, readonly string[]> = {
+  "solver/nmodl": [
+    "solver/mechanisms/_types.ts",
+    "solver/mechanisms/_rate_table.ts",
+    "io/mod.ts",
+  ],
+  "solver/wasm": [
+    "solver/nmodl/mod.ts",
+    "solver/mechanisms/_types.ts",
+    "solver/mechanisms/_rate_table.ts",
+    "io/mod.ts",
+  ],
+};
+
+/** The sub-layer holding a repository-relative path, if any. */
+function subLayerOf(rel: string): string | undefined {
+  return Object.keys(SUBLAYERS).find((s) => rel.startsWith(`${s}/`));
+}
+
+Deno.test("architecture: solver/nmodl and solver/wasm import only their listed files, and are entered through their mod.ts", () => {
+  const bad: string[] = [];
+  for (const file of files) {
+    const rel = relative(root, file);
+    const from = subLayerOf(rel);
+    for (const spec of imports(stripComments(readFileSync(file, "utf8")))) {
+      if (!spec.startsWith(".")) continue;
+      const target = relative(root, resolve(dirname(file), spec));
+      const to = subLayerOf(target);
+      if (from !== undefined && to !== from && !SUBLAYERS[from].includes(target)) {
+        bad.push(`${rel} imports ${target}`);
+      }
+      if (to !== undefined && to !== from && target !== `${to}/mod.ts`) {
+        bad.push(`${rel} imports ${target} (use ${to}/mod.ts)`);
+      }
+    }
+  }
+  assert.deepEqual(bad, [], `imports across a solver sub-layer's boundary:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: every solver sub-layer has a mod.ts", () => {
+  const missing = Object.keys(SUBLAYERS).filter((l) => {
+    try {
+      return !statSync(join(root, l, "mod.ts")).isFile();
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(missing, [], `sub-layers without mod.ts: ${missing.join(", ")}`);
 });
 
 Deno.test("architecture: no default exports", () => {

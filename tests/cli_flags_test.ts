@@ -76,3 +76,22 @@ Deno.test("simrun cell --legacy-units and --exact change how the same cell is co
   const last = (s: string) => Number(s.trimEnd().split("\n").at(-1)!.split(",")[1]);
   assert.ok(Math.abs(last(modern) - last(exact)) < 1e-3, `${last(modern)} vs ${last(exact)}`);
 });
+
+Deno.test("the binary may start plugin processes: --allow-run, the embedded worker, __plugin-host", async () => {
+  const flags = simrunTaskFlags(denoJson());
+  assert.ok(flags.includes("--allow-run"), "plugins run in processes simrun starts");
+  assert.ok(
+    compileArgs(flags).includes("plugins/plugin_worker.js"),
+    "the plugin worker is embedded",
+  );
+  // The hidden command the compiled binary starts itself with: with stdin closed at once it
+  // ends quietly (the protocol itself runs in tests/plugins_escape_test.ts).
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: cliCommand(["__plugin-host"]),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  assert.equal(r.stdout.length, 0);
+});

@@ -58,6 +58,8 @@ function oneNode(row: Row): NodeArrays {
     cai: num("cai"),
     cao: num("cao"),
     ica: new Float64Array(1),
+    vInterval: new Int32Array([-1]),
+    vFrac: new Float64Array(1),
     dt: 0.025,
     t: 0,
     celsius: 34,
@@ -88,6 +90,14 @@ function checkRow(row: Row, mechanismsExpected: string[]): { compared: number; w
       const text = row[col(p)];
       if (text !== undefined && text !== "") s.fields[p][0] = Number(text);
     }
+    mech.prepare(s, {
+      dt: n.dt,
+      celsius: 34,
+      faraday: FARADAY,
+      area: n.area,
+      rateTables: false,
+      units: "modern",
+    });
     mech.init(s, n);
     mech.current(s, n);
     for (const f of [...mech.states, ...mech.assigned]) {

@@ -1,9 +1,12 @@
 /**
  * Plugins through the real CLI (`deno run <the simrun task's flags> main.ts`) on the small example
- * model: a recorder given with `--plugin` writes into the final job folder of `run` and `replay`
- * without changing the simulation; a `cell_modify_functions` key that is a path runs that user
- * plugin (with `--plugin-read` grants); a misbehaving recorder fails the run with exit code 1 and
- * a one-line message naming the plugin and the denied permission, leaving only `_running`.
+ * model: a recorder given with `--plugin` writes into its own folder `plugins/<name>/` of the
+ * final job folder of `run` and `replay` without changing the simulation (also with `--tar`); a
+ * `cell_modify_functions` key that is a path runs that user plugin (with `--plugin-read` grants;
+ * a link out of its folder is denied); a hostile recorder (overwriting simrun's files, changing
+ * modes, killing itself, throwing what cannot be printed, declaring a prototype name as a
+ * variable) fails the run with exit code 1 (2 for a bad declaration) and one line naming the
+ * plugin and the cause, leaving only `_running` and simrun's files as simrun wrote them.
  *
  * @module
  */
@@ -95,32 +98,69 @@ Deno.test("simrun run --plugin: the recorder writes its files into the final job
     const dir = await resultOf(`${tmp}/rec`);
     const plain = await resultOf(`${tmp}/plain`);
     assert.doesNotMatch(dir, /_running$/);
-    const names = await listDir(dir);
-    for (const f of ["cai_hot_zone_run0000.csv", "cai_hot_zone_run0001.csv"]) {
-      assert.ok(names.includes(f), `${f} missing: ${names.join(", ")}`);
-    }
-    // The recorder adds files and changes nothing else: every other file equals a plain run's.
-    const own = names.filter((n) => !n.startsWith("cai_hot_zone_"));
-    assert.deepEqual(own.map(generic), (await listDir(plain)).map(generic));
-    for (const n of own) {
-      const m = (await listDir(plain)).find((p) => generic(p) === generic(n))!;
-      assert.equal(
-        await Deno.readTextFile(`${dir}/${n}`),
-        await Deno.readTextFile(`${plain}/${m}`),
-        `${generic(n)} differs from the run without recorder`,
-      );
-    }
+    const own = `${dir}/plugins/cai_hot_zone_recorder`;
+    assert.deepEqual(await listDir(`${dir}/plugins`), ["cai_hot_zone_recorder"]);
+    assert.deepEqual(await listDir(own), [
+      "cai_hot_zone_run0000.csv",
+      "cai_hot_zone_run0001.csv",
+      "cai_hot_zone_summary.json",
+    ]);
+    // The recorder adds its folder and changes nothing else: every other file equals a plain run's.
+    await assertSameFiles(dir, plain);
     // One CSV per sweep on the job's time grid; the summary's peaks are the CSVs' maxima.
     const t = (await somaTraces(dir)).rows.map((row) => row[0]!);
-    const summary = JSON.parse(await Deno.readTextFile(`${dir}/cai_hot_zone_summary.json`));
+    const summary = JSON.parse(await Deno.readTextFile(`${own}/cai_hot_zone_summary.json`));
     assert.deepEqual(summary.sweeps.map((s: { sweep: number }) => s.sweep), [0, 1]);
     for (const sweep of [0, 1]) {
       const cols = checkCaiCsv(
-        await Deno.readTextFile(`${dir}/cai_hot_zone_run000${sweep}.csv`),
+        await Deno.readTextFile(`${own}/cai_hot_zone_run000${sweep}.csv`),
         t,
       );
       assert.equal(summary.sites.length, cols.length);
       assert.deepEqual(summary.sweeps[sweep].peakCaiMm, cols.map((c) => Math.max(...c)));
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+/** Every file of job folder `dir` except `plugins/` equals the same-named file of `plain`. */
+async function assertSameFiles(dir: string, plain: string): Promise<void> {
+  const names = (await listDir(dir)).filter((n) => n !== "plugins");
+  const plainNames = await listDir(plain);
+  assert.deepEqual(names.map(generic), plainNames.map(generic));
+  for (const n of names) {
+    const m = plainNames.find((p) => generic(p) === generic(n))!;
+    assert.equal(
+      await Deno.readTextFile(`${dir}/${n}`),
+      await Deno.readTextFile(`${plain}/${m}`),
+      `${generic(n)} differs from the run without recorder`,
+    );
+  }
+}
+
+Deno.test("simrun run --tar --plugin: the archive holds the recorder's folder", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
+  try {
+    const r = await run(`${tmp}/out`, `${MODEL}/example_pyramid.param`, [
+      "--tstop",
+      "20",
+      "--seed",
+      "5",
+      "--tar",
+      "--plugin",
+      RECORDER,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const tar = await resultOf(`${tmp}/out`);
+    assert.match(tar, /\.tar$/);
+    const listing = await new Deno.Command("tar", { args: ["-tf", tar], stdout: "piped" }).output();
+    const members = new TextDecoder().decode(listing.stdout).split("\n");
+    for (const m of ["cai_hot_zone_run0000.csv", "cai_hot_zone_summary.json"]) {
+      assert.ok(
+        members.includes(`./plugins/cai_hot_zone_recorder/${m}`),
+        `${m} not archived: ${members.join(", ")}`,
+      );
     }
   } finally {
     await Deno.remove(tmp, { recursive: true });
@@ -152,8 +192,9 @@ Deno.test("simrun replay --plugin: the recorder gets the replayed sweeps", async
     const dir = await resultOf(`${tmp}/replay`);
     assert.match(dir, /_seed00000_pid\d+$/);
     const t = (await somaTraces(dir)).rows.map((row) => row[0]!);
-    checkCaiCsv(await Deno.readTextFile(`${dir}/cai_hot_zone_run0000.csv`), t);
-    assert.ok((await listDir(dir)).includes("cai_hot_zone_summary.json"));
+    const own = `${dir}/plugins/cai_hot_zone_recorder`;
+    checkCaiCsv(await Deno.readTextFile(`${own}/cai_hot_zone_run0000.csv`), t);
+    assert.ok((await listDir(own)).includes("cai_hot_zone_summary.json"));
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -175,7 +216,7 @@ export function cellModify(_cell: unknown, args: Record<string, unknown>) {
 const CLAMP_DEL_MS = 10;
 
 Deno.test("a cell_modify_functions key naming a plugin path runs it, with --plugin-read grants", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
+  const tmp = await Deno.realPath(await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" }));
   try {
     // The example model in a folder of its own, with the plugin beside the param file and its
     // data file elsewhere (readable only when granted).
@@ -186,6 +227,8 @@ Deno.test("a cell_modify_functions key naming a plugin path runs it, with --plug
     await Deno.writeTextFile(`${tmp}/model/my_plugins/add_iclamp.ts`, ICLAMP_PLUGIN);
     await Deno.mkdir(`${tmp}/data`);
     await Deno.writeTextFile(`${tmp}/data/amp.json`, '{"amp": 1.5}');
+    // The plugin reads its data through a link in its own folder that leads outside it.
+    await Deno.symlink(`${tmp}/data`, `${tmp}/model/my_plugins/data_link`);
     const cell = `${tmp}/model/example_pyramid.param`;
     const text = await Deno.readTextFile(cell);
     const anchor = '"filename": "example_pyramid.hoc",';
@@ -195,7 +238,7 @@ Deno.test("a cell_modify_functions key naming a plugin path runs it, with --plug
       text.replace(
         anchor,
         `${anchor}\n    "cell_modify_functions": {"my_plugins/add_iclamp.ts": {"ampFile": ${
-          JSON.stringify(`${tmp}/data/amp.json`)
+          JSON.stringify(`${tmp}/model/my_plugins/data_link/amp.json`)
         }}},`,
       ),
     );
@@ -207,7 +250,10 @@ Deno.test("a cell_modify_functions key naming a plugin path runs it, with --plug
     const line = denied.stderr.trim();
     assert.equal(line.split("\n").length, 1, `one line expected:\n${denied.stderr}`);
     assert.match(line, /^simrun: Plugin "my_plugins\/add_iclamp\.ts": denied read access to /);
-    assert.match(line, /amp\.json.*--plugin-read/);
+    assert.match(
+      line,
+      /data_link\/amp\.json" in cellModify\(\) at add_iclamp\.ts:\d+:\d+: ".*data_link" is a link to ".*\/data", outside the plugin's grants \(grant the target's real path with --plugin-read\)$/,
+    );
     assert.deepEqual(await listDir(`${tmp}/denied`), []);
 
     const r = await run(`${tmp}/clamp`, cell, [...common, "--plugin-read", `${tmp}/data`]);
@@ -233,72 +279,185 @@ Deno.test("a cell_modify_functions key naming a plugin path runs it, with --plug
   }
 });
 
-/** Recorders that break the sandbox: one writes outside the job folder, one reads HOME. */
-function badRecorders(outside: string): Record<string, string> {
-  return {
-    "escape.ts": `
-export const recorder = {
-  sites() { return [{ section: 0, x: 0.5 }]; },
-  async sweep() { await Deno.writeTextFile(${JSON.stringify(outside)}, "escaped\\n"); },
+/** A recorder that records soma v and does `body` in its first sweep. */
+function recorderThat(body: string, sites = "[{ section: 0, x: 0.5 }]"): string {
+  return `export const recorder = {
+  sites() { return ${sites}; },
+  async sweep(data, ctx) { ${body} },
 };
-`,
-    "env.ts": `
-export const recorder = {
-  sites() {
-    const home = Deno.env.get("HOME");
-    return [{ section: 0, x: 0.5, variable: home === undefined ? "v" : "v" }];
-  },
-  sweep() {},
-};
-`,
-  };
+`;
 }
 
-for (
-  const [file, pattern] of [
-    ["escape.ts", /denied write access to ".*escaped\.txt" in recorder\.sweep\(\)/],
-    ["env.ts", /denied env access to "HOME" in recorder\.sites\(\)/],
-  ] as const
-) {
-  Deno.test(`a recorder breaking the sandbox (${file}) fails the run and leaves only _running`, async () => {
-    const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
-    try {
-      const outside = `${tmp}/escaped.txt`;
-      await Deno.mkdir(`${tmp}/plugins`);
+/**
+ * Recorders that break the sandbox or try to take the run down: [file, source, exit code, what
+ * the one line says, extra options].
+ */
+function hostileRecorders(outside: string): [string, string, number, RegExp, string[]?][] {
+  const job = "`${ctx.outDir}/../..`";
+  return [
+    [
+      "escape.ts",
+      recorderThat(`await Deno.writeTextFile(${JSON.stringify(outside)}, "escaped\\n");`),
+      1,
+      /denied write access to ".*escaped\.txt" in recorder\.sweep\(\)/,
+    ],
+    [
+      "env.ts",
+      recorderThat("", `[{ section: 0, x: 0.5, variable: Deno.env.get("HOME") ? "v" : "v" }]`),
+      1,
+      /denied env access to "HOME" in recorder\.sites\(\)/,
+    ],
+    [
+      "overwrite.ts",
+      recorderThat(
+        `await Deno.writeTextFile(${job} + "/simulation_run0000_synapses.csv", "written by a plugin");`,
+      ),
+      1,
+      /denied write access to ".*\/simulation_run0000_synapses\.csv" in recorder\.sweep\(\) at overwrite\.ts:\d+:\d+; a plugin may write only into its own folder of the job folder/,
+    ],
+    [
+      "chmod.ts",
+      recorderThat(`await Deno.chmod(${job}, 0o000);`),
+      1,
+      /denied write access to ".*_running" in recorder\.sweep\(\)/,
+    ],
+    [
+      "kill.ts",
+      recorderThat(`Deno.kill(Deno.pid, "SIGKILL");`),
+      1,
+      /: its process was ended by signal SIGKILL in recorder\.sweep\(\)$/,
+    ],
+    [
+      "stop.ts",
+      recorderThat(`Deno.kill(Deno.pid, "SIGSTOP");`),
+      1,
+      /: ran past its time limit of 2 s in recorder\.sweep\(\) and was stopped$/,
+      ["--plugin-time-limit", "2"],
+    ],
+    [
+      "proxy.ts",
+      recorderThat(
+        `setTimeout(() => { throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; } }); }, 0);
+  await new Promise(() => {});`,
+      ),
+      1,
+      /: failed in recorder\.sweep\(\) \(uncaught, in a callback or timer\): Error: threw an object that is not an Error$/,
+    ],
+    [
+      "ansi.ts",
+      recorderThat(`throw new Error("\\u001b[2K\\rsimrun: done\\nsecond line");`),
+      1,
+      /recorder\.sweep\(\) at ansi\.ts:\d+:\d+ failed: Error: simrun: done second line$/,
+    ],
+    [
+      "variable.ts",
+      recorderThat("", `[{ section: 0, x: 0.5, variable: "__proto__" }]`),
+      2,
+      /^simrun: plugin .*variable\.ts: Cannot record "__proto__" \(recorder\.sites\(\)\[0\]\): expected one of v, /,
+    ],
+  ];
+}
+
+Deno.test("a hostile recorder fails the run with one line, leaving _running and simrun's files", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
+  try {
+    const outside = `${tmp}/escaped.txt`;
+    await Deno.mkdir(`${tmp}/plugins`);
+    for (const [file, source, code, pattern, extra = []] of hostileRecorders(outside)) {
       const plugin = `${tmp}/plugins/${file}`;
-      await Deno.writeTextFile(plugin, badRecorders(outside)[file]!);
-      const r = await run(`${tmp}/out`, `${MODEL}/example_pyramid.param`, [
+      await Deno.writeTextFile(plugin, source);
+      const prefix = `${tmp}/out_${file}`;
+      const r = await run(prefix, `${MODEL}/example_pyramid.param`, [
         "--tstop",
         "20",
         "--seed",
         "1",
         "--plugin",
         plugin,
+        ...extra,
       ]);
-      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.code, code, `${file}: ${r.stderr}`);
       const line = r.stderr.trim();
-      assert.equal(line.split("\n").length, 1, `one line expected:\n${r.stderr}`);
-      assert.ok(line.startsWith(`simrun: Plugin "${plugin}": `), line);
-      assert.match(line, pattern);
+      assert.equal(line.split("\n").length, 1, `${file}: one line expected:\n${r.stderr}`);
+      // deno-lint-ignore no-control-regex -- no escape sequence may reach simrun's line
+      assert.doesNotMatch(line, /\u001b/, `${file}: escape sequence in ${line}`);
+      assert.ok(
+        line.startsWith(code === 1 ? `simrun: Plugin "${plugin}": ` : `simrun: plugin ${plugin}: `),
+        line,
+      );
+      assert.match(line, pattern, file);
       await assert.rejects(Deno.stat(outside), Deno.errors.NotFound);
-      const results = await listDir(`${tmp}/out/results`);
+      if (code === 2) {
+        // A bad declaration is an input error: found before the first sweep, it leaves no folder.
+        await assert.rejects(Deno.stat(`${prefix}/results`), Deno.errors.NotFound, file);
+        continue;
+      }
+      const results = await listDir(`${prefix}/results`);
       assert.equal(results.length, 1, results.join(", "));
       assert.match(results[0]!, /_seed1_pid\d+_running$/);
-    } finally {
-      await Deno.remove(tmp, { recursive: true });
+      // simrun's own files are as simrun wrote them, and the folder keeps its mode.
+      const dir = `${prefix}/results/${results[0]}`;
+      assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o755, `${file}: job folder mode`);
+      for (const n of await listDir(dir)) {
+        if (n === "plugins") continue;
+        assert.doesNotMatch(await Deno.readTextFile(`${dir}/${n}`), /written by a plugin/, n);
+      }
     }
-  });
-}
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a recorder writing after finish() from a timer is gone before the folder is renamed", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
+  try {
+    const plugin = `${tmp}/late.ts`;
+    await Deno.writeTextFile(
+      plugin,
+      `export const recorder = {
+  sites() { return [{ section: 0, x: 0.5 }]; },
+  sweep() {},
+  finish(ctx) {
+    Deno.writeTextFileSync(ctx.outDir + "/late.txt", "finished");
+    setInterval(() => {
+      for (const f of ["vm_all_traces.csv", "late.txt"]) {
+        try { Deno.writeTextFileSync(ctx.outDir + "/../../" + f, "late"); } catch { /* denied */ }
+      }
+      Deno.writeTextFileSync(ctx.outDir + "/late.txt", String(Date.now()));
+    }, 1);
+  },
+};
+`,
+    );
+    const common = ["--tstop", "20", "--seed", "2", "--sweeps", "2"];
+    const r = await run(`${tmp}/rec`, `${MODEL}/example_pyramid.param`, [
+      ...common,
+      "--plugin",
+      plugin,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    await run(`${tmp}/plain`, `${MODEL}/example_pyramid.param`, common);
+    const dir = await resultOf(`${tmp}/rec`);
+    await assertSameFiles(dir, await resultOf(`${tmp}/plain`));
+    // Its own folder has what it wrote, and nothing changes any more: its process is gone.
+    const late = `${dir}/plugins/late/late.txt`;
+    const before = await Deno.readTextFile(late);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await Deno.readTextFile(late), before);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
 
 Deno.test("--plugin-time-limit S stops a recorder that takes longer", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "simrun_plugin_cli_" });
   try {
-    // It waits without using the CPU (a synchronous loop cannot be interrupted, docs/plugins.md).
+    // A synchronous endless loop: its process is killed at the limit.
     const plugin = `${tmp}/slow.ts`;
     await Deno.writeTextFile(
       plugin,
       `export const recorder = {
-  async sites() { await new Promise((r) => setTimeout(r, 60_000)); return []; },
+  sites() { for (;;) {} },
   sweep() {},
 };
 `,
@@ -334,6 +493,32 @@ Deno.test("--plugin-time-limit S stops a recorder that takes longer", async () =
     ], { cwd: tmp });
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /--plugin-time-limit must be > 0 seconds/);
+    // Beyond a timer's 24.8 days (2^31 ms) the limit must not fire at once: 35 days.
+    const long = await run(`${tmp}/long`, `${MODEL}/example_pyramid.param`, [
+      "--tstop",
+      "10",
+      "--seed",
+      "1",
+      "--plugin",
+      RECORDER,
+      "--plugin-time-limit",
+      "3024000",
+    ]);
+    assert.equal(long.code, 0, long.stderr);
+    // Beyond 10 000 years: a usage error, one line.
+    const huge = await run(`${tmp}/huge`, `${MODEL}/example_pyramid.param`, [
+      "--tstop",
+      "10",
+      "--plugin",
+      RECORDER,
+      "--plugin-time-limit",
+      "1e300",
+    ]);
+    assert.equal(huge.code, 2, huge.stderr);
+    assert.match(
+      huge.stderr.trim(),
+      /^simrun: --plugin-time-limit expects a number <= 315000000000, got "1e300" \(see simrun run --help\)$/,
+    );
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -2,6 +2,8 @@
  * The plugin sandbox (plugins/host.ts) end to end: a user plugin that reaches outside its scope,
  * throws, or runs forever fails with a PluginError that names the plugin and the cause, and the
  * example plugin re-implementing `scale_apical_morph_86` gives the same cell as the built-in.
+ * (The escapes of issue 10 — links, signals, memory, hidden host details — are in
+ * plugins_escape_test.ts.)
  *
  * @module
  */
@@ -46,10 +48,13 @@ Deno.test("a plugin reading a file outside its folder is denied", async () => {
     assert.match(e.message, /denied read access to ".*secret\.txt"/);
     assert.match(e.message, /--plugin-read/);
     assert.match(e.message, /in cellModify\(\)/);
-    // The same file is readable once granted.
-    await runCellModifyPlugin(MISBEHAVING, tinyCell(), { action: "read", path: secret }, {
-      read: [secret],
-    });
+    // The same file is readable once granted (the fixture throws what it read).
+    await assert.rejects(
+      runCellModifyPlugin(MISBEHAVING, tinyCell(), { action: "read", path: secret }, {
+        read: [secret],
+      }),
+      /failed: Error: READ:not for plugins$/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -83,10 +88,15 @@ Deno.test("a recorder writing outside the job folder is denied; inside it may", 
     const t = Float64Array.from([0, 0.025]);
     // Inside the job folder: allowed.
     const ok = await openRecorders([{ path, args: { action: "writeInside" } }], { jobDir });
-    assert.deepEqual(await ok.sites(tinyCell()), [{ section: 0, x: 0.5 }]);
+    assert.deepEqual(await ok.sites(tinyCell()), [
+      { section: 0, x: 0.5, where: { file: `plugin ${path}`, key: "recorder.sites()[0]" } },
+    ]);
     await ok.deliver(3, t, [Float64Array.from([-75, -74.5])]);
     await ok.close();
-    assert.equal(await Deno.readTextFile(`${jobDir}/soma_run3.txt`), "2 -75\n");
+    assert.equal(
+      await Deno.readTextFile(`${jobDir}/plugins/misbehaving_recorder/soma_run3.txt`),
+      "2 -75\n",
+    );
     // Outside: denied, nothing written.
     const bad = await openRecorders([{ path, args: { action: "writeOutside", path: outside } }], {
       jobDir,
@@ -102,11 +112,11 @@ Deno.test("a recorder writing outside the job folder is denied; inside it may", 
       );
       await assert.rejects(bad.deliver(1, t, [Float64Array.from([-75, -75])]), PluginError);
       assert.ok(e instanceof PluginError);
-      assert.match(e.message, /denied write access to ".*escaped\.txt".*job output folder/);
+      assert.match(e.message, /denied write access to ".*escaped\.txt".*its own folder of the job/);
       assert.match(e.message, /in recorder\.sweep\(\)/);
       await assert.rejects(Deno.stat(outside), Deno.errors.NotFound);
     } finally {
-      bad.abort();
+      await bad.close().catch(() => {});
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -130,7 +140,7 @@ Deno.test("a plugin starting a process is denied", async () => {
   const e = await failure({ action: "run" });
   assert.match(
     e.message,
-    /denied run access to "true" in cellModify\(\).*; plugins cannot start processes$/,
+    /denied run access to "true" in cellModify\(\).*; plugins cannot start or signal other processes$/,
   );
 });
 
@@ -151,36 +161,12 @@ Deno.test("a plugin without the cellModify export fails when loaded", async () =
   );
 });
 
-Deno.test("a plugin that never finishes is stopped at its time limit", async () => {
+Deno.test("a plugin that never finishes is killed at its time limit", async () => {
   const t0 = performance.now();
   const e = await failure({ action: "hang" }, { timeLimitMs: 1000 });
   const ms = performance.now() - t0;
   assert.match(e.message, /ran past its time limit of 1 s in cellModify\(\) and was stopped/);
   assert.ok(ms >= 1000 && ms < 5000, `took ${ms.toFixed(0)} ms to give up`);
-});
-
-Deno.test("a plugin stuck in a synchronous loop is stopped at its time limit", async () => {
-  // Run in a subprocess: Deno cannot stop a spinning worker thread, only end the process
-  // (plugins/host.ts module doc), and a spinning thread must not slow the rest of the suite.
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--unstable-worker-options",
-      `${TESTDATA}/spin_runner.ts`,
-      "300",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  assert.match(
-    text,
-    /RESULT PluginError after \d+ ms: Plugin "misbehaving_cell_modify\.ts": ran past its time limit of 0\.3 s/,
-  );
-  const ms = Number(/after (\d+) ms/.exec(text)?.[1]);
-  assert.ok(ms >= 300 && ms < 5000, `gave up after ${ms} ms (limit 300 ms)`);
 });
 
 Deno.test("a failing user plugin fails applyCellModifyFunctions with its PluginError", async () => {

@@ -53,6 +53,18 @@ async function results(prefix: string): Promise<Map<string, Map<string, string>>
   for (const d of await listDir(`${prefix}/results`)) {
     const files = new Map<string, string>();
     for (const f of await listDir(`${prefix}/results/${d}`)) {
+      if (f === "plugins") {
+        // The recorders' own folders: plugins/<name>/<file>.
+        for (const p of await listDir(`${prefix}/results/${d}/plugins`)) {
+          for (const g of await listDir(`${prefix}/results/${d}/plugins/${p}`)) {
+            files.set(
+              `plugins/${p}/${g}`,
+              await Deno.readTextFile(`${prefix}/results/${d}/plugins/${p}/${g}`),
+            );
+          }
+        }
+        continue;
+      }
       files.set(
         f.replace(/^seed\d+_pid\d+_/, ""),
         await Deno.readTextFile(`${prefix}/results/${d}/${f}`),
@@ -115,7 +127,9 @@ for (const rng of ["simrun", "isf"] as const) {
       assert.equal(files!.size, 2 * 4 + 5 + 2, [...files!.keys()].join(", "));
       // The recorder got sweeps 0..3 in order.
       assert.deepEqual(
-        files!.get("order.txt")!.trimEnd().split("\n").map((l) => Number(l.split(" ")[0])),
+        files!.get("plugins/order_recorder/order.txt")!.trimEnd().split("\n").map((l) =>
+          Number(l.split(" ")[0])
+        ),
         [0, 1, 2, 3],
       );
       for (const threads of ["2", "3"]) {
@@ -222,7 +236,7 @@ Deno.test("--threads must be an integer >= 1 (usage error, exit 2, nothing writt
       for (const cmd of [["run", CELL, NETWORK], ["replay", CELL, NETWORK, "x.csv"]]) {
         const r = await simrun(`${tmp}/out`, [...cmd, `--threads=${bad}`]);
         assert.equal(r.code, 2, `${cmd[0]} --threads ${bad}: ${r.stderr}`);
-        assert.match(r.stderr, /--threads expects an integer >= 1/);
+        assert.match(r.stderr, /--threads expects an integer in \[1, 1024\]/);
       }
     }
     assert.deepEqual(await listDir(`${tmp}/out`), []);

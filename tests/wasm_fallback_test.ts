@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { parsePathMap } from "../io/path_map.ts";
 import { createCell } from "../simrun/create_cell.ts";
 import { type HinesSystem, stepVoltage, stepVoltageFast } from "../solver/hines_solver.ts";
-import { initializeSimulation } from "../solver/simulation.ts";
+import { prepareModel } from "../solver/prepare_model.ts";
 import {
   allocateEngineMemory,
   emitHinesSolve,
@@ -35,7 +35,14 @@ async function pyramidSystem(): Promise<HinesSystem> {
   const { cell, sim } = await createCell(`${repoDir()}/examples/model/example_pyramid.param`, {
     pathMap: parsePathMap([]),
   });
-  return initializeSimulation(cell, { vInit: sim.vInit, dt: 0.025, celsius: sim.celsius }).system;
+  return prepareModel(cell, {
+    vInit: sim.vInit,
+    tStop: 1,
+    dt: 0.025,
+    celsius: sim.celsius,
+    rateTables: true,
+    units: "modern",
+  }).system;
 }
 
 /** One solve step on the engine memory, by tier: the JavaScript solve on views, or WebAssembly. */

@@ -1,9 +1,10 @@
 /**
  * Example recorder plugin: intracellular calcium (`cai`, mM) in the calcium "hot zone" of a
  * layer-5 pyramidal cell, every apical segment whose node lies 900–1100 µm (NEURON path
- * distance) from soma(0). Per sweep it writes `cai_hot_zone_run%04d.csv` into the job folder
- * (column `t` [ms], then one column per segment, values with full double precision); at the end
- * `cai_hot_zone_summary.json` with the sites and each sweep's peak cai per site.
+ * distance) from soma(0). Per sweep it writes `cai_hot_zone_run%04d.csv` into its own folder of
+ * the job, `plugins/cai_hot_zone_recorder/` (column `t` [ms], then one column per segment, values
+ * with full double precision); at the end `cai_hot_zone_summary.json` with the sites and each
+ * sweep's peak cai per site.
  *
  * Arguments (all optional): `minUm` (900), `maxUm` (1100), `prefix` ("cai_hot_zone").
  *

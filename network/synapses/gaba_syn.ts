@@ -8,29 +8,47 @@
  *
  * @module
  */
-import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
+import {
+  type MechanismInstances,
+  type NodeArrays,
+  type PointMechanism,
+  type PrepareContext,
+} from "../../solver/mod.ts";
 import { decayFactor, paramOrDefault, peakFactor } from "./_kinetics.ts";
+
+/**
+ * The cnexp factors 1 − exp(dt·(−1/τ)) of every instance for the model's dt (one exp per
+ * instance instead of one per step), and whether depression or facilitation can act.
+ */
+function prepareGaba(s: MechanismInstances, c: PrepareContext): void {
+  const { taudgaba, taufgaba, risetime, decaytime, decaygaba, facilgaba } = s.fields;
+  const { kd, kf, kR, kD, plastic } = s.derived;
+  for (let k = 0; k < s.node.length; k++) {
+    kd[k] = decayFactor(taudgaba[k], c.dt);
+    kf[k] = decayFactor(taufgaba[k], c.dt);
+    kR[k] = decayFactor(risetime[k], c.dt);
+    kD[k] = decayFactor(decaytime[k], c.dt);
+    plastic[k] = decaygaba[k] === 1 && facilgaba[k] === 0 ? 0 : 1;
+  }
+}
 
 function initGaba(s: MechanismInstances, _n: NodeArrays): void {
   const f = s.fields;
-  const { risetime, decaytime, factor, plastic, decaygaba, facilgaba } = f;
+  const { risetime, decaytime, factor } = f;
   f.d_gaba.fill(1);
   f.f_gaba.fill(1);
   f.R.fill(0);
   f.D.fill(0);
   f.g.fill(0);
   f.i.fill(0);
-  f.active.fill(0);
-  for (let k = 0; k < s.node.length; k++) {
-    factor[k] = peakFactor(decaytime[k], risetime[k]);
-    plastic[k] = decaygaba[k] === 1 && facilgaba[k] === 0 ? 0 : 1;
-  }
-  f.stepDt.fill(0); // step factors are computed at the first advance (dt known then)
+  s.derived.active.fill(0);
+  for (let k = 0; k < s.node.length; k++) factor[k] = peakFactor(decaytime[k], risetime[k]);
 }
 
 function currentGaba(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { R, D, e, g, i, active } = s.fields;
+  const { R, D, e, g, i } = s.fields;
+  const active = s.derived.active;
   const vn = n.v, area = n.area, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
     // Before its first event an instance has R = D = 0: it adds ±0 to i and g (a no-op).
@@ -47,22 +65,10 @@ function currentGaba(s: MechanismInstances, n: NodeArrays): void {
   }
 }
 
-/** cnexp factors of every instance for the step dt (one exp per instance and dt, not per step). */
-function fillStepFactors(f: Record<string, Float64Array>, dt: number): void {
-  for (let k = 0; k < f.stepDt.length; k++) {
-    f.kd[k] = decayFactor(f.taudgaba[k], dt);
-    f.kf[k] = decayFactor(f.taufgaba[k], dt);
-    f.kR[k] = decayFactor(f.risetime[k], dt);
-    f.kD[k] = decayFactor(f.decaytime[k], dt);
-    f.stepDt[k] = dt;
-  }
-}
-
-function advanceGaba(s: MechanismInstances, n: NodeArrays): void {
+function advanceGaba(s: MechanismInstances, _n: NodeArrays): void {
   const node = s.node;
-  const f = s.fields;
-  if (node.length > 0 && f.stepDt[0] !== n.dt) fillStepFactors(f, n.dt);
-  const { d_gaba, f_gaba, R, D, kd, kf, kR, kD, active, plastic } = f;
+  const { d_gaba, f_gaba, R, D } = s.fields;
+  const { kd, kf, kR, kD, active, plastic } = s.derived;
   for (let k = 0; k < node.length; k++) {
     // Before its first event the states sit exactly at their fixed point (R = D = 0, d = f = 1),
     // which the cnexp step leaves bit-for-bit unchanged.
@@ -85,12 +91,19 @@ function netReceiveGaba(
   _n: NodeArrays,
 ): void {
   const f = s.fields;
-  f.active[k] = 1;
+  s.derived.active[k] = 1;
   const weight = weights[offset]; // [nS]
   f.R[k] = f.R[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
   f.D[k] = f.D[k] + f.factor[k] * weight * f.d_gaba[k] * f.f_gaba[k];
   f.d_gaba[k] = f.d_gaba[k] * f.decaygaba[k];
   f.f_gaba[k] = f.f_gaba[k] + f.facilgaba[k];
+}
+
+/** The peak normalisation is 0/0 when the rise and decay times are equal. */
+function checkGaba(p: Readonly<Record<string, number>>): string | undefined {
+  return p.risetime === p.decaytime
+    ? `risetime and decaytime must differ (both ${p.risetime} ms: the peak factor is 0/0)`
+    : undefined;
 }
 
 /**
@@ -116,23 +129,39 @@ function lumpableGaba(params: Readonly<Record<string, number>>): boolean {
 export const GABA_SYN: PointMechanism = {
   kind: "point",
   name: "gaba_syn",
+  ions: [],
   parameters: {
     e: { unit: "mV", default: -60.0 },
-    risetime: { unit: "ms", default: 1 },
-    decaytime: { unit: "ms", default: 20 },
-    taudgaba: { unit: "ms", default: 200 },
+    risetime: { unit: "ms", default: 1, min: 0, minExclusive: true },
+    decaytime: { unit: "ms", default: 20, min: 0, minExclusive: true },
+    taudgaba: { unit: "ms", default: 200, min: 0, minExclusive: true },
     decaygaba: { unit: "1", default: 0.8 },
-    taufgaba: { unit: "ms", default: 200 },
+    taufgaba: { unit: "ms", default: 200, min: 0, minExclusive: true },
     facilgaba: { unit: "1", default: 0.0 },
   },
+  globals: {},
   states: ["d_gaba", "f_gaba", "R", "D"],
-  // i, g, factor; then per-instance step constants (computed once, not per step) and the flag
-  // `active` (1 once the instance has received an event; kernels skip it before) and `plastic`
-  // (0 when decaygaba = 1 and facilgaba = 0: d and f then stay 1)
-  assigned: ["i", "g", "factor", "stepDt", "kd", "kf", "kR", "kD", "active", "plastic"],
+  assigned: ["i", "g", "factor"],
+  derived: {
+    kd: { size: "instance", description: "1 − exp(−dt/taudgaba) [1]" },
+    kf: { size: "instance", description: "1 − exp(−dt/taufgaba) [1]" },
+    kR: { size: "instance", description: "1 − exp(−dt/risetime) [1]" },
+    kD: { size: "instance", description: "1 − exp(−dt/decaytime) [1]" },
+    active: {
+      size: "instance",
+      description: "1 once the instance received an event (reset by init)",
+    },
+    plastic: {
+      size: "instance",
+      description: "0 when decaygaba = 1 and facilgaba = 0 (d, f stay 1)",
+    },
+  },
+  check: checkGaba,
+  prepare: prepareGaba,
   init: initGaba,
   current: currentGaba,
   advance: advanceGaba,
+  fast: undefined,
   netReceive: netReceiveGaba,
   lumpable: lumpableGaba,
 };

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { GABA_SYN } from "./gaba_syn.ts";
 import { allocateInstances, type MechanismInstances } from "../../solver/mod.ts";
-import { clearCurrents, makeNodes, relErr } from "../../solver/mechanisms/_testing.ts";
+import {
+  clearCurrents,
+  makeNodes,
+  prepareContext,
+  relErr,
+} from "../../solver/mechanisms/_testing.ts";
 
 /** The example network's GABA parameters (network.param, spec §4.2). */
 const EXAMPLE = { decaytime: 20, risetime: 1, decaygaba: 1, e: -80, facilgaba: 0 };
@@ -10,6 +15,7 @@ function make(count: number, params: Record<string, number> = EXAMPLE, dt = 0.02
   const s = allocateInstances(GABA_SYN, new Int32Array(count));
   for (const [p, x] of Object.entries(params)) s.fields[p].fill(x);
   const n = makeNodes(1, { v, dt, area: 100 });
+  GABA_SYN.prepare(s, prepareContext(n));
   GABA_SYN.init(s, n);
   return { s, n };
 }

@@ -9,10 +9,61 @@
  *
  * @module
  */
-import { type MechanismInstances, type NodeArrays, type PointMechanism } from "../../solver/mod.ts";
+import {
+  type MechanismInstances,
+  type NodeArrays,
+  type PointMechanism,
+  type PrepareContext,
+} from "../../solver/mod.ts";
 import { decayFactor, paramOrDefault, peakFactor } from "./_kinetics.ts";
 
-function initGlutamate(s: MechanismInstances, n: NodeArrays): void {
+/**
+ * Per-instance constants, computed once per model instead of every step: the cnexp factors
+ * 1 − exp(dt·(−1/τ)), the Mg-block step exp(−gama·.001), the nA → mA/cm² factor 100/area at the
+ * instance's node, whether depression or facilitation can act, and (fast mode) the Mg-block
+ * tables of the instances' (n, gama) pairs.
+ */
+function prepareGlutamate(s: MechanismInstances, c: PrepareContext): void {
+  const f = s.fields;
+  const d = s.derived;
+  const dt = c.dt;
+  const { decayampa, decaynmda, facilampa, facilnmda, gama } = f;
+  for (let k = 0; k < s.node.length; k++) {
+    d.plastic[k] = decayampa[k] === 1 && decaynmda[k] === 1 && facilampa[k] === 0 &&
+        facilnmda[k] === 0
+      ? 0
+      : 1;
+    d.mgStep[k] = Math.exp(-gama[k] * .001); // exp(−gama·(v + .001)) = exp(−gama·v)·mgStep
+    d.toDensity[k] = 1.e2 / c.area[s.node[k]]; // nA → mA/cm² at the instance's node
+    d.kA[k] = decayFactor(f.tau1[k], dt);
+    d.kB[k] = decayFactor(f.tau2[k], dt);
+    d.kC[k] = decayFactor(f.tau3[k], dt);
+    d.kD[k] = decayFactor(f.tau4[k], dt);
+    d.kdampa[k] = decayFactor(f.taudampa[k], dt);
+    d.kdnmda[k] = decayFactor(f.taudnmda[k], dt);
+    d.kfampa[k] = decayFactor(f.taufampa[k], dt);
+    d.kfnmda[k] = decayFactor(f.taufnmda[k], dt);
+  }
+  if (!c.rateTables) {
+    d.mgTables = new Float64Array(0);
+    return;
+  }
+  // One Mg-block table per distinct (n, gama) pair (in practice all instances share one).
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < s.node.length; k++) {
+    let t = pairs.findIndex(([nMg, g]) => nMg === f.n[k] && g === gama[k]);
+    if (t < 0) {
+      t = pairs.length;
+      pairs.push([f.n[k], gama[k]]);
+    }
+    d.mgOffset[k] = t * MG_TABLE_LENGTH;
+  }
+  const tables = new Float64Array(pairs.length * MG_TABLE_LENGTH);
+  pairs.forEach(([nMg, g], t) => fillMgTable(tables, t * MG_TABLE_LENGTH, nMg, g));
+  d.mgTables = tables;
+}
+
+function initGlutamate(s: MechanismInstances, _n: NodeArrays): void {
   const f = s.fields;
   const { tau1, tau2, tau3, tau4, factor1, factor2 } = f;
   f.A.fill(0);
@@ -28,48 +79,18 @@ function initGlutamate(s: MechanismInstances, n: NodeArrays): void {
   f.i.fill(0);
   f.i_nmda.fill(0);
   f.i_ampa.fill(0);
-  f.active.fill(0);
-  const { gama, mgStep, stepDt, plastic, decayampa, decaynmda, facilampa, facilnmda } = f;
-  const { toDensity, mgTable } = f;
   for (let k = 0; k < s.node.length; k++) {
-    plastic[k] = decayampa[k] === 1 && decaynmda[k] === 1 && facilampa[k] === 0 &&
-        facilnmda[k] === 0
-      ? 0
-      : 1;
     factor1[k] = peakFactor(tau1[k], tau2[k]); // NMDA
     factor2[k] = peakFactor(tau3[k], tau4[k]); // AMPA
-    mgStep[k] = Math.exp(-gama[k] * .001); // exp(−gama·(v + .001)) = exp(−gama·v)·mgStep
-    stepDt[k] = 0; // step factors are computed at the first advance (dt known then)
-    toDensity[k] = 1.e2 / n.area[s.node[k]]; // nA → mA/cm² at the instance's node
-    mgTable[k] = -1; // the fast kernel finds its Mg-block table at its first call
   }
-  f.fixed.fill(0);
-}
-
-/**
- * cnexp factors 1 − exp(dt·(−1/τ)) of every instance for the step dt (they depend on dt and the
- * time constants only, so each is one exp per instance and dt instead of one per step).
- */
-function fillStepFactors(f: Record<string, Float64Array>, dt: number): void {
-  for (let k = 0; k < f.stepDt.length; k++) {
-    f.kA[k] = decayFactor(f.tau1[k], dt);
-    f.kB[k] = decayFactor(f.tau2[k], dt);
-    f.kC[k] = decayFactor(f.tau3[k], dt);
-    f.kD[k] = decayFactor(f.tau4[k], dt);
-    f.kdampa[k] = decayFactor(f.taudampa[k], dt);
-    f.kdnmda[k] = decayFactor(f.taudnmda[k], dt);
-    f.kfampa[k] = decayFactor(f.taufampa[k], dt);
-    f.kfnmda[k] = decayFactor(f.taufnmda[k], dt);
-    f.stepDt[k] = dt;
-    f.fixed[k] = 0; // the fixed points depend on the factors
-  }
+  s.derived.active.fill(0);
+  s.derived.fixed.fill(0);
 }
 
 function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { A, B, C, D, e, n: nMg, gama, mgStep, g_nmda, g_ampa, i, i_nmda, i_ampa, active } =
-    s.fields;
-  const toDensity = s.fields.toDensity;
+  const { A, B, C, D, e, n: nMg, gama, g_nmda, g_ampa, i, i_nmda, i_ampa } = s.fields;
+  const { mgStep, toDensity, active } = s.derived;
   const vn = n.v, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
     // Before its first event an instance has A..D = 0: it adds ±0 to i and g (a no-op).
@@ -115,25 +136,13 @@ function currentGlutamate(s: MechanismInstances, n: NodeArrays): void {
 const MG_V_MIN = -150;
 const MG_INV_STEP = 8;
 const MG_INTERVALS = 2000;
-const MG_TABLES: Float64Array[] = [];
-const MG_TABLE_INDEX = new Map<string, number>();
+/** Coefficients per table: 2 quantities × 4 per interval. */
+const MG_TABLE_LENGTH = MG_INTERVALS * 8;
 
-/** Index of the Mg-block table of (n, gama) in {@link MG_TABLES}, built on first use. */
-function mgTableIndex(nMg: number, gama: number): number {
-  const key = `${nMg}|${gama}`;
-  let index = MG_TABLE_INDEX.get(key);
-  if (index === undefined) {
-    index = MG_TABLES.length;
-    MG_TABLES.push(buildMgTable(nMg, gama));
-    MG_TABLE_INDEX.set(key, index);
-  }
-  return index;
-}
-
-function buildMgTable(nMg: number, gama: number): Float64Array {
+/** Writes the Mg-block table of (n, gama) into `c` at `offset`. */
+function fillMgTable(c: Float64Array, offset: number, nMg: number, gama: number): void {
   const h = 1 / MG_INV_STEP;
   const step = Math.exp(-gama * .001);
-  const c = new Float64Array(MG_INTERVALS * 8);
   // Value and h·derivative of 1/(1 + n·s·exp(−gama·v)) (s = 1, or `step` for v + .001).
   const at = (v: number, s: number): [number, number] => {
     const ex = s * Math.exp(-gama * v);
@@ -146,28 +155,27 @@ function buildMgTable(nMg: number, gama: number): Float64Array {
       const s = q === 0 ? 1 : step;
       const [f0, d0] = at(v0, s);
       const [f1, d1] = at(v0 + h, s);
-      const b = i * 8 + q * 4;
+      const b = offset + i * 8 + q * 4;
       c[b] = f0;
       c[b + 1] = d0;
       c[b + 2] = 3 * (f1 - f0) - 2 * d0 - d1;
       c[b + 3] = 2 * (f0 - f1) + d0 + d1;
     }
   }
-  return c;
 }
 
 /**
- * The fast `current` kernel: the Mg block from a table ({@link mgTableIndex}) instead of one
+ * The fast `current` kernel: the Mg block from a table (prepared per (n, gama)) instead of one
  * `Math.exp` and two divisions per instance and step (exact formula outside the table and for
  * NaN), the difference quotient as a product with 1000. Differs from the exact kernel by
  * ≲ 3.4e-12 of A − B in g_nmda.
  */
-function currentGlutamateTabulated(s: MechanismInstances, n: NodeArrays): void {
+function currentGlutamateFast(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { A, B, C, D, e, n: nMg, gama, mgStep, mgTable, toDensity } = s.fields;
-  const { g_nmda, g_ampa, i, i_nmda, i_ampa, active } = s.fields;
+  const { A, B, C, D, e, n: nMg, gama } = s.fields;
+  const { g_nmda, g_ampa, i, i_nmda, i_ampa } = s.fields;
+  const { mgStep, mgOffset, mgTables: tab, toDensity, active } = s.derived;
   const vn = n.v, ni = n.i, ng = n.g;
-  const tables = MG_TABLES;
   for (let k = 0; k < node.length; k++) {
     if (active[k] === 0) continue;
     const c = node[k];
@@ -177,12 +185,9 @@ function currentGlutamateTabulated(s: MechanismInstances, n: NodeArrays): void {
     let bv, bh;
     const u = (v - MG_V_MIN) * MG_INV_STEP;
     if (u >= 0 && u < MG_INTERVALS) {
-      let t = mgTable[k];
-      if (t < 0) t = mgTable[k] = mgTableIndex(nMg[k], gama[k]);
-      const tab = tables[t];
       const j = u | 0;
       const x = u - j;
-      const b = j << 3;
+      const b = mgOffset[k] + (j << 3);
       bv = ((tab[b + 3] * x + tab[b + 2]) * x + tab[b + 1]) * x + tab[b];
       bh = ((tab[b + 7] * x + tab[b + 6]) * x + tab[b + 5]) * x + tab[b + 4];
     } else {
@@ -208,12 +213,11 @@ function currentGlutamateTabulated(s: MechanismInstances, n: NodeArrays): void {
   }
 }
 
-function advanceGlutamate(s: MechanismInstances, n: NodeArrays): void {
+function advanceGlutamate(s: MechanismInstances, _n: NodeArrays): void {
   const node = s.node;
   const f = s.fields;
-  const dt = n.dt;
-  if (node.length > 0 && f.stepDt[0] !== dt) fillStepFactors(f, dt);
-  const { A, B, C, D, kA, kB, kC, kD, fixed, active } = f;
+  const { A, B, C, D } = f;
+  const { kA, kB, kC, kD, fixed, active } = s.derived;
   for (let k = 0; k < node.length; k++) {
     // Before its first event the states sit exactly at their fixed point (A..D = 0, d = f = 1),
     // which the cnexp step leaves bit-for-bit unchanged.
@@ -266,7 +270,8 @@ function advanceGlutamate(s: MechanismInstances, n: NodeArrays): void {
   }
   // Depression and facilitation relax towards 1; without them (plastic = 0) d and f stay
   // exactly 1 (1 + k·(1 − 1) = 1).
-  const { d_ampa, d_nmda, f_ampa, f_nmda, kdampa, kdnmda, kfampa, kfnmda, plastic } = f;
+  const { d_ampa, d_nmda, f_ampa, f_nmda } = f;
+  const { kdampa, kdnmda, kfampa, kfnmda, plastic } = s.derived;
   for (let k = 0; k < node.length; k++) {
     if (plastic[k] === 0 || active[k] === 0) continue;
     d_ampa[k] = d_ampa[k] + kdampa[k] * (1 - d_ampa[k]);
@@ -284,8 +289,8 @@ function netReceiveGlutamate(
   _n: NodeArrays,
 ): void {
   const f = s.fields;
-  f.active[k] = 1;
-  f.fixed[k] = 0; // A..D change: no longer at a fixed point
+  s.derived.active[k] = 1;
+  s.derived.fixed[k] = 0; // A..D change: no longer at a fixed point
   const gampamax = weights[offset]; // weight_ampa [nS]
   const gnmdamax = weights[offset + 1]; // weight_nmda [nS]
   f.gampamax[k] = gampamax;
@@ -299,6 +304,17 @@ function netReceiveGlutamate(
   f.d_nmda[k] = f.d_nmda[k] * f.decaynmda[k];
   f.f_ampa[k] = f.f_ampa[k] + f.facilampa[k];
   f.f_nmda[k] = f.f_nmda[k] + f.facilnmda[k];
+}
+
+/** The peak normalisations are 0/0 when a decay and its rise time are equal. */
+function checkGlutamate(p: Readonly<Record<string, number>>): string | undefined {
+  if (p.tau1 === p.tau2) {
+    return `tau1 and tau2 must differ (both ${p.tau1} ms: the NMDA peak factor is 0/0)`;
+  }
+  if (p.tau3 === p.tau4) {
+    return `tau3 and tau4 must differ (both ${p.tau3} ms: the AMPA peak factor is 0/0)`;
+  }
+  return undefined;
 }
 
 /**
@@ -320,9 +336,10 @@ function lumpableGlutamate(params: Readonly<Record<string, number>>): boolean {
  * import assert from "node:assert/strict";
  * import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
  * import { allocateInstances } from "../../solver/mod.ts";
- * import { makeNodes } from "../../solver/mechanisms/_testing.ts";
+ * import { makeNodes, prepareContext } from "../../solver/mechanisms/_testing.ts";
  * const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0]));
  * const n = makeNodes(1, { v: -75, dt: 0.1 });
+ * GLUTAMATE_SYN.prepare(s, prepareContext(n));
  * GLUTAMATE_SYN.init(s, n);
  * GLUTAMATE_SYN.netReceive!(s, 0, new Float64Array([1.68, 1.68]), 0, n);
  * GLUTAMATE_SYN.advance(s, n);
@@ -333,59 +350,56 @@ function lumpableGlutamate(params: Readonly<Record<string, number>>): boolean {
 export const GLUTAMATE_SYN: PointMechanism = {
   kind: "point",
   name: "glutamate_syn",
+  ions: [],
   parameters: {
     gnmdamax: { unit: "nS", default: 1 },
     gampamax: { unit: "nS", default: 1 },
     e: { unit: "mV", default: 0.0 },
-    tau1: { unit: "ms", default: 50 },
-    tau2: { unit: "ms", default: 2 },
-    tau3: { unit: "ms", default: 2 },
-    tau4: { unit: "ms", default: 0.1 },
+    tau1: { unit: "ms", default: 50, min: 0, minExclusive: true },
+    tau2: { unit: "ms", default: 2, min: 0, minExclusive: true },
+    tau3: { unit: "ms", default: 2, min: 0, minExclusive: true },
+    tau4: { unit: "ms", default: 0.1, min: 0, minExclusive: true },
+    // GLOBALs of netglutamate.mod; simrun keeps them per instance (set from the network param).
     n: { unit: "/mM", default: 0.25 },
     gama: { unit: "/mV", default: 0.08 },
     decayampa: { unit: "1", default: .5 },
     decaynmda: { unit: "1", default: .5 },
-    taudampa: { unit: "ms", default: 200 },
-    taudnmda: { unit: "ms", default: 200 },
-    taufampa: { unit: "ms", default: 200 },
+    taudampa: { unit: "ms", default: 200, min: 0, minExclusive: true },
+    taudnmda: { unit: "ms", default: 200, min: 0, minExclusive: true },
+    taufampa: { unit: "ms", default: 200, min: 0, minExclusive: true },
     facilampa: { unit: "1", default: 0.0 },
-    taufnmda: { unit: "ms", default: 200 },
+    taufnmda: { unit: "ms", default: 200, min: 0, minExclusive: true },
     facilnmda: { unit: "1", default: 0.0 },
   },
+  globals: {},
   states: ["A", "B", "C", "D", "d_ampa", "d_nmda", "f_ampa", "f_nmda"],
-  assigned: [
-    "i",
-    "g_ampa",
-    "g_nmda",
-    "i_ampa",
-    "i_nmda",
-    "factor1",
-    "factor2",
-    // per-instance step constants (computed once, not per step)
-    "mgStep",
-    "toDensity",
-    // index of the fast kernel's Mg-block table (−1 before its first call)
-    "mgTable",
-    // 1 once the instance has received an event (kernels skip it before)
-    "active",
-    // 0 when decay = 1 and facil = 0 for both receptors (d and f then stay 1)
-    "plastic",
-    "stepDt",
-    "kA",
-    "kB",
-    "kC",
-    "kD",
-    "kdampa",
-    "kdnmda",
-    "kfampa",
-    "kfnmda",
-    // bits 1, 2, 4, 8: A, B, C, D sit at a fixed point of their decay step (skipped there)
-    "fixed",
-  ],
+  assigned: ["i", "g_ampa", "g_nmda", "i_ampa", "i_nmda", "factor1", "factor2"],
+  derived: {
+    mgStep: { size: "instance", description: "exp(−gama·0.001 mV) [1]" },
+    toDensity: { size: "instance", description: "100/area of the instance's node [1/µm²]" },
+    plastic: { size: "instance", description: "0 when decay = 1 and facil = 0 (d, f stay 1)" },
+    kA: { size: "instance", description: "1 − exp(−dt/tau1) [1]" },
+    kB: { size: "instance", description: "1 − exp(−dt/tau2) [1]" },
+    kC: { size: "instance", description: "1 − exp(−dt/tau3) [1]" },
+    kD: { size: "instance", description: "1 − exp(−dt/tau4) [1]" },
+    kdampa: { size: "instance", description: "1 − exp(−dt/taudampa) [1]" },
+    kdnmda: { size: "instance", description: "1 − exp(−dt/taudnmda) [1]" },
+    kfampa: { size: "instance", description: "1 − exp(−dt/taufampa) [1]" },
+    kfnmda: { size: "instance", description: "1 − exp(−dt/taufnmda) [1]" },
+    active: { size: "instance", description: "1 once the instance received an event" },
+    fixed: {
+      size: "instance",
+      description: "bits 1, 2, 4, 8: A, B, C, D sit at a fixed point of their decay step",
+    },
+    mgOffset: { size: "instance", description: "offset of the instance's Mg table in mgTables" },
+    mgTables: { size: "table", description: "Mg-block Hermite tables per (n, gama) (fast mode)" },
+  },
+  check: checkGlutamate,
+  prepare: prepareGlutamate,
   init: initGlutamate,
   current: currentGlutamate,
-  tabulatedCurrent: currentGlutamateTabulated,
   advance: advanceGlutamate,
+  fast: { current: currentGlutamateFast },
   netReceive: netReceiveGlutamate,
   lumpable: lumpableGlutamate,
 };

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
 import { allocateInstances, type MechanismInstances } from "../../solver/mod.ts";
-import { clearCurrents, makeNodes, relErr } from "../../solver/mechanisms/_testing.ts";
+import {
+  clearCurrents,
+  makeNodes,
+  prepareContext,
+  relErr,
+} from "../../solver/mechanisms/_testing.ts";
 
 /** The example network's glutamate parameters (network.param, spec §4.1). */
 const EXAMPLE = {
@@ -19,6 +24,7 @@ function make(count: number, params: Record<string, number> = EXAMPLE, dt = 0.02
   const s = allocateInstances(GLUTAMATE_SYN, new Int32Array(count));
   for (const [p, x] of Object.entries(params)) s.fields[p].fill(x);
   const n = makeNodes(1, { v, dt, area: 100 });
+  GLUTAMATE_SYN.prepare(s, prepareContext(n));
   GLUTAMATE_SYN.init(s, n);
   return { s, n };
 }
@@ -152,14 +158,15 @@ Deno.test("glutamate_syn: instances before their first event are skipped, bit-id
   const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0, 1]));
   for (const [p, x] of Object.entries(EXAMPLE)) s.fields[p].fill(x);
   const n = makeNodes(2, { v: -60 });
+  GLUTAMATE_SYN.prepare(s, prepareContext(n));
   GLUTAMATE_SYN.init(s, n);
   assert.deepEqual(
-    [...s.fields.plastic],
+    [...s.derived.plastic],
     [0, 0],
     "example parameters neither depress nor facilitate",
   );
   GLUTAMATE_SYN.netReceive!(s, 0, new Float64Array([1.5, 1.5]), 0, n);
-  assert.deepEqual([...s.fields.active], [1, 0]);
+  assert.deepEqual([...s.derived.active], [1, 0]);
   for (let step = 0; step < 40; step++) {
     clearCurrents(n);
     GLUTAMATE_SYN.current(s, n);
@@ -175,15 +182,16 @@ Deno.test("glutamate_syn: instances before their first event are skipped, bit-id
   }
 });
 
-Deno.test("glutamate_syn.tabulatedCurrent matches current() within 3e-11 (Mg block table)", () => {
+Deno.test("glutamate_syn's fast current matches current() within 3e-11 (Mg block table)", () => {
   // Voltages across the table ([−150, 100) mV) and outside it (exact fallback), one node each.
   const vs = [-200, -150, -123.37, -90.1, -75, -60.6, -38.2, -0.001, 0.3, 35.77, 99.99, 100, 140];
   const count = vs.length;
-  const mk = () => {
+  const mk = (rateTables: boolean) => {
     const s = allocateInstances(GLUTAMATE_SYN, Int32Array.from(vs, (_, k) => k));
     for (const [p, x] of Object.entries(EXAMPLE)) s.fields[p].fill(x);
     const n = makeNodes(count, { area: 250 });
     vs.forEach((v, k) => n.v[k] = v);
+    GLUTAMATE_SYN.prepare(s, prepareContext(n, rateTables));
     GLUTAMATE_SYN.init(s, n);
     for (let k = 0; k < count; k++) {
       GLUTAMATE_SYN.netReceive!(s, k, new Float64Array([1.68, 1.14]), 0, n);
@@ -192,9 +200,9 @@ Deno.test("glutamate_syn.tabulatedCurrent matches current() within 3e-11 (Mg blo
     clearCurrents(n);
     return { s, n };
   };
-  const exact = mk(), fast = mk();
+  const exact = mk(false), fast = mk(true);
   GLUTAMATE_SYN.current(exact.s, exact.n);
-  GLUTAMATE_SYN.tabulatedCurrent!(fast.s, fast.n);
+  GLUTAMATE_SYN.fast!.current!(fast.s, fast.n);
   for (let k = 0; k < count; k++) {
     const nmda = exact.s.fields.A[k] - exact.s.fields.B[k];
     const e = {
@@ -231,11 +239,30 @@ Deno.test("glutamate_syn.advance() skips decays at their subnormal fixed point b
     GLUTAMATE_SYN.advance(s, n);
     A = A + kA * (0.0 - A);
     B = B + kB * (0.0 - B);
-    C = C + f.kC[0] * (0.0 - C);
+    C = C + s.derived.kC[0] * (0.0 - C);
     D = D + kD * (0.0 - D);
     assert.ok(Object.is(f.D[0], D) && f.A[0] === A && f.B[0] === B && f.C[0] === C, `step ${step}`);
     if (D !== 0 && Math.abs(D) < 2.2250738585072014e-308) subnormalSteps++;
   }
   assert.ok(subnormalSteps > 400, `D subnormal in ${subnormalSteps} steps`);
   assert.ok(D > 0 && D === D + kD * (0.0 - D), "D ends at its fixed point");
+});
+
+Deno.test("glutamate_syn's prepare builds one Mg table per distinct (n, gama), only in fast mode", () => {
+  const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0, 0, 0]));
+  s.fields.gama.set([0.08, 0.062, 0.08]);
+  const n = makeNodes(1, { area: 250 });
+  GLUTAMATE_SYN.prepare(s, prepareContext(n, false));
+  assert.equal(s.derived.mgTables.length, 0);
+  GLUTAMATE_SYN.prepare(s, prepareContext(n, true));
+  assert.equal(s.derived.mgTables.length, 2 * 16000, "two tables of 2000 intervals × 8");
+  assert.deepEqual([...s.derived.mgOffset], [0, 16000, 0]);
+  assert.equal(s.derived.toDensity[0], 100 / 250);
+});
+
+Deno.test("glutamate_syn's derived data is not recordable: fields hold only NMODL variables", () => {
+  const s = allocateInstances(GLUTAMATE_SYN, new Int32Array([0]));
+  for (const name of ["mgTable", "mgOffset", "fixed", "toDensity", "active", "kA", "stepDt"]) {
+    assert.equal(s.fields[name], undefined, name);
+  }
 });

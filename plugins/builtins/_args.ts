@@ -6,7 +6,7 @@ import {
   type ParamObject,
   type ParamValue,
 } from "../../io/mod.ts";
-import type { CellModifyContext } from "../cell_modify.ts";
+import type { CellModifyContext } from "../cell_modification.ts";
 
 /** Throws an InputValueError located at `key` of the function's arguments. */
 export function argError(

@@ -1,7 +1,7 @@
 /** ISF's `BAC_injection` (Hay et al. 2011 BAC stimulus; spec/cell_modify_functions.md §2). @module */
 import type { ParamValue } from "../../io/mod.ts";
 import type { Cell } from "../../solver/mod.ts";
-import type { CellModification, CellModifyContext } from "../cell_modify.ts";
+import type { CellModification, CellModifyContext } from "../cell_modification.ts";
 import { argError, argNumber, checkKeys } from "./_args.ts";
 import { trunkLocation } from "./_trunk.ts";
 

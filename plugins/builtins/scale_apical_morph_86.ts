@@ -2,7 +2,7 @@
 import type { ParamValue } from "../../io/mod.ts";
 import type { Cell } from "../../solver/mod.ts";
 import { distanceFromSoma0, pathTable } from "../../solver/mod.ts";
-import type { CellModification, CellModifyContext } from "../cell_modify.ts";
+import type { CellModification, CellModifyContext } from "../cell_modification.ts";
 import { checkKeys } from "./_args.ts";
 
 /**

@@ -5,7 +5,8 @@
  * F(V) = 1 − exp(−dt/τ(V)). Both x∞ and F are smooth functions of V alone (for fixed dt), so they
  * can be tabulated once per (mechanism, dt) and interpolated, like NEURON's `TABLE` statement —
  * but NEURON interpolates linearly on a 1 mV-ish grid, which is far too coarse for our accuracy
- * goal (spike times identical, max |ΔV| ≤ 1e-3 mV). Here every interval of a 0.25 mV grid carries
+ * goal (spike samples identical, max |ΔV| within `FAST_MODE_MAX_DV_MV` = 1e-4 mV of NEURON,
+ * solver/settings.ts). Here every interval of a 0.25 mV grid carries
  * its own cubic, interpolating the function at the four Chebyshev points of that interval. The
  * error bound of cubic interpolation at Chebyshev points is (h/2)⁴·max|f⁗|/(2³·4!) = h⁴·max|f⁗|/3072;
  * for the steepest sigmoid of the Hay channel set (slope factor 4.6 mV) that is ≈ 4e-10, and the
@@ -25,6 +26,8 @@
  *
  * @module
  */
+
+import type { DerivedSlot, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** Lower end of every table [mV] (a multiple of the step, so piecewise rates switch at nodes). */
 export const TABLE_V_MIN = -150;
@@ -124,140 +127,102 @@ export function evaluateRateTable(t: RateTable, v: number, j: number): number {
   return ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
 }
 
-/** A lazily built table of one mechanism, rebuilt when dt changes. */
-export class RateTableCache {
-  /** Quantities per voltage. */
-  readonly q: number;
-  /** The exact rate function. */
-  readonly fn: RateFunction;
-  /** Scratch for the exact fallback outside the table. */
-  readonly scratch: Float64Array;
-  #table: RateTable | undefined;
-
-  /**
-   * @param q number of quantities `fn` writes
-   * @param fn the exact rate function
-   */
-  constructor(q: number, fn: RateFunction) {
-    this.q = q;
-    this.fn = fn;
-    this.scratch = new Float64Array(q);
-    this.#table = undefined;
-  }
-
-  /**
-   * The table for `dt`, built on first use and whenever dt changes.
-   *
-   * @param dt time step [ms]
-   * @returns the table
-   */
-  table(dt: number): RateTable {
-    let t = this.#table;
-    if (t === undefined || t.dt !== dt) {
-      t = buildRateTable(this.q, this.fn, dt);
-      this.#table = t;
-    }
-    return t;
-  }
-}
-
 const INV_STEP = 1 / TABLE_STEP;
+const INTERVALS = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
 
-/** Table positions of every node's voltage for one step (see {@link updateTablePositions}). */
-interface TablePositions {
-  /** Interval index per node, −1 outside the tables. */
-  readonly interval: Int32Array;
-  /** Local coordinate f ∈ [0, 1) per node. */
-  readonly frac: Float64Array;
-}
-
-const POSITIONS = new WeakMap<Float64Array, TablePositions>();
+/** Scratch of the exact fallback outside the tables (kernels run one at a time). */
+const SCRATCH = new Float64Array(4);
 
 /**
- * Computes the rate-table interval and local coordinate of every node voltage once, for all
- * tabulated kernels of the step; the kernels find them through the voltage array. Call it after
- * every change of `v` and before the tabulated advance kernels (the simulation loop does);
- * kernels called on voltage arrays that were never registered compute positions themselves.
- *
- * @param v node voltages [mV]
+ * The derived slot of a channel's voltage rate table: the cubic coefficients of
+ * {@link buildRateTable} for the model's dt, built by `prepare` in fast mode only.
  */
-export function updateTablePositions(v: Float64Array): void {
-  let p = POSITIONS.get(v);
-  if (p === undefined) {
-    p = { interval: new Int32Array(v.length), frac: new Float64Array(v.length) };
-    POSITIONS.set(v, p);
-  }
-  const { interval, frac } = p;
-  const intervals = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
+export const RATE_TABLE_SLOT: DerivedSlot = {
+  size: "table",
+  description: "cubic coefficients of x∞ and 1 − exp(−dt/τ) per 0.25 mV interval (fast mode)",
+};
+
+/**
+ * The `prepare` step of a tabulated channel: builds its rate table into `s.derived.rateTable`
+ * when the model runs with rate tables (nothing otherwise).
+ *
+ * @param s the instances
+ * @param c the prepare context (dt, rateTables)
+ * @param q number of quantities `fn` writes
+ * @param fn the exact rate function
+ */
+export function prepareRateTable(
+  s: MechanismInstances,
+  c: PrepareContext,
+  q: number,
+  fn: RateFunction,
+): void {
+  s.derived.rateTable = c.rateTables ? buildRateTable(q, fn, c.dt).c : new Float64Array(0);
+}
+
+/**
+ * Computes the rate-table interval and local coordinate of every node voltage once per step, for
+ * all tabulated kernels (`n.vInterval`, `n.vFrac`). The engine calls it after every voltage
+ * solve in fast mode, before the `fast.advance` kernels.
+ *
+ * @param n the node arrays (reads `v`, writes `vInterval` and `vFrac`)
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { updateTablePositions } from "./_rate_table.ts";
+ * import { makeNodes } from "./_testing.ts";
+ * const n = makeNodes(2);
+ * n.v.set([-149.875, 1e3]);
+ * updateTablePositions(n);
+ * assert.deepEqual([n.vInterval[0], n.vFrac[0], n.vInterval[1]], [0, 0.5, -1]);
+ * ```
+ */
+export function updateTablePositions(n: NodeArrays): void {
+  const { v, vInterval, vFrac } = n;
   for (let c = 0; c < v.length; c++) {
     const u = (v[c] - TABLE_V_MIN) * INV_STEP;
-    if (u >= 0 && u < intervals) {
+    if (u >= 0 && u < INTERVALS) {
       const i = u | 0;
-      interval[c] = i;
-      frac[c] = u - i;
+      vInterval[c] = i;
+      vFrac[c] = u - i;
     } else {
-      interval[c] = -1;
-      frac[c] = 0;
+      vInterval[c] = -1;
+      vFrac[c] = 0;
     }
   }
 }
 
 /**
- * Tabulated cnexp step of one gate x (quantities x∞, F) at the nodes' new voltages.
+ * Tabulated cnexp step of one gate x (quantities x∞, F) at the nodes' new voltages; the exact
+ * `fn` outside the table. Needs the table positions of this step ({@link updateTablePositions}).
  *
- * @param cache the mechanism's table (q = 2)
- * @param dt time step [ms]
+ * @param c the table's coefficients (q = 2)
+ * @param fn the exact rate function (fallback)
  * @param node node index per instance
- * @param v node voltages [mV]
+ * @param n node arrays (v, vInterval, vFrac, dt)
  * @param x the gate, updated in place
  */
 export function advanceOneGateTabulated(
-  cache: RateTableCache,
-  dt: number,
+  c: Float64Array,
+  fn: RateFunction,
   node: Int32Array,
-  v: Float64Array,
+  n: NodeArrays,
   x: Float64Array,
 ): void {
-  const c = cache.table(dt).c;
-  const pos = POSITIONS.get(v);
-  if (pos !== undefined) {
-    const { interval, frac } = pos;
-    for (let k = 0; k < node.length; k++) {
-      const nk = node[k];
-      const i = interval[nk];
-      let xInf, xF;
-      if (i >= 0) {
-        const f = frac[nk];
-        const b = i << 3;
-        xInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
-        xF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
-      } else {
-        const o = cache.scratch;
-        cache.fn(v[nk], dt, o);
-        xInf = o[0];
-        xF = o[1];
-      }
-      const xk = x[k];
-      x[k] = xk + xF * (xInf - xk);
-    }
-    return;
-  }
-  const intervals = c.length >> 3;
+  const { vInterval, vFrac } = n;
   for (let k = 0; k < node.length; k++) {
-    const vk = v[node[k]];
-    const u = (vk - TABLE_V_MIN) * INV_STEP;
+    const nk = node[k];
+    const i = vInterval[nk];
     let xInf, xF;
-    if (u >= 0 && u < intervals) {
-      const i = u | 0;
-      const f = u - i;
+    if (i >= 0) {
+      const f = vFrac[nk];
       const b = i << 3;
       xInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
       xF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
     } else {
-      const o = cache.scratch;
-      cache.fn(vk, dt, o);
-      xInf = o[0];
-      xF = o[1];
+      fn(n.v[nk], n.dt, SCRATCH);
+      xInf = SCRATCH[0];
+      xF = SCRATCH[1];
     }
     const xk = x[k];
     x[k] = xk + xF * (xInf - xk);
@@ -265,73 +230,42 @@ export function advanceOneGateTabulated(
 }
 
 /**
- * Tabulated cnexp step of two gates m, h (quantities m∞, Fm, h∞, Fh) at the new voltages.
+ * Tabulated cnexp step of two gates m, h (quantities m∞, Fm, h∞, Fh) at the new voltages; the
+ * exact `fn` outside the table. Needs the table positions of this step.
  *
- * @param cache the mechanism's table (q = 4)
- * @param dt time step [ms]
+ * @param c the table's coefficients (q = 4)
+ * @param fn the exact rate function (fallback)
  * @param node node index per instance
- * @param v node voltages [mV]
+ * @param n node arrays (v, vInterval, vFrac, dt)
  * @param m first gate, updated in place
  * @param h second gate, updated in place
  */
 export function advanceTwoGatesTabulated(
-  cache: RateTableCache,
-  dt: number,
+  c: Float64Array,
+  fn: RateFunction,
   node: Int32Array,
-  v: Float64Array,
+  n: NodeArrays,
   m: Float64Array,
   h: Float64Array,
 ): void {
-  const c = cache.table(dt).c;
-  const pos = POSITIONS.get(v);
-  if (pos !== undefined) {
-    const { interval, frac } = pos;
-    for (let k = 0; k < node.length; k++) {
-      const nk = node[k];
-      const i = interval[nk];
-      let mInf, mF, hInf, hF;
-      if (i >= 0) {
-        const f = frac[nk];
-        const b = i << 4;
-        mInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
-        mF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
-        hInf = ((c[b + 11] * f + c[b + 10]) * f + c[b + 9]) * f + c[b + 8];
-        hF = ((c[b + 15] * f + c[b + 14]) * f + c[b + 13]) * f + c[b + 12];
-      } else {
-        const o = cache.scratch;
-        cache.fn(v[nk], dt, o);
-        mInf = o[0];
-        mF = o[1];
-        hInf = o[2];
-        hF = o[3];
-      }
-      const mk = m[k];
-      m[k] = mk + mF * (mInf - mk);
-      const hk = h[k];
-      h[k] = hk + hF * (hInf - hk);
-    }
-    return;
-  }
-  const intervals = c.length >> 4;
+  const { vInterval, vFrac } = n;
   for (let k = 0; k < node.length; k++) {
-    const vk = v[node[k]];
-    const u = (vk - TABLE_V_MIN) * INV_STEP;
+    const nk = node[k];
+    const i = vInterval[nk];
     let mInf, mF, hInf, hF;
-    if (u >= 0 && u < intervals) {
-      const i = u | 0;
-      const f = u - i;
+    if (i >= 0) {
+      const f = vFrac[nk];
       const b = i << 4;
       mInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
       mF = ((c[b + 7] * f + c[b + 6]) * f + c[b + 5]) * f + c[b + 4];
       hInf = ((c[b + 11] * f + c[b + 10]) * f + c[b + 9]) * f + c[b + 8];
       hF = ((c[b + 15] * f + c[b + 14]) * f + c[b + 13]) * f + c[b + 12];
     } else {
-      const o = cache.scratch;
-      cache.fn(vk, dt, o);
-      mInf = o[0];
-      mF = o[1];
-      hInf = o[2];
-      hF = o[3];
+      fn(n.v[nk], n.dt, SCRATCH);
+      mInf = SCRATCH[0];
+      mF = SCRATCH[1];
+      hInf = SCRATCH[2];
+      hF = SCRATCH[3];
     }
     const mk = m[k];
     m[k] = mk + mF * (mInf - mk);
@@ -366,50 +300,42 @@ const BITS_I32 = new Int32Array(BITS_F64.buffer);
 BITS_F64[0] = 1;
 const HI = BITS_I32[1] === 0x3ff00000 ? 1 : 0;
 
-/** A built concentration table of `q` quantities (layout as {@link RateTable}: c[(i·q + j)·4 ..]). */
-export interface ConcentrationTable {
-  /** Quantities per concentration. */
-  readonly q: number;
-  /** Left end c_i of interval i [mM]. */
-  readonly start: Float64Array;
-  /** 1/w_i of interval i [1/mM] (a power of two). */
-  readonly invWidth: Float64Array;
-  /** Cubic coefficients in f. */
-  readonly c: Float64Array;
-  /** Writes the exact quantities at c (for the fallback outside the table). */
-  readonly fn: (c: number, out: Float64Array) => void;
-  /** Scratch of q entries for the fallback. */
-  readonly scratch: Float64Array;
+/** Left end c_i of concentration interval i [mM] (the grid of every concentration table). */
+const CONC_START = new Float64Array(CONC_INTERVALS);
+/** 1/w_i of concentration interval i [1/mM] (a power of two). */
+const CONC_INV_WIDTH = new Float64Array(CONC_INTERVALS);
+for (let i = 0; i < CONC_INTERVALS; i++) {
+  const e = CONC_TABLE_EXP_MIN + Math.floor(i / CONC_TABLE_PER_OCTAVE);
+  const w = 2 ** e / CONC_TABLE_PER_OCTAVE;
+  CONC_START[i] = 2 ** e + (i % CONC_TABLE_PER_OCTAVE) * w;
+  CONC_INV_WIDTH[i] = 1 / w;
 }
 
 /**
- * Builds the concentration table of `fn`.
+ * Builds the concentration table of `fn`: cubic coefficients in f of q quantities per interval
+ * (layout as {@link RateTable}: c[(i·q + j)·4 ..]).
  *
  * @param q number of quantities `fn` writes
  * @param fn the exact function of the concentration [mM]
- * @returns the table
+ * @returns the coefficients
  * @example ln c, interpolated to 1e-10
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildConcentrationTable, evaluateConcentrationTable } from "./_rate_table.ts";
- * const t = buildConcentrationTable(1, (c, out) => { out[0] = Math.log(c); });
- * assert.ok(Math.abs(evaluateConcentrationTable(t, 3.3e-4, 0) - Math.log(3.3e-4)) < 1e-10);
+ * const fn = (c: number, out: Float64Array) => { out[0] = Math.log(c); };
+ * const t = buildConcentrationTable(1, fn);
+ * assert.ok(Math.abs(evaluateConcentrationTable(t, fn, 3.3e-4) - Math.log(3.3e-4)) < 1e-10);
  * ```
  */
 export function buildConcentrationTable(
   q: number,
   fn: (c: number, out: Float64Array) => void,
-): ConcentrationTable {
-  const start = new Float64Array(CONC_INTERVALS);
-  const invWidth = new Float64Array(CONC_INTERVALS);
+): Float64Array {
   const c = new Float64Array(CONC_INTERVALS * q * 4);
   const y = [0, 1, 2, 3].map(() => new Float64Array(q));
   for (let i = 0; i < CONC_INTERVALS; i++) {
-    const e = CONC_TABLE_EXP_MIN + Math.floor(i / CONC_TABLE_PER_OCTAVE);
-    const w = 2 ** e / CONC_TABLE_PER_OCTAVE;
-    start[i] = 2 ** e + (i % CONC_TABLE_PER_OCTAVE) * w;
-    invWidth[i] = 1 / w;
-    for (let s = 0; s < 4; s++) fn(start[i] + CHEB[s] * w, y[s]);
+    const w = 1 / CONC_INV_WIDTH[i];
+    for (let s = 0; s < 4; s++) fn(CONC_START[i] + CHEB[s] * w, y[s]);
     for (let j = 0; j < q; j++) {
       const base = (i * q + j) * 4;
       for (let p = 0; p < 4; p++) {
@@ -418,7 +344,7 @@ export function buildConcentrationTable(
       }
     }
   }
-  return { q, start, invWidth, c, fn, scratch: new Float64Array(q) };
+  return c;
 }
 
 /**
@@ -435,22 +361,25 @@ export function concentrationInterval(x: number): number {
 }
 
 /**
- * Interpolated quantity `j` at concentration `x` (exact formula outside the table).
+ * Interpolated quantity 0 of a one-quantity concentration table at `x` (exact `fn` outside it).
  *
- * @param t the table
+ * @param c the table's coefficients (q = 1)
+ * @param fn the exact function (fallback)
  * @param x concentration [mM]
- * @param j quantity index
  * @returns the value
  */
-export function evaluateConcentrationTable(t: ConcentrationTable, x: number, j: number): number {
+export function evaluateConcentrationTable(
+  c: Float64Array,
+  fn: (c: number, out: Float64Array) => void,
+  x: number,
+): number {
   const i = concentrationInterval(x);
   if (i < 0) {
-    t.fn(x, t.scratch);
-    return t.scratch[j];
+    fn(x, SCRATCH);
+    return SCRATCH[0];
   }
-  const f = (x - t.start[i]) * t.invWidth[i];
-  const b = (i * t.q + j) * 4;
-  const c = t.c;
+  const f = (x - CONC_START[i]) * CONC_INV_WIDTH[i];
+  const b = i << 2;
   return ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
 }
 
@@ -476,7 +405,7 @@ export function nernstFromTable(
   eca: Float64Array,
   nernst: number,
 ): void {
-  const { start, invWidth, c } = LN_TABLE;
+  const c = LN_TABLE, start = CONC_START, invWidth = CONC_INV_WIDTH;
   for (let j = 0; j < nodes.length; j++) {
     const n = nodes[j];
     const x = cai[n];
@@ -495,24 +424,25 @@ export function nernstFromTable(
 }
 
 /**
- * Tabulated cnexp step of a gate driven by concentration: x ← x + F_k·(x∞(c) − x) with x∞ from
- * quantity 0 of a one-quantity concentration table and a per-instance factor F_k = 1 − exp(−dt/τ_k).
+ * Tabulated cnexp step of a gate driven by concentration: x ← x + F·(x∞(c) − x) with x∞ from
+ * a one-quantity concentration table and one factor F = 1 − exp(−dt/τ) for all instances.
  *
- * @param t the x∞ table (q = 1)
+ * @param c the x∞ table's coefficients (q = 1)
+ * @param fn the exact x∞ (fallback outside the table)
  * @param node node index per instance
  * @param conc node concentrations [mM]
- * @param factor F_k per instance
+ * @param factor F [1]
  * @param x the gate, updated in place
  */
 export function advanceConcentrationGateTabulated(
-  t: ConcentrationTable,
+  c: Float64Array,
+  fn: (c: number, out: Float64Array) => void,
   node: Int32Array,
   conc: Float64Array,
-  factor: Float64Array,
+  factor: number,
   x: Float64Array,
 ): void {
-  if (t.q !== 1) throw new RangeError(`expected a one-quantity table, got q = ${t.q}`);
-  const { start, invWidth, c } = t;
+  const start = CONC_START, invWidth = CONC_INV_WIDTH;
   for (let k = 0; k < node.length; k++) {
     const ck = conc[node[k]];
     BITS_F64[0] = ck;
@@ -523,10 +453,10 @@ export function advanceConcentrationGateTabulated(
       const b = i << 2;
       xInf = ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
     } else {
-      t.fn(ck, t.scratch);
-      xInf = t.scratch[0];
+      fn(ck, SCRATCH);
+      xInf = SCRATCH[0];
     }
     const xk = x[k];
-    x[k] = xk + factor[k] * (xInf - xk);
+    x[k] = xk + factor * (xInf - xk);
   }
 }

@@ -8,14 +8,18 @@ import {
   evaluateConcentrationTable,
   evaluateRateTable,
   nernstFromTable,
-  RateTableCache,
   TABLE_V_MAX,
   TABLE_V_MIN,
   updateTablePositions,
 } from "./_rate_table.ts";
-import { DENSITY_MECHANISMS, TABULATED_ADVANCE } from "./mod.ts";
-import { allocateInstances } from "./_types.ts";
-import { makeNodes } from "./_testing.ts";
+import { DENSITY_MECHANISMS } from "./mod.ts";
+import { allocateInstances, type DensityMechanism, type Kernel } from "./_types.ts";
+import { makeNodes, prepareContext } from "./_testing.ts";
+
+/** The channels with a fast `advance` kernel, with it. */
+const TABULATED: [DensityMechanism, Kernel][] = DENSITY_MECHANISMS.flatMap((m) =>
+  m.fast?.advance !== undefined ? [[m, m.fast.advance] as [DensityMechanism, Kernel]] : []
+);
 
 /**
  * Tabulated vs exact gate step: 5e-10 absolute per gate and step. The cubic-per-interval bound
@@ -47,13 +51,15 @@ for (const dt of [0.025, 0.1, 0.005]) {
     const v = sweep();
     const node = Int32Array.from(v.keys());
     const report: string[] = [];
-    for (const mech of DENSITY_MECHANISMS) {
-      const fast = TABULATED_ADVANCE.get(mech);
-      if (fast === undefined) continue;
+    assert.equal(TABULATED.length, 10, "ten channels have a fast advance");
+    for (const [mech, fast] of TABULATED) {
       const nodesExact = makeNodes(v.length, { dt });
       nodesExact.v.set(v);
+      updateTablePositions(nodesExact);
       const a = allocateInstances(mech, node);
       const b = allocateInstances(mech, node);
+      mech.prepare(a, prepareContext(nodesExact, false));
+      mech.prepare(b, prepareContext(nodesExact, true));
       // Gates away from steady state so that errors of both x∞ and 1 − exp(−dt/τ) show.
       for (let k = 0; k < v.length; k++) {
         for (const [j, st] of mech.states.entries()) {
@@ -84,10 +90,12 @@ for (const dt of [0.025, 0.1, 0.005]) {
 }
 
 Deno.test("tabulated advance falls back to the exact formula for NaN and far-out voltages", () => {
-  const [mech, fast] = [...TABULATED_ADVANCE][0];
+  const [mech, fast] = TABULATED[0];
   const n = makeNodes(3);
   n.v.set([NaN, 1e6, -1e6]);
+  updateTablePositions(n);
   const s = allocateInstances(mech, new Int32Array([0, 1, 2]));
+  mech.prepare(s, prepareContext(n, true));
   fast(s, n);
   assert.ok(Number.isNaN(s.fields[mech.states[0]][0]), "NaN propagates like the exact kernel");
 });
@@ -103,28 +111,39 @@ Deno.test("buildRateTable: cubic per interval reproduces a cubic exactly and fol
     assert.ok(Math.abs(evaluateRateTable(t, v, 1) - 0.125 * v) < 1e-12 * Math.max(1, Math.abs(v)));
   }
   assert.throws(() => evaluateRateTable(t, TABLE_V_MAX, 0), RangeError);
-  const cache = new RateTableCache(1, (v, dt, out) => {
-    out[0] = dt * v;
-  });
-  assert.equal(cache.table(0.025), cache.table(0.025), "built once per dt");
-  assert.equal(cache.table(0.1).dt, 0.1, "rebuilt when dt changes");
+});
+
+Deno.test("prepare builds a channel's rate table for the model's dt, and only in fast mode", () => {
+  const [mech] = TABULATED[0];
+  const n = makeNodes(1, { dt: 0.1 });
+  const s = allocateInstances(mech, new Int32Array([0]));
+  mech.prepare(s, prepareContext(n, false));
+  assert.equal(s.derived.rateTable.length, 0, "no table in exact mode");
+  mech.prepare(s, prepareContext(n, true));
+  const q = mech.states.length * 2;
+  assert.equal(s.derived.rateTable.length, 1000 * q * 4);
+  const other = allocateInstances(mech, new Int32Array([0]));
+  mech.prepare(other, prepareContext(makeNodes(1, { dt: 0.025 }), true));
+  assert.notDeepEqual(other.derived.rateTable, s.derived.rateTable, "tables depend on dt");
 });
 
 Deno.test("concentration tables: ln c and SK_E2's z∞ within 4e-9 over 1.2e-7..4 mM, exact outside", () => {
-  const ln = buildConcentrationTable(1, (c, out) => {
+  const lnFn = (c: number, out: Float64Array) => {
     out[0] = Math.log(c);
-  });
+  };
+  const ln = buildConcentrationTable(1, lnFn);
   const zInf = (c: number) => 1 / (1 + Math.pow(0.00043 / (c < 1e-7 ? c + 1e-7 : c), 4.8));
-  const z = buildConcentrationTable(1, (c, out) => {
+  const zFn = (c: number, out: Float64Array) => {
     out[0] = zInf(c);
-  });
+  };
+  const z = buildConcentrationTable(1, zFn);
   let worstLn = 0, worstZ = 0;
   // A dense geometric sweep with irrational ratio, plus the binade and table ends.
   const cs: number[] = [2 ** CONC_TABLE_EXP_MIN, 2 ** CONC_TABLE_EXP_MAX * (1 - 2 ** -52), 1e-4];
   for (let c = 1.3e-7; c < 4; c *= 1.000731) cs.push(c);
   for (const c of cs) {
-    worstLn = Math.max(worstLn, Math.abs(evaluateConcentrationTable(ln, c, 0) - Math.log(c)));
-    worstZ = Math.max(worstZ, Math.abs(evaluateConcentrationTable(z, c, 0) - zInf(c)));
+    worstLn = Math.max(worstLn, Math.abs(evaluateConcentrationTable(ln, lnFn, c) - Math.log(c)));
+    worstZ = Math.max(worstZ, Math.abs(evaluateConcentrationTable(z, zFn, c) - zInf(c)));
   }
   console.log(
     `concentration tables: worst |Δ ln c| ${worstLn.toExponential(1)}, |Δz∞| ${
@@ -136,7 +155,7 @@ Deno.test("concentration tables: ln c and SK_E2's z∞ within 4e-9 over 1.2e-7..
   // Outside the grid (and at SK_E2's cai < 1e-7 guard) the exact function is used.
   for (const c of [1e-7, 5e-8, 0, 4, 100]) {
     assert.equal(concentrationInterval(c), -1);
-    assert.equal(evaluateConcentrationTable(z, c, 0), zInf(c));
+    assert.equal(evaluateConcentrationTable(z, zFn, c), zInf(c));
   }
   assert.equal(concentrationInterval(NaN), -1);
   assert.equal(concentrationInterval(-1e-4), -1);
@@ -154,22 +173,18 @@ Deno.test("nernstFromTable: eca within 1e-8 mV of (k_T/2)·ln(cao/cai)", () => {
   }
 });
 
-Deno.test("tabulated kernels give the same gates with precomputed table positions", () => {
+Deno.test("updateTablePositions() gives every node its interval and coordinate, −1 outside", () => {
   const v = sweep();
-  const node = Int32Array.from(v.keys()).reverse();
-  for (const [mech, fast] of TABULATED_ADVANCE) {
-    const a = allocateInstances(mech, node);
-    const b = allocateInstances(mech, node);
-    for (const st of mech.states) {
-      for (let k = 0; k < node.length; k++) a.fields[st][k] = b.fields[st][k] = (k % 97) / 96;
+  const n = makeNodes(v.length);
+  n.v.set(v);
+  updateTablePositions(n);
+  for (let k = 0; k < v.length; k++) {
+    const u = (v[k] - TABLE_V_MIN) / 0.25;
+    if (u >= 0 && u < 1000) {
+      assert.equal(n.vInterval[k], Math.floor(u), `V = ${v[k]}`);
+      assert.ok(Math.abs(n.vFrac[k] - (u - Math.floor(u))) < 1e-9, `V = ${v[k]}`);
+    } else {
+      assert.equal(n.vInterval[k], -1, `V = ${v[k]} is outside`);
     }
-    const direct = makeNodes(v.length);
-    direct.v.set(v);
-    fast(a, direct);
-    const viaPositions = makeNodes(v.length);
-    viaPositions.v.set(v);
-    updateTablePositions(viaPositions.v);
-    fast(b, viaPositions);
-    for (const st of mech.states) assert.deepEqual(b.fields[st], a.fields[st], mech.name);
   }
 });

@@ -8,6 +8,7 @@ import {
   type DensityMechanism,
   type MechanismInstances,
   type NodeArrays,
+  type PrepareContext,
 } from "./_types.ts";
 
 /** FARADAY in modern units (spec/mechanisms.md §1.4) [C/mol]. */
@@ -55,11 +56,26 @@ export function makeNodes(count: number, values: NodeValues = {}): NodeArrays {
     cai: fill(values.cai ?? 5e-5),
     cao: fill(values.cao ?? 2),
     ica: fill(0),
+    vInterval: new Int32Array(count).fill(-1),
+    vFrac: fill(0),
     dt: values.dt ?? 0.025,
     t: values.t ?? 0,
     celsius: values.celsius ?? 34,
     faraday: values.faraday ?? FARADAY_MODERN,
   };
+}
+
+/**
+ * The prepare context of `n` (its dt, temperature, FARADAY, areas; legacy units when FARADAY is
+ * not the modern value).
+ *
+ * @param n node arrays from {@link makeNodes}
+ * @param rateTables whether the fast kernels will run (default false)
+ * @returns the context
+ */
+export function prepareContext(n: NodeArrays, rateTables = false): PrepareContext {
+  const units = n.faraday === FARADAY_MODERN ? "modern" : "legacy";
+  return { dt: n.dt, celsius: n.celsius, faraday: n.faraday, area: n.area, rateTables, units };
 }
 
 /** Clears the accumulated node currents (i, g, ica) before a current evaluation. */
@@ -94,11 +110,13 @@ export interface ChannelSpec {
   readonly mech: DensityMechanism;
   /** Parameter values to set (others keep defaults). */
   readonly params: Readonly<Record<string, number>>;
+  /** GLOBAL values to set (others keep defaults). */
+  readonly globals?: Readonly<Record<string, number>>;
   readonly gates: readonly GateSpec[];
   /** Conductance [S/cm²] from the instance's fields (instance 0). */
   conductance(f: Record<string, Float64Array>): number;
   /** Reversal potential [mV] of the current for node 0. */
-  reversal(n: NodeArrays, f: Record<string, Float64Array>): number;
+  reversal(n: NodeArrays, s: MechanismInstances): number;
 }
 
 /** One instance of `c.mech` on one node with `values`, parameters set, after `init`. */
@@ -106,9 +124,10 @@ export function initOne(
   c: ChannelSpec,
   values: NodeValues = {},
 ): { s: MechanismInstances; n: NodeArrays } {
-  const s = allocateInstances(c.mech, new Int32Array([0]));
+  const s = allocateInstances(c.mech, new Int32Array([0]), c.globals ?? {});
   for (const [p, x] of Object.entries(c.params)) s.fields[p][0] = x;
   const n = makeNodes(1, values);
+  c.mech.prepare(s, prepareContext(n));
   c.mech.init(s, n);
   return { s, n };
 }
@@ -150,7 +169,7 @@ export function currentError(c: ChannelSpec, v0: number, v: number): number {
   clearCurrents(n);
   c.mech.current(s, n);
   const g = c.conductance(s.fields);
-  const i = g * (v - c.reversal(n, s.fields));
+  const i = g * (v - c.reversal(n, s));
   const [iName, gName] = c.mech.assigned;
   return Math.max(
     relErr(n.i[0], i),

@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
 
@@ -73,17 +73,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceCaHVATabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareCaHVA(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `Ca_HVA` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const CA_HVA_ADVANCE_TABULATED: Kernel = advanceCaHVATabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceCaHVAFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * High-voltage-activated calcium channel `Ca_HVA`: ica = gCa_HVAbar·m²·h·(V − eca).
@@ -92,18 +90,21 @@ export const CA_HVA_ADVANCE_TABULATED: Kernel = advanceCaHVATabulated;
  * ```ts
  * import assert from "node:assert/strict";
  * import { CA_HVA } from "./ca_hva.ts";
- * assert.equal(CA_HVA.ion, "ca");
+ * assert.equal(CA_HVA.ions[0].name, "ca");
  * ```
  */
 export const CA_HVA: DensityMechanism = {
   kind: "density",
   name: "Ca_HVA",
-  ion: "ca",
-  writesCai: false,
-  parameters: { gCa_HVAbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "ca", read: ["eca"], write: ["ica"] }],
+  parameters: { gCa_HVAbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ica", "gCa_HVA"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareCaHVA,
   init: initCaHVA,
   current: currentCaHVA,
   advance: advanceCaHVA,
+  fast: { advance: advanceCaHVAFast },
 };

@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -71,17 +71,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceCaLVAstTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareCaLVAst(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `Ca_LVAst` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const CA_LVAST_ADVANCE_TABULATED: Kernel = advanceCaLVAstTabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceCaLVAstFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * Low-voltage-activated calcium channel `Ca_LVAst`: ica = gCa_LVAstbar·m²·h·(V − eca).
@@ -96,12 +94,15 @@ export const CA_LVAST_ADVANCE_TABULATED: Kernel = advanceCaLVAstTabulated;
 export const CA_LVAST: DensityMechanism = {
   kind: "density",
   name: "Ca_LVAst",
-  ion: "ca",
-  writesCai: false,
-  parameters: { gCa_LVAstbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "ca", read: ["eca"], write: ["ica"] }],
+  parameters: { gCa_LVAstbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ica", "gCa_LVAst"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareCaLVAst,
   init: initCaLVAst,
   current: currentCaLVAst,
   advance: advanceCaLVAst,
+  fast: { advance: advanceCaLVAstFast },
 };

@@ -9,10 +9,27 @@
  *
  * @module
  */
-import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
+
+/**
+ * Per-instance constants of the cnexp step, computed once per model instead of every step
+ * (bit-identical: the same operations on the same operands): b = −1/decay, 1 − exp(dt·b),
+ * 2·FARADAY·depth and (−minCai)/decay.
+ */
+function prepareCaDynamicsE2(s: MechanismInstances, c: PrepareContext): void {
+  const { decay, depth, minCai } = s.fields;
+  const { b, oneMinusExp, twoFDepth, minOverDecay } = s.derived;
+  for (let k = 0; k < s.node.length; k++) {
+    const dk = decay[k];
+    const bk = -1.0 / dk;
+    b[k] = bk;
+    oneMinusExp[k] = 1 - Math.exp(c.dt * bk);
+    twoFDepth[k] = 2.0 * c.faraday * depth[k];
+    minOverDecay[k] = (-minCai[k]) / dk;
+  }
+}
 
 function initCaDynamicsE2(s: MechanismInstances, n: NodeArrays): void {
-  CONSTANTS.delete(s);
   const node = s.node;
   const { cai } = s.fields;
   const ncai = n.cai;
@@ -23,69 +40,12 @@ function currentCaDynamicsE2(_s: MechanismInstances, _n: NodeArrays): void {
   // No current.
 }
 
-/**
- * Per-instance constants of the cnexp step, computed once instead of every step (bit-identical:
- * the same operations on the same operands): b = −1/decay, 1 − exp(dt·b), 2·FARADAY·depth and
- * (−minCai)/decay. Rebuilt when dt or FARADAY change, per instance when decay, depth or minCai do.
- */
-interface StepConstants {
-  dt: number;
-  faraday: number;
-  readonly decay: Float64Array;
-  readonly depth: Float64Array;
-  readonly minCai: Float64Array;
-  readonly b: Float64Array;
-  readonly oneMinusExp: Float64Array;
-  readonly twoFDepth: Float64Array;
-  readonly minOverDecay: Float64Array;
-}
-
-const CONSTANTS = new WeakMap<MechanismInstances, StepConstants>();
-
-function fillConstants(c: StepConstants, s: MechanismInstances, k: number): void {
-  const { decay, depth, minCai } = s.fields;
-  const dk = decay[k];
-  c.decay[k] = dk;
-  c.depth[k] = depth[k];
-  c.minCai[k] = minCai[k];
-  const b = -1.0 / dk;
-  c.b[k] = b;
-  c.oneMinusExp[k] = 1 - Math.exp(c.dt * b);
-  c.twoFDepth[k] = 2.0 * c.faraday * depth[k];
-  c.minOverDecay[k] = (-minCai[k]) / dk;
-}
-
-function stepConstants(s: MechanismInstances, n: NodeArrays): StepConstants {
-  let c = CONSTANTS.get(s);
-  if (c === undefined || c.dt !== n.dt || c.faraday !== n.faraday) {
-    const count = s.node.length;
-    c = {
-      dt: n.dt,
-      faraday: n.faraday,
-      decay: new Float64Array(count),
-      depth: new Float64Array(count),
-      minCai: new Float64Array(count),
-      b: new Float64Array(count),
-      oneMinusExp: new Float64Array(count),
-      twoFDepth: new Float64Array(count),
-      minOverDecay: new Float64Array(count),
-    };
-    for (let k = 0; k < count; k++) fillConstants(c, s, k);
-    CONSTANTS.set(s, c);
-  }
-  return c;
-}
-
 function advanceCaDynamicsE2(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { gamma, decay, depth, minCai, cai } = s.fields;
+  const { gamma, cai } = s.fields;
+  const { b, oneMinusExp, twoFDepth, minOverDecay } = s.derived;
   const ncai = n.cai, nica = n.ica;
-  const c = stepConstants(s, n);
-  const { b, oneMinusExp, twoFDepth, minOverDecay } = c;
   for (let k = 0; k < node.length; k++) {
-    if (decay[k] !== c.decay[k] || depth[k] !== c.depth[k] || minCai[k] !== c.minCai[k]) {
-      fillConstants(c, s, k);
-    }
     const nc = node[k];
     // cai' = -(10000)*(ica*gamma/(2*FARADAY*depth)) - (cai - minCai)/decay  [mM/ms];
     // cnexp: cai + (1 − exp(dt·b))·(−a/b − cai), NEURON's operation order.
@@ -104,23 +64,31 @@ function advanceCaDynamicsE2(s: MechanismInstances, n: NodeArrays): void {
  * ```ts
  * import assert from "node:assert/strict";
  * import { CADYNAMICS_E2 } from "./cadynamics_e2.ts";
- * assert.equal(CADYNAMICS_E2.writesCai, true);
+ * assert.deepEqual(CADYNAMICS_E2.ions[0].write, ["cai"]);
  * ```
  */
 export const CADYNAMICS_E2: DensityMechanism = {
   kind: "density",
   name: "CaDynamics_E2",
-  ion: "ca",
-  writesCai: true,
+  ions: [{ name: "ca", read: ["ica"], write: ["cai"] }],
   parameters: {
-    gamma: { unit: "1", default: 0.05 },
-    decay: { unit: "ms", default: 80 },
-    depth: { unit: "um", default: 0.1 },
-    minCai: { unit: "mM", default: 1e-4 },
+    gamma: { unit: "1", default: 0.05, min: 0, max: 1 }, // fraction of free calcium
+    decay: { unit: "ms", default: 80, min: 0, minExclusive: true },
+    depth: { unit: "um", default: 0.1, min: 0, minExclusive: true },
+    minCai: { unit: "mM", default: 1e-4, min: 0 },
   },
+  globals: {},
   states: ["cai"],
   assigned: [],
+  derived: {
+    b: { size: "instance", description: "−1/decay [1/ms]" },
+    oneMinusExp: { size: "instance", description: "1 − exp(dt·b) [1]" },
+    twoFDepth: { size: "instance", description: "2·FARADAY·depth [C·µm/mol]" },
+    minOverDecay: { size: "instance", description: "−minCai/decay [mM/ms]" },
+  },
+  prepare: prepareCaDynamicsE2,
   init: initCaDynamicsE2,
   current: currentCaDynamicsE2,
   advance: advanceCaDynamicsE2,
+  fast: undefined,
 };

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { CADYNAMICS_E2 } from "./cadynamics_e2.ts";
 import { allocateInstances } from "./_types.ts";
-import { makeNodes } from "./_testing.ts";
+import { makeNodes, prepareContext } from "./_testing.ts";
 
 /** 1e-12 relative: exact linear-ODE solution vs cnexp's operation order (rounding only). */
 const TOL = 1e-12;
 
-function setup(ica: number, faraday?: number) {
+function setup(ica: number, faraday?: number, decay = 80) {
   const s = allocateInstances(CADYNAMICS_E2, new Int32Array([0]));
+  s.fields.decay[0] = decay;
   const n = makeNodes(1, faraday === undefined ? { cai: 5e-5 } : { cai: 5e-5, faraday });
+  CADYNAMICS_E2.prepare(s, prepareContext(n));
   CADYNAMICS_E2.init(s, n);
   n.ica[0] = ica;
   return { s, n };
@@ -34,8 +36,7 @@ Deno.test("CADYNAMICS_E2.advance() matches the exact one-step solution with the 
 });
 
 Deno.test("CADYNAMICS_E2 without Ca current relaxes from cai0 towards minCai with τ = decay", () => {
-  const { s, n } = setup(0);
-  s.fields.decay[0] = 10;
+  const { s, n } = setup(0, undefined, 10);
   for (let k = 0; k < 400; k++) CADYNAMICS_E2.advance(s, n); // 10 ms = one time constant
   const want = 1e-4 + (5e-5 - 1e-4) * Math.exp(-1);
   // 400 cnexp steps of a linear ODE are exact up to accumulated rounding (~400 ulp).

@@ -6,6 +6,7 @@
  * @module
  */
 import type { MechanismInstances, NodeArrays, PointMechanism } from "./_types.ts";
+import { prepareNothing } from "./_types.ts";
 
 /** FUNCTION myexp(x): exp(x), or 0 below −100. */
 function myexp(x: number): number {
@@ -21,6 +22,13 @@ function curr(x: number, onset: number, tau0: number, tau1: number, imax: number
   const a0 = 1 - myexp(-(x - onset) / tau0);
   const a1 = 1 - myexp(-(x - onset) / tau1);
   return -amp * (a0 - a1);
+}
+
+/** The waveform's peak time is 0/0 when the two time constants are equal. */
+function checkEpsp(p: Readonly<Record<string, number>>): string | undefined {
+  return p.tau0 === p.tau1
+    ? `tau0 and tau1 must differ (both ${p.tau0} ms: the waveform's peak time is 0/0)`
+    : undefined;
 }
 
 function initEpsp(s: MechanismInstances, _n: NodeArrays): void {
@@ -64,17 +72,23 @@ function advanceEpsp(_s: MechanismInstances, _n: NodeArrays): void {
 export const EPSP: PointMechanism = {
   kind: "point",
   name: "epsp",
+  ions: [],
   parameters: {
     onset: { unit: "ms", default: 0 },
-    tau0: { unit: "ms", default: 0.2 },
-    tau1: { unit: "ms", default: 3.0 },
+    tau0: { unit: "ms", default: 0.2, min: 0, minExclusive: true },
+    tau1: { unit: "ms", default: 3.0, min: 0, minExclusive: true },
     imax: { unit: "nA", default: 0 },
   },
+  globals: {},
   states: [],
   assigned: ["i"],
+  derived: {},
+  prepare: prepareNothing,
   init: initEpsp,
   current: currentEpsp,
   advance: advanceEpsp,
+  fast: undefined,
   netReceive: undefined,
   lumpable: undefined,
+  check: checkEpsp,
 };

@@ -6,6 +6,7 @@
  * @module
  */
 import type { MechanismInstances, NodeArrays, PointMechanism } from "./_types.ts";
+import { prepareNothing } from "./_types.ts";
 
 function initIClamp(s: MechanismInstances, _n: NodeArrays): void {
   s.fields.i.fill(0);
@@ -48,16 +49,21 @@ function advanceIClamp(_s: MechanismInstances, _n: NodeArrays): void {
 export const ICLAMP: PointMechanism = {
   kind: "point",
   name: "IClamp",
+  ions: [],
   parameters: {
     del: { unit: "ms", default: 0 },
     dur: { unit: "ms", default: 0 },
     amp: { unit: "nA", default: 0 },
   },
+  globals: {},
   states: [],
   assigned: ["i"],
+  derived: {},
+  prepare: prepareNothing,
   init: initIClamp,
   current: currentIClamp,
   advance: advanceIClamp,
+  fast: undefined,
   netReceive: undefined,
   lumpable: undefined,
 };

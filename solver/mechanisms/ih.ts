@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceOneGateTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceOneGateTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 let mInf = 0, mTau = 0;
 
@@ -33,12 +33,13 @@ function initIh(s: MechanismInstances, n: NodeArrays): void {
 
 function currentIh(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { gIhbar, ehcn, m, ihcn, gIh } = s.fields;
+  const { gIhbar, m, ihcn, gIh } = s.fields;
+  const ehcn = s.globals.ehcn; // [mV], a GLOBAL of Ih.mod
   const v = n.v, ni = n.i, ng = n.g;
   for (let k = 0; k < node.length; k++) {
     const c = node[k];
     const g = gIhbar[k] * m[k]; // [S/cm²]
-    const i = g * (v[c] - ehcn[k]); // [mA/cm²]
+    const i = g * (v[c] - ehcn); // [mA/cm²]
     gIh[k] = g;
     ihcn[k] = i;
     ni[c] += i;
@@ -63,40 +64,39 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
 }
 
-const TABLE = new RateTableCache(2, gateValues);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm) for the model's dt (fast mode). */
+function prepareIh(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 2, gateValues);
+}
 
-function advanceIhTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceOneGateTabulated(TABLE, n.dt, s.node, n.v, s.fields.m);
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceIhFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceOneGateTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m);
 }
 
 /**
- * The `advance` kernel of `Ih` with m∞, τm from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const IH_ADVANCE_TABULATED: Kernel = advanceIhTabulated;
-
-/**
- * HCN channel `Ih`: ihcn = gIhbar·m·(V − ehcn), ehcn −45 mV by default.
+ * HCN channel `Ih`: ihcn = gIhbar·m·(V − ehcn), with the GLOBAL ehcn (−45 mV by default).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { IH } from "./ih.ts";
- * assert.equal(IH.parameters.ehcn.default, -45);
+ * assert.equal(IH.globals.ehcn.default, -45);
  * ```
  */
 export const IH: DensityMechanism = {
   kind: "density",
   name: "Ih",
-  ion: undefined,
-  writesCai: false,
-  parameters: {
-    gIhbar: { unit: "S/cm2", default: 0.00001 },
-    ehcn: { unit: "mV", default: -45.0 },
-  },
+  ions: [],
+  parameters: { gIhbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  // A PARAMETER that Ih.mod does not declare RANGE: one value per model (`mech_globals`).
+  globals: { ehcn: { unit: "mV", default: -45.0 } },
   states: ["m"],
   assigned: ["ihcn", "gIh"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareIh,
   init: initIh,
   current: currentIh,
   advance: advanceIh,
+  fast: { advance: advanceIhFast },
 };

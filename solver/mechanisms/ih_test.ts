@@ -22,7 +22,7 @@ const SPEC: ChannelSpec = {
   params: { gIhbar: 0.0058 },
   gates: [{ state: "m", inf: (v) => am(v) / (am(v) + bm(v)), tau: (v) => 1 / (am(v) + bm(v)) }],
   conductance: (f) => f.gIhbar[0] * f.m[0],
-  reversal: (_n, f) => f.ehcn[0],
+  reversal: (_n, s) => s.globals.ehcn,
 };
 
 Deno.test("IH.init() sets m to its steady state", () => {
@@ -47,4 +47,14 @@ Deno.test("IH guard: V exactly −154.9 gives finite values, as at V + 0.0001", 
   assert.ok(allFinite(SPEC, -154.9));
   const a = initOne(SPEC, { v: -154.9 }).s.fields.m[0];
   assert.equal(a, initOne(SPEC, { v: -154.9 + 0.0001 }).s.fields.m[0]);
+});
+
+Deno.test("IH.current() uses the GLOBAL ehcn (mech_globals {Ih: {ehcn: -30}})", () => {
+  const spec = { ...SPEC, globals: { ehcn: -30 } };
+  assert.ok(currentError(spec, -75, -60) <= TOL);
+  const { s, n } = initOne(spec, { v: -75 });
+  n.v[0] = -60;
+  IH.current(s, n);
+  assert.ok(n.i[0] < 0, "inward: V below ehcn = −30 mV");
+  assert.ok(Math.abs(n.i[0] - s.fields.gIhbar[0] * s.fields.m[0] * (-60 + 30)) <= 1e-18);
 });

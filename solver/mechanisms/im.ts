@@ -5,8 +5,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceOneGateTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceOneGateTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -63,17 +63,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
 }
 
-const TABLE = new RateTableCache(2, gateValues);
-
-function advanceImTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceOneGateTabulated(TABLE, n.dt, s.node, n.v, s.fields.m);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm) for the model's dt (fast mode). */
+function prepareIm(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 2, gateValues);
 }
 
-/**
- * The `advance` kernel of `Im` with m∞, τm from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const IM_ADVANCE_TABULATED: Kernel = advanceImTabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceImFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceOneGateTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m);
+}
 
 /**
  * Muscarinic potassium channel `Im`: ik = gImbar·m·(V − ek).
@@ -88,12 +86,15 @@ export const IM_ADVANCE_TABULATED: Kernel = advanceImTabulated;
 export const IM: DensityMechanism = {
   kind: "density",
   name: "Im",
-  ion: "k",
-  writesCai: false,
-  parameters: { gImbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "k", read: ["ek"], write: ["ik"] }],
+  parameters: { gImbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m"],
   assigned: ["ik", "gIm"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareIm,
   init: initIm,
   current: currentIm,
   advance: advanceIm,
+  fast: { advance: advanceImFast },
 };

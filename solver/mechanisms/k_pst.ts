@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -75,17 +75,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceKPstTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareKPst(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `K_Pst` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const K_PST_ADVANCE_TABULATED: Kernel = advanceKPstTabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceKPstFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * Persistent potassium channel `K_Pst`: ik = gK_Pstbar·m²·h·(V − ek).
@@ -94,18 +92,21 @@ export const K_PST_ADVANCE_TABULATED: Kernel = advanceKPstTabulated;
  * ```ts
  * import assert from "node:assert/strict";
  * import { K_PST } from "./k_pst.ts";
- * assert.equal(K_PST.ion, "k");
+ * assert.equal(K_PST.ions[0].name, "k");
  * ```
  */
 export const K_PST: DensityMechanism = {
   kind: "density",
   name: "K_Pst",
-  ion: "k",
-  writesCai: false,
-  parameters: { gK_Pstbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "k", read: ["ek"], write: ["ik"] }],
+  parameters: { gK_Pstbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ik", "gK_Pst"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareKPst,
   init: initKPst,
   current: currentKPst,
   advance: advanceKPst,
+  fast: { advance: advanceKPstFast },
 };

@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -73,17 +73,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceKTstTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareKTst(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `K_Tst` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const K_TST_ADVANCE_TABULATED: Kernel = advanceKTstTabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceKTstFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * Transient potassium channel `K_Tst`: ik = gK_Tstbar·m⁴·h·(V − ek).
@@ -98,12 +96,15 @@ export const K_TST_ADVANCE_TABULATED: Kernel = advanceKTstTabulated;
 export const K_TST: DensityMechanism = {
   kind: "density",
   name: "K_Tst",
-  ion: "k",
-  writesCai: false,
-  parameters: { gK_Tstbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "k", read: ["ek"], write: ["ik"] }],
+  parameters: { gK_Tstbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ik", "gK_Tst"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareKTst,
   init: initKTst,
   current: currentKTst,
   advance: advanceKTst,
+  fast: { advance: advanceKTstFast },
 };

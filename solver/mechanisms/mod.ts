@@ -2,8 +2,9 @@
  * The mechanism catalogue: the Hay et al. 2011 L5PT channel set, NEURON's `pas`, and the point
  * processes `IClamp` and `epsp` (spec/mechanisms.md). Synapses live in `network/synapses/`.
  *
- * Adding a channel = one new file exporting a `DensityMechanism` + one line in
- * {@link DENSITY_MECHANISMS}.
+ * Adding a channel = one new file exporting a `DensityMechanism` (the contract of `_types.ts`:
+ * description, derived slots, `prepare`/`init`/`current`/`advance` kernels and optionally a
+ * `fast` kernel set on rate tables) + one line in {@link DENSITY_MECHANISMS}.
  *
  * @example
  * ```ts
@@ -15,21 +16,21 @@
  *
  * @module
  */
-import type { DensityMechanism, Kernel, PointMechanism } from "./_types.ts";
-import { CA_HVA, CA_HVA_ADVANCE_TABULATED } from "./ca_hva.ts";
-import { CA_LVAST, CA_LVAST_ADVANCE_TABULATED } from "./ca_lvast.ts";
+import type { DensityMechanism, PointMechanism } from "./_types.ts";
+import { CA_HVA } from "./ca_hva.ts";
+import { CA_LVAST } from "./ca_lvast.ts";
 import { CADYNAMICS_E2 } from "./cadynamics_e2.ts";
 import { EPSP } from "./epsp.ts";
 import { ICLAMP } from "./iclamp.ts";
-import { IH, IH_ADVANCE_TABULATED } from "./ih.ts";
-import { IM, IM_ADVANCE_TABULATED } from "./im.ts";
-import { K_PST, K_PST_ADVANCE_TABULATED } from "./k_pst.ts";
-import { K_TST, K_TST_ADVANCE_TABULATED } from "./k_tst.ts";
-import { NAP_ET2, NAP_ET2_ADVANCE_TABULATED } from "./nap_et2.ts";
-import { NATA_T, NATA_T_ADVANCE_TABULATED } from "./nata_t.ts";
+import { IH } from "./ih.ts";
+import { IM } from "./im.ts";
+import { K_PST } from "./k_pst.ts";
+import { K_TST } from "./k_tst.ts";
+import { NAP_ET2 } from "./nap_et2.ts";
+import { NATA_T } from "./nata_t.ts";
 import { PAS } from "./pas.ts";
-import { SK_E2, SK_E2_ADVANCE_TABULATED } from "./sk_e2.ts";
-import { SKV3_1, SKV3_1_ADVANCE_TABULATED } from "./skv3_1.ts";
+import { SK_E2 } from "./sk_e2.ts";
+import { SKV3_1 } from "./skv3_1.ts";
 
 /**
  * Density mechanisms in NEURON's registration order (spec/mechanisms.md §1.6): the built-in
@@ -51,29 +52,6 @@ export const DENSITY_MECHANISMS: readonly DensityMechanism[] = [
   SK_E2,
   SKV3_1,
 ];
-
-/**
- * Fast `advance` kernels of the voltage-gated channels: x∞ and 1 − exp(−dt/τ) from cubic rate
- * tables (solver/mechanisms/_rate_table.ts) instead of `Math.exp` per instance and step, and of
- * SK_E2 with z∞(cai) from a concentration table instead of `Math.pow`. They
- * differ from the NEURON-exact kernels by ≲ 1e-10 per gate and step; `simulate` uses them unless
- * `rateTables: false`. Mechanisms without an entry keep their exact kernel.
- */
-export const TABULATED_ADVANCE: ReadonlyMap<DensityMechanism, Kernel> = new Map<
-  DensityMechanism,
-  Kernel
->([
-  [CA_HVA, CA_HVA_ADVANCE_TABULATED],
-  [CA_LVAST, CA_LVAST_ADVANCE_TABULATED],
-  [IH, IH_ADVANCE_TABULATED],
-  [IM, IM_ADVANCE_TABULATED],
-  [K_PST, K_PST_ADVANCE_TABULATED],
-  [K_TST, K_TST_ADVANCE_TABULATED],
-  [NAP_ET2, NAP_ET2_ADVANCE_TABULATED],
-  [NATA_T, NATA_T_ADVANCE_TABULATED],
-  [SK_E2, SK_E2_ADVANCE_TABULATED],
-  [SKV3_1, SKV3_1_ADVANCE_TABULATED],
-]);
 
 /** Point processes of the solver layer (electrodes), in NEURON's registration order. */
 export const POINT_MECHANISMS: readonly PointMechanism[] = [ICLAMP, EPSP];
@@ -110,16 +88,31 @@ export function pointMechanism(name: string): PointMechanism | undefined {
   return POINT_MECHANISMS.find((m) => m.name === name);
 }
 
-export { allocateInstances } from "./_types.ts";
+export {
+  allocateInstances,
+  currentIon,
+  parameterProblem,
+  prepareNothing,
+  writesCai,
+} from "./_types.ts";
 export type {
   DensityMechanism,
+  DerivedSlot,
+  FastKernels,
+  IonUse,
   Kernel,
   Mechanism,
+  MechanismBase,
   MechanismInstances,
+  NetReceiveKernel,
   NodeArrays,
   ParameterInfo,
   PointMechanism,
+  PrepareContext,
+  PrepareKernel,
+  UniformSource,
 } from "./_types.ts";
+export { nernstFromTable, updateTablePositions } from "./_rate_table.ts";
 export { cnexpDecay, cnexpGate, cnexpStep } from "./_gate.ts";
 export {
   CA_HVA,

@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -77,17 +77,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceNapEt2Tabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareNapEt2(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `Nap_Et2` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const NAP_ET2_ADVANCE_TABULATED: Kernel = advanceNapEt2Tabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceNapEt2Fast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * Persistent sodium channel `Nap_Et2`: ina = gNap_Et2bar·m³·h·(V − ena).
@@ -102,12 +100,15 @@ export const NAP_ET2_ADVANCE_TABULATED: Kernel = advanceNapEt2Tabulated;
 export const NAP_ET2: DensityMechanism = {
   kind: "density",
   name: "Nap_Et2",
-  ion: "na",
-  writesCai: false,
-  parameters: { gNap_Et2bar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "na", read: ["ena"], write: ["ina"] }],
+  parameters: { gNap_Et2bar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ina", "gNap_Et2"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareNapEt2,
   init: initNapEt2,
   current: currentNapEt2,
   advance: advanceNapEt2,
+  fast: { advance: advanceNapEt2Fast },
 };

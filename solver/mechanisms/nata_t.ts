@@ -5,8 +5,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceTwoGatesTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
@@ -76,17 +76,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
 }
 
-const TABLE = new RateTableCache(4, gateValues);
-
-function advanceNaTaTTabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceTwoGatesTabulated(TABLE, n.dt, s.node, n.v, s.fields.m, s.fields.h);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */
+function prepareNaTaT(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 4, gateValues);
 }
 
-/**
- * The `advance` kernel of `NaTa_t` with m∞, τm, h∞, τh from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const NATA_T_ADVANCE_TABULATED: Kernel = advanceNaTaTTabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceNaTaTFast(s: MechanismInstances, n: NodeArrays): void {
+  advanceTwoGatesTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m, s.fields.h);
+}
 
 /**
  * Transient sodium channel `NaTa_t`: ina = gNaTa_tbar·m³·h·(V − ena).
@@ -105,12 +103,15 @@ export const NATA_T_ADVANCE_TABULATED: Kernel = advanceNaTaTTabulated;
 export const NATA_T: DensityMechanism = {
   kind: "density",
   name: "NaTa_t",
-  ion: "na",
-  writesCai: false,
-  parameters: { gNaTa_tbar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "na", read: ["ena"], write: ["ina"] }],
+  parameters: { gNaTa_tbar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m", "h"],
   assigned: ["ina", "gNaTa_t"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareNaTaT,
   init: initNaTaT,
   current: currentNaTaT,
   advance: advanceNaTaT,
+  fast: { advance: advanceNaTaTFast },
 };

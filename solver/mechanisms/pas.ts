@@ -4,6 +4,7 @@
  * @module
  */
 import type { DensityMechanism, MechanismInstances, NodeArrays } from "./_types.ts";
+import { prepareNothing } from "./_types.ts";
 
 function initPas(_s: MechanismInstances, _n: NodeArrays): void {
   // No states.
@@ -45,15 +46,18 @@ function advancePas(_s: MechanismInstances, _n: NodeArrays): void {
 export const PAS: DensityMechanism = {
   kind: "density",
   name: "pas",
-  ion: undefined,
-  writesCai: false,
+  ions: [],
   parameters: {
-    g: { unit: "S/cm2", default: 0.001 },
+    g: { unit: "S/cm2", default: 0.001, min: 0 },
     e: { unit: "mV", default: -70 },
   },
+  globals: {},
   states: [],
   assigned: ["i"],
+  derived: {},
+  prepare: prepareNothing,
   init: initPas,
   current: currentPas,
   advance: advancePas,
+  fast: undefined,
 };

@@ -7,8 +7,7 @@
  * @module
  */
 import { advanceConcentrationGateTabulated, buildConcentrationTable } from "./_rate_table.ts";
-import type { ConcentrationTable } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 /** PROCEDURE rates(ca): steady state of z at internal calcium `cai` [mM]. */
 function zInfOf(cai: number): number {
@@ -17,8 +16,23 @@ function zInfOf(cai: number): number {
   return 1 / (1 + Math.pow(0.00043 / ca, 4.8));
 }
 
+/** z∞ as a one-quantity function for the concentration table. */
+function zInfValue(cai: number, out: Float64Array): void {
+  out[0] = zInfOf(cai);
+}
+
+/**
+ * The cnexp constants of the model's dt and the GLOBAL zTau, computed once instead of every
+ * step (bit-identical): step[0] = b = −1/zTau, step[1] = 1 − exp(dt·b); and z∞(cai) on the
+ * concentration grid in fast mode.
+ */
+function prepareSKE2(s: MechanismInstances, c: PrepareContext): void {
+  const b = -1.0 / s.globals.zTau;
+  s.derived.step = Float64Array.of(b, 1 - Math.exp(c.dt * b));
+  s.derived.zInfTable = c.rateTables ? buildConcentrationTable(1, zInfValue) : new Float64Array(0);
+}
+
 function initSKE2(s: MechanismInstances, n: NodeArrays): void {
-  CONSTANTS.delete(s);
   const node = s.node;
   const { z } = s.fields;
   const cai = n.cai;
@@ -40,103 +54,66 @@ function currentSKE2(s: MechanismInstances, n: NodeArrays): void {
   }
 }
 
-/**
- * Per-instance constants of the cnexp step, computed once instead of every step (bit-identical):
- * b = −1/zTau and 1 − exp(dt·b). Rebuilt when dt changes, per instance when zTau does.
- */
-interface StepConstants {
-  readonly dt: number;
-  readonly zTau: Float64Array;
-  readonly b: Float64Array;
-  readonly oneMinusExp: Float64Array;
-}
-
-const CONSTANTS = new WeakMap<MechanismInstances, StepConstants>();
-
-function fillConstants(c: StepConstants, tau: number, k: number): void {
-  c.zTau[k] = tau;
-  const b = -1.0 / tau;
-  c.b[k] = b;
-  c.oneMinusExp[k] = 1 - Math.exp(c.dt * b);
-}
-
-function stepConstants(s: MechanismInstances, dt: number): StepConstants {
-  let c = CONSTANTS.get(s);
-  if (c === undefined || c.dt !== dt) {
-    const count = s.node.length;
-    c = {
-      dt,
-      zTau: new Float64Array(count),
-      b: new Float64Array(count),
-      oneMinusExp: new Float64Array(count),
-    };
-    const zTau = s.fields.zTau;
-    for (let k = 0; k < count; k++) fillConstants(c, zTau[k], k);
-    CONSTANTS.set(s, c);
-  }
-  return c;
-}
-
 function advanceSKE2(s: MechanismInstances, n: NodeArrays): void {
   const node = s.node;
-  const { z, zTau } = s.fields;
+  const { z } = s.fields;
+  const tau = s.globals.zTau; // [ms]
+  const step = s.derived.step;
+  const b = step[0], oneMinusExp = step[1];
   const cai = n.cai;
-  const c = stepConstants(s, n.dt);
-  const { b, oneMinusExp } = c;
   for (let k = 0; k < node.length; k++) {
-    const tau = zTau[k];
-    if (tau !== c.zTau[k]) fillConstants(c, tau, k);
     // cnexpGate in NEURON's operation order: z + (1 − exp(dt·b))·(−(z∞/zTau)/b − z).
     const zk = z[k];
-    z[k] = zk + oneMinusExp[k] * (-(zInfOf(cai[node[k]]) / tau) / b[k] - zk);
+    z[k] = zk + oneMinusExp * (-(zInfOf(cai[node[k]]) / tau) / b - zk);
   }
-}
-
-/** z∞(cai) on the concentration grid, built on first use (it does not depend on dt). */
-let zInfTable: ConcentrationTable | undefined;
-
-function advanceSKE2Tabulated(s: MechanismInstances, n: NodeArrays): void {
-  const node = s.node;
-  const zTau = s.fields.zTau;
-  const c = stepConstants(s, n.dt);
-  for (let k = 0; k < node.length; k++) {
-    if (zTau[k] !== c.zTau[k]) fillConstants(c, zTau[k], k);
-  }
-  zInfTable ??= buildConcentrationTable(1, (cai, out) => {
-    out[0] = zInfOf(cai);
-  });
-  advanceConcentrationGateTabulated(zInfTable, node, n.cai, c.oneMinusExp, s.fields.z);
 }
 
 /**
- * The `advance` kernel of `SK_E2` with z∞(cai) from a concentration table
- * (solver/mechanisms/_rate_table.ts): z + (1 − exp(−dt/zTau))·(z∞ − z) without `Math.pow`
- * (|Δz∞| ≤ 2e-9), the exact formula outside [1.2e-7, 4) mM.
+ * The fast `advance`: z + (1 − exp(−dt/zTau))·(z∞ − z) with z∞(cai) from the concentration
+ * table, without `Math.pow` (|Δz∞| ≤ 2e-9), the exact formula outside [1.2e-7, 4) mM.
  */
-export const SK_E2_ADVANCE_TABULATED: Kernel = advanceSKE2Tabulated;
+function advanceSKE2Fast(s: MechanismInstances, n: NodeArrays): void {
+  const oneMinusExp = s.derived.step[1];
+  advanceConcentrationGateTabulated(
+    s.derived.zInfTable,
+    zInfValue,
+    s.node,
+    n.cai,
+    oneMinusExp,
+    s.fields.z,
+  );
+}
 
 /**
- * Ca²⁺-activated potassium channel `SK_E2`: ik = gSK_E2bar·z·(V − ek), z' = (z∞(cai) − z)/zTau.
+ * Ca²⁺-activated potassium channel `SK_E2`: ik = gSK_E2bar·z·(V − ek), z' = (z∞(cai) − z)/zTau
+ * with the GLOBAL zTau (1 ms by default).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { SK_E2 } from "./sk_e2.ts";
- * assert.equal(SK_E2.parameters.zTau.default, 1);
+ * assert.equal(SK_E2.globals.zTau.default, 1);
  * ```
  */
 export const SK_E2: DensityMechanism = {
   kind: "density",
   name: "SK_E2",
-  ion: "k",
-  writesCai: false,
-  parameters: {
-    gSK_E2bar: { unit: "S/cm2", default: 0.000001 },
-    zTau: { unit: "ms", default: 1 },
-  },
+  ions: [
+    { name: "k", read: ["ek"], write: ["ik"] },
+    { name: "ca", read: ["cai"], write: [] },
+  ],
+  parameters: { gSK_E2bar: { unit: "S/cm2", default: 0.000001, min: 0 } },
+  // A PARAMETER that SK_E2.mod does not declare RANGE: one value per model (`mech_globals`).
+  globals: { zTau: { unit: "ms", default: 1, min: 0, minExclusive: true } },
   states: ["z"],
   assigned: ["ik", "gSK_E2"],
+  derived: {
+    step: { size: "table", description: "[b = −1/zTau (1/ms), 1 − exp(dt·b)]" },
+    zInfTable: { size: "table", description: "z∞(cai) on the concentration grid (fast mode)" },
+  },
+  prepare: prepareSKE2,
   init: initSKE2,
   current: currentSKE2,
   advance: advanceSKE2,
+  fast: { advance: advanceSKE2Fast },
 };

@@ -61,3 +61,12 @@ Deno.test("SK_E2 guard: cai below 1e-7 (even 0) gives finite values, as at cai +
   const zShift = initOne(SPEC, { cai: 1e-7 }).s.fields.z[0];
   assert.equal(z0, zShift);
 });
+
+Deno.test("SK_E2.advance() relaxes with the GLOBAL zTau (mech_globals {SK_E2: {zTau: 2}})", () => {
+  const { s, n } = initOne({ ...SPEC, globals: { zTau: 2 } }, { cai: 5e-5, dt: 0.025 });
+  const z0 = s.fields.z[0];
+  n.cai[0] = 1e-3;
+  SK_E2.advance(s, n);
+  const want = zInf(1e-3) + (z0 - zInf(1e-3)) * Math.exp(-0.025 / 2);
+  assert.ok(Math.abs(s.fields.z[0] - want) / want <= TOL, `${s.fields.z[0]} vs ${want}`);
+});

@@ -6,8 +6,8 @@
  * @module
  */
 import { cnexpGate } from "./_gate.ts";
-import { advanceOneGateTabulated, RateTableCache } from "./_rate_table.ts";
-import type { DensityMechanism, Kernel, MechanismInstances, NodeArrays } from "./_types.ts";
+import { advanceOneGateTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
+import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
 let mInf = 0, mTau = 0;
 
@@ -59,17 +59,15 @@ function gateValues(v: number, dt: number, out: Float64Array): void {
   out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
 }
 
-const TABLE = new RateTableCache(2, gateValues);
-
-function advanceSKv31Tabulated(s: MechanismInstances, n: NodeArrays): void {
-  advanceOneGateTabulated(TABLE, n.dt, s.node, n.v, s.fields.m);
+/** Builds the rate table of m∞, 1 − exp(−dt/τm) for the model's dt (fast mode). */
+function prepareSKv31(s: MechanismInstances, c: PrepareContext): void {
+  prepareRateTable(s, c, 2, gateValues);
 }
 
-/**
- * The `advance` kernel of `SKv3_1` with m∞, τm from a cubic rate table (solver/mechanisms/_rate_table.ts):
- * no `Math.exp` per instance inside [−150, 100) mV, the exact formula outside.
- */
-export const SKV3_1_ADVANCE_TABULATED: Kernel = advanceSKv31Tabulated;
+/** The fast `advance`: the gates from the rate table, the exact formula outside [−150, 100) mV. */
+function advanceSKv31Fast(s: MechanismInstances, n: NodeArrays): void {
+  advanceOneGateTabulated(s.derived.rateTable, gateValues, s.node, n, s.fields.m);
+}
 
 /**
  * Kv3.1 potassium channel `SKv3_1`: ik = gSKv3_1bar·m·(V − ek).
@@ -84,12 +82,15 @@ export const SKV3_1_ADVANCE_TABULATED: Kernel = advanceSKv31Tabulated;
 export const SKV3_1: DensityMechanism = {
   kind: "density",
   name: "SKv3_1",
-  ion: "k",
-  writesCai: false,
-  parameters: { gSKv3_1bar: { unit: "S/cm2", default: 0.00001 } },
+  ions: [{ name: "k", read: ["ek"], write: ["ik"] }],
+  parameters: { gSKv3_1bar: { unit: "S/cm2", default: 0.00001, min: 0 } },
+  globals: {},
   states: ["m"],
   assigned: ["ik", "gSKv3_1"],
+  derived: { rateTable: RATE_TABLE_SLOT },
+  prepare: prepareSKv31,
   init: initSKv31,
   current: currentSKv31,
   advance: advanceSKv31,
+  fast: { advance: advanceSKv31Fast },
 };
