@@ -88,6 +88,11 @@ export type {
 export { initializeSweep, runSweep } from "./run_sweep.ts";
 export type { RunSweepOptions, SimulationResult, SweepState, SynapticInput } from "./run_sweep.ts";
 export { simulate } from "./simulation.ts";
+export {
+  builtinDensityMechanisms,
+  builtinPointMechanisms,
+  compileBuiltin,
+} from "./builtin_mechanisms.ts";
 export type { SimulationOptions } from "./simulation.ts";
 
 export {
@@ -104,6 +109,7 @@ export {
   prepareNothing,
   writesCai,
 } from "./mechanisms/mod.ts";
+export { GABA_SYN_NMODL, GLUTAMATE_SYN_NMODL } from "./mechanisms/mod.ts";
 export type {
   DensityMechanism,
   DerivedSlot,
