@@ -9,7 +9,7 @@
  * @module
  */
 import type { EngineMemory } from "./engine_memory.ts";
-import type { FunctionBuilder, OpName, ValType } from "./wasm_builder.ts";
+import type { FunctionEmitter as FunctionBuilder, OpName, ValType } from "./wasm_builder.ts";
 import type { Width } from "./wasm_math.ts";
 
 /** Arithmetic roles with the same meaning per lane in both widths. */

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { ModuleBuilder } from "./wasm_builder.ts";
+import type { ModuleEmitter as ModuleBuilder } from "./wasm_builder.ts";
 
 /** Element type of a region. */
 export type RegionKind = "f64" | "i32";

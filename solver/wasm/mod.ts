@@ -75,3 +75,16 @@ export { emitHinesSolve, fillHinesRegions, hinesRegions, setHinesDt } from "./wa
 export type { HinesMatrix, HinesVariant } from "./wasm_hines.ts";
 export { detectEngineTier, selectEngineTier } from "./wasm_support.ts";
 export type { EngineTier, SelectTierOptions } from "./wasm_support.ts";
+export { runEngine } from "./engine.ts";
+export type {
+  EngineEvents,
+  EngineGroup,
+  EngineLane,
+  EngineModel,
+  EngineProbe,
+  EngineResult,
+  RunEngineOptions,
+} from "./engine.ts";
+export { JsModuleBuilder } from "./js_module.ts";
+export type { JsExports, JsImports } from "./js_module.ts";
+export type { FunctionEmitter, ModuleEmitter } from "./wasm_builder.ts";

@@ -393,12 +393,61 @@ export interface MemoryLimits {
 }
 
 /**
+ * What kernel code is written against: one function body, instruction by instruction. The
+ * WebAssembly {@link FunctionBuilder} encodes it to bytes; the JavaScript tier's builder
+ * (js_module.ts) translates the same scalar instructions to JavaScript, so one kernel emitter
+ * serves both and both perform the same IEEE operations in the same order.
+ */
+export interface FunctionEmitter {
+  /** The function's signature. */
+  readonly type: FuncType;
+  /** Index of the function in the module's function index space (imports first). */
+  readonly index: number;
+  /** Declares a local (zero-initialised) and returns its index. */
+  local(type: ValType): number;
+  /** Appends one instruction with its immediates (see {@link FunctionBuilder.op}). */
+  op(name: OpName, ...imm: number[]): void;
+  /** Appends `i32.const`. */
+  i32Const(value: number): void;
+  /** Appends `i64.const`. */
+  i64Const(value: bigint): void;
+  /** Appends `f64.const`. */
+  f64Const(value: number): void;
+  /** Appends `v128.const` of two f64 lanes. */
+  f64x2Const(value: number, high?: number): void;
+  /** Appends `v128.const` of two i64 lanes. */
+  i64x2Const(value: bigint, high?: bigint): void;
+  /** Appends `i8x16.shuffle`. */
+  shuffle(lanes: readonly number[]): void;
+  /** Opens a block. */
+  block(result?: ValType): Label;
+  /** Opens a loop. */
+  loop(result?: ValType): Label;
+  /** Opens an if on the i32 on the stack. */
+  if(result?: ValType): Label;
+  /** Branches to an open label. */
+  br(label: Label): void;
+  /** Branches to an open label when the i32 on the stack is nonzero. */
+  brIf(label: Label): void;
+}
+
+/** What kernel code adds functions and imports to (a WebAssembly or a JavaScript module). */
+export interface ModuleEmitter {
+  /** Imports a host function; returns its function index. */
+  importFunction(module: string, name: string, type: FuncType): number;
+  /** Imports the linear memory. */
+  importMemory(module: string, name: string, limits: MemoryLimits): void;
+  /** Adds a function and returns its body's emitter. */
+  addFunction(type: FuncType, options?: AddFunctionOptions): FunctionEmitter;
+}
+
+/**
  * The body of one function: its locals and its instruction bytes. Obtained from
  * {@link ModuleBuilder.addFunction}; every method appends one instruction (or declares a local)
  * and returns nothing. Structured control (block, loop, if … else … end) is tracked, so branches
  * name their target by the {@link Label} the opening call returned.
  */
-export class FunctionBuilder {
+export class FunctionBuilder implements FunctionEmitter {
   /** The function's signature. */
   readonly type: FuncType;
   /** Index of the function in the module's function index space (imports first). */
@@ -641,7 +690,7 @@ interface Global {
  * assert.equal(add(0.1, 0.2), 0.1 + 0.2);
  * ```
  */
-export class ModuleBuilder {
+export class ModuleBuilder implements ModuleEmitter {
   readonly #types: FuncType[] = [];
   readonly #typeKeys = new Map<string, number>();
   readonly #imports: ImportedFunction[] = [];

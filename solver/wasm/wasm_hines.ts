@@ -23,7 +23,10 @@
 import { emitCountedLoop, emitShift, LaneEmitter } from "./_lane_emitter.ts";
 import type { EngineMemory, RegionRequest } from "./engine_memory.ts";
 import { f64View, i32View } from "./engine_memory.ts";
-import type { FunctionBuilder, ModuleBuilder } from "./wasm_builder.ts";
+import type {
+  FunctionEmitter as FunctionBuilder,
+  ModuleEmitter as ModuleBuilder,
+} from "./wasm_builder.ts";
 
 /**
  * The matrix of one lowered cell as solver/hines_solver.ts's `createHinesSystem` builds it (a
@@ -193,8 +196,9 @@ export function emitHinesSolve(
   mem: EngineMemory,
   variant: HinesVariant,
   exportAs: string,
+  nodes?: number,
 ): number {
-  const n = mem.regions.get("v")?.request.length ?? 0;
+  const n = nodes ?? mem.regions.get("v")?.request.length ?? 0;
   if (n < 1) throw new RangeError('The Hines solve needs a per-lane region "v" with ≥ 1 node');
   const fb = mb.addFunction({ params: [], results: [] }, { exportAs });
   const halves = mem.lanes === 4 ? [0, 1] : [0];

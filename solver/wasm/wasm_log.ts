@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { FunctionBuilder, OpName } from "./wasm_builder.ts";
+import type { FunctionEmitter as FunctionBuilder, OpName } from "./wasm_builder.ts";
 import { LN2_HI, LN2_LO, type Width } from "./wasm_math.ts";
 
 /** The smallest normal double, 2⁻¹⁰²². */

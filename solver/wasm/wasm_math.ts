@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { FunctionBuilder, OpName } from "./wasm_builder.ts";
+import type { FunctionEmitter as FunctionBuilder, OpName } from "./wasm_builder.ts";
 
 /** 1.5·2⁵²: adding it rounds a double of magnitude < 2⁵¹ to an integer, kept in the low bits. */
 const SHIFT = 6755399441055744;
