@@ -109,7 +109,7 @@ export type {
 } from "./solver/mod.ts";
 export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mod.ts";
 // Your own mechanisms: `.mod` files compiled at load time, merged with the built-ins.
-export { BUILTIN_CATALOGUE, buildMechanismCatalogue } from "./solver/mod.ts";
+export { buildMechanismCatalogue, BUILTIN_CATALOGUE } from "./solver/mod.ts";
 export type {
   MechanismCatalogue,
   MechanismCatalogueOptions,

@@ -75,7 +75,7 @@ async function sweepMs(paramFile: string, catalogue: MechanismCatalogue): Promis
   const { cell, sim } = await createCell(paramFile, {
     pathMap: map,
     resolveRecordingSites: false,
-    catalogue,
+    mechanisms: { sources: [], catalogue, synapses: [] },
   });
   const t0 = performance.now();
   const model = prepareModel(cell, {
