@@ -13,7 +13,6 @@ import {
   type SolverSettings,
 } from "../solver/mod.ts";
 import { createCell, type CreateCellOptions, modelSettings } from "./create_cell.ts";
-import { usedMechanisms, warnUnusedFailures } from "./job_mechanisms.ts";
 
 /** Options of {@link runCell}. */
 export interface RunCellOptions {
@@ -99,7 +98,6 @@ export async function runCell(paramPath: string, options: RunCellOptions): Promi
       ? { mechanismFolders: options.mechanismFolders }
       : {}),
   });
-  warnUnusedFailures(mechanisms, usedMechanisms(cell));
   const created = { sim };
   const settings = modelSettings(created, options.solver ?? DEFAULT_SOLVER_SETTINGS, {
     ...(options.tStop !== undefined

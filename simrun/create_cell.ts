@@ -31,6 +31,8 @@ import {
   type MechanismFolder,
   optionMechanismFolders,
   paramMechanismFolders,
+  usedMechanisms,
+  warnUnusedFailures,
 } from "./job_mechanisms.ts";
 import { warn } from "./warnings.ts";
 
@@ -78,7 +80,11 @@ export interface CreateCellOptions {
    * `NMODL_mechanisms` folders and `networkMechanismFolders`.
    */
   readonly mechanismFolders?: readonly string[];
-  /** The network param's `NMODL_mechanisms` folders (read after the cell param's). */
+  /**
+   * The network param's `NMODL_mechanisms` folders (read after the cell param's). Given (even
+   * empty) by commands with a network, which warn about unused `.mod` files that failed to
+   * compile once they know the receptors; without it, createCell warns itself.
+   */
   readonly networkMechanismFolders?: readonly MechanismFolder[];
   /** The job's mechanisms, already loaded (then no folder is read). */
   readonly mechanisms?: JobMechanisms;
@@ -194,6 +200,10 @@ export async function createCell(
           what,
         }),
     });
+  }
+  // After the cell-modify functions: they may place point processes.
+  if (options.networkMechanismFolders === undefined && options.mechanisms === undefined) {
+    warnUnusedFailures(mechanisms, usedMechanisms(cell));
   }
   const recordingSites = sim.recordingSites.map((site) =>
     options.resolveRecordingSites === false ? site.value : resolveInputPath(site.value, {
