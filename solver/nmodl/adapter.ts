@@ -40,6 +40,7 @@ import type {
   PrepareContext,
 } from "../mechanisms/_types.ts";
 import { planGateTables } from "./_gate_tables.ts";
+import { lumpableWith } from "./_lumping.ts";
 import { QUIET_SLOT, quietEligible, quietInstance } from "./_quiet.ts";
 import {
   clearSelfEvents,
@@ -383,6 +384,28 @@ function densityEntry(c: CompiledMechanism): DensityMechanism {
   };
 }
 
+/**
+ * The lumping test of a compiled point process (solver/nmodl/_lumping.ts), remembered per set of
+ * parameter values (the engine asks once per synaptic input).
+ */
+function lumpableFn(
+  ir: MechanismIR,
+): ((params: Readonly<Record<string, number>>) => boolean) | undefined {
+  if (ir.kind !== "point" || ir.netReceive === undefined || ir.random !== undefined) {
+    return undefined;
+  }
+  const known = new Map<string, boolean>();
+  return (params) => {
+    const key = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join(",");
+    let r = known.get(key);
+    if (r === undefined) {
+      r = lumpableWith(ir, params);
+      known.set(key, r);
+    }
+    return r;
+  };
+}
+
 function currentNothing(_s: MechanismInstances, _n: NodeArrays): void {
   // The mechanism has no BREAKPOINT current.
 }
@@ -449,7 +472,7 @@ function pointEntry(c: CompiledMechanism): PointMechanism {
       s.derived[WEIGHTS_SLOT] = weights;
       receive(s, nodes(n), i, weights, offset, 0);
     },
-    lumpable: undefined,
+    lumpable: lumpableFn(c.ir),
     weightCount: c.ir.netReceive?.args.length ?? 0,
     ...(netReceiveInit !== undefined
       ? {
