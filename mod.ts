@@ -266,6 +266,7 @@ export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/mod.ts
 export type { PluginCall } from "./plugins/mod.ts";
 export type { EscapingLink, PluginGrants, PluginLauncher, PluginSandbox } from "./plugins/mod.ts";
 export type { CellSimSettings } from "./simrun/mod.ts";
+export type { JobMechanisms, MechanismFolder } from "./simrun/mod.ts";
 export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";
 export type { JobSettings } from "./simrun/mod.ts";

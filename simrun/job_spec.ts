@@ -38,11 +38,11 @@ export interface JobSettings extends PluginSettings {
    * Sweeps simulated in parallel (`--threads`), each in a sweep worker of this job (default 1:
    * all in the job's thread, no extra worker). The files are identical for any value.
    */
-  readonly threads?: number; /**
+  readonly threads?: number;
+  /**
    * Folders of the user's `.mod` files (`--mechanisms DIR`, repeatable), compiled at load time
    * after the cell and network params' `NMODL_mechanisms` folders (docs/mechanisms.md).
    */
-
   readonly mechanismFolders?: readonly string[];
 }
 

@@ -184,6 +184,8 @@ async function variantParam(dir: string): Promise<string> {
     "86_C2_center.hoc",
   );
   p.sim.recordingSites = [];
+  // ISF's params name the compiled folder on the machine they were made on: mapped with --path-map.
+  p.NMODL_mechanisms = { channels: "/gpfs/isf/mechanisms/channels_py3" };
   const path = `${dir}/variants.param`;
   await Deno.writeTextFile(path, JSON.stringify(p, null, 2));
   return path;
@@ -197,18 +199,23 @@ Deno.test({
     const tmp = await Deno.makeTempDir({ prefix: "simrun_nmodl_cli_" });
     try {
       const param = await variantParam(tmp);
-      // Without the .mod files the names are unknown: exit 2, one line naming the key.
+      // Without a path map the param's folder is not here: a warning, then the names are unknown.
       const missing = await runCli(["cell", param, "--tstop", "5"], { cwd: tmp });
       assert.equal(missing.code, 2);
+      assert.match(
+        missing.stderr,
+        /simrun: warning: .*variants\.param:\d+: mechanism folder "\/gpfs\/isf\/mechanisms\/channels_py3" \(key "NMODL_mechanisms\.channels"\) does not exist here: skipped/,
+      );
       assert.match(oneLine(missing), /Unknown mechanism "(SKv3_1_copy|NaTs2_t|CaDynamics_E2_v2)"/);
       const out = `${tmp}/v.csv`;
+      // The param's NMODL_mechanisms folder through a path map (no --mechanisms).
       const r = await runCli([
         "cell",
         param,
         "--tstop",
         "300",
-        "--mechanisms",
-        CHANNELS(),
+        "--path-map",
+        `/gpfs/isf/mechanisms/=${sharedPath("data", "isf_example", "mechanisms")}/`,
         "--record",
         "0:0.5:cai",
         "--record",
