@@ -134,7 +134,9 @@ export async function executeJob(
       ];
       let probes;
       try {
-        probes = resolveProbes(job.model, sites);
+        probes = resolveProbes(job.model, sites, {
+          synapseMechanisms: Object.values(net.mechanisms),
+        });
       } catch (e) {
         if (!(e instanceof InputValueError)) throw e;
         // The recorders' sites are known only once they run, and they run only with their
@@ -145,7 +147,10 @@ export async function executeJob(
         if (!hadResults) await Deno.remove(results).catch(() => {});
         throw e;
       }
-      pool.init({ cell: built.cell, settings: job.settings, sites }, { model: job.model, probes });
+      pool.init(
+        { cell: built.cell, settings: job.settings, sites, mechanisms: built.mechanisms.sources },
+        { model: job.model, probes, synapses: built.mechanisms.synapses },
+      );
       // §3 step 7.5: a sweep's files right after the sweep (and every earlier one), in order.
       const sweepDone = async (sweep: number, realization: SweepNetwork, res: SimulationResult) => {
         lastT = res.t;

@@ -20,9 +20,13 @@ import type { HocMorphology } from "../io/mod.ts";
 import { hay2013Axon } from "./axon.ts";
 import type { Cell, Section, SectionMechanism } from "./cell.ts";
 import { pathTable } from "./distances.ts";
-import { densityMechanism } from "./mechanisms/mod.ts";
-import { currentIon, parameterProblem, writesCai } from "./mechanisms/_types.ts";
-import type { DensityMechanism } from "./mechanisms/_types.ts";
+import { currentIon, parameterProblem } from "./mechanisms/_types.ts";
+import type { DensityMechanism, MechanismBase, PointMechanism } from "./mechanisms/_types.ts";
+import {
+  BUILTIN_CATALOGUE,
+  type MechanismCatalogue,
+  unavailableMechanism,
+} from "./mechanism_catalogue.ts";
 import { dLambdaNseg } from "./nseg.ts";
 import { segmentGeometry } from "./segment_geometry.ts";
 import { evaluateSpatialRule, type OriginState } from "./spatial_rules.ts";
@@ -36,8 +40,18 @@ export { NEURON_NON_LABEL_KEYS };
 
 /** Options of {@linkcode buildCell}. */
 export interface BuildCellOptions {
-  /** Mechanism catalogue lookup (default: solver/mechanisms/mod.ts). */
+  /**
+   * The job's mechanisms (built-ins and compiled `.mod` files; default: the built-ins). A name
+   * whose `.mod` file failed to compile is reported with that file's error.
+   */
+  readonly catalogue?: MechanismCatalogue;
+  /** Density mechanism lookup (default: the catalogue's). */
   readonly densityMechanism?: (name: string) => DensityMechanism | undefined;
+  /**
+   * Point processes `mech_globals` may name besides the catalogue's (the network's synapses;
+   * ISF sets `<name>_<mechanism>` for any mechanism).
+   */
+  readonly pointMechanisms?: readonly PointMechanism[];
 }
 
 /** Mutable section under construction. */
@@ -162,14 +176,15 @@ function usesIon(
   for (const m of sec.mechanisms) {
     const d = lookup(m.name);
     if (d === undefined) continue;
-    if (currentIon(d) === ion || (ion === "ca" && writesCai(d))) return true;
+    // NEURON inserts an ion wherever a mechanism USEIONs it (reading or writing).
+    if (currentIon(d) === ion || d.ions.some((u) => u.name === ion)) return true;
   }
   return false;
 }
 
 /** Throws when a value is outside the physical range of the parameter or GLOBAL it sets. */
 function checkValue(
-  dm: DensityMechanism,
+  dm: MechanismBase,
   name: string,
   value: number,
   where: Located<unknown>["where"],
@@ -206,7 +221,9 @@ export function buildCell(
   options: BuildCellOptions = {},
 ): Cell {
   const paramFile = spec.file;
-  const lookup = options.densityMechanism ?? densityMechanism;
+  const catalogue = options.catalogue ?? BUILTIN_CATALOGUE;
+  const densityByName = new Map(catalogue.density.map((m) => [m.name, m]));
+  const lookup = options.densityMechanism ?? ((name: string) => densityByName.get(name));
   const hocFile = morphology.file;
 
   // 1. Sections from the hoc file.
@@ -315,6 +332,8 @@ export function buildCell(
       }
       const dm = lookup(mechName);
       if (dm === undefined) {
+        const failed = unavailableMechanism(catalogue, mechName, rm.where);
+        if (failed !== undefined) throw failed;
         throw new InputValueError(
           rm.where,
           `Unknown mechanism "${mechName}" in "${label}" (simrun has no NMODL mechanism of that name)`,
@@ -400,12 +419,16 @@ export function buildCell(
   // 5. mech_globals: NMODL GLOBALs (ISF sets `<name>_<mechanism> = value` in hoc, which NEURON
   // accepts only for a GLOBAL).
   const mechGlobals: Record<string, Record<string, number>> = {};
+  const points = new Map<string, MechanismBase>();
+  for (const m of [...(options.pointMechanisms ?? []), ...catalogue.point]) points.set(m.name, m);
   for (const g of spec.mechGlobals) {
-    const dm = lookup(g.mechanism);
+    const dm = lookup(g.mechanism) ?? points.get(g.mechanism);
     if (dm === undefined) {
+      const failed = unavailableMechanism(catalogue, g.mechanism, g.mechanismWhere);
+      if (failed !== undefined) throw failed;
       throw new InputValueError(
         g.mechanismWhere,
-        `Unknown mechanism "${g.mechanism}" in mech_globals (simrun applies mech_globals to the cell's density mechanisms)`,
+        `Unknown mechanism "${g.mechanism}" in mech_globals (known: the cell's density mechanisms, point processes and synapses)`,
       );
     }
     if (!Object.hasOwn(dm.globals, g.name)) {

@@ -74,6 +74,17 @@ export type {
   RecordSite,
   ResolveProbesOptions,
 } from "./prepare_model.ts";
+export {
+  buildMechanismCatalogue,
+  BUILTIN_CATALOGUE,
+  unavailableMechanism,
+} from "./mechanism_catalogue.ts";
+export type {
+  MechanismCatalogue,
+  MechanismCatalogueOptions,
+  ModSource,
+  UnavailableMechanism,
+} from "./mechanism_catalogue.ts";
 export { initializeSweep, runSweep } from "./run_sweep.ts";
 export type { RunSweepOptions, SimulationResult, SweepState, SynapticInput } from "./run_sweep.ts";
 export { simulate } from "./simulation.ts";
@@ -108,4 +119,5 @@ export type {
   PointMechanism,
   PrepareContext,
   PrepareKernel,
+  UniformSource,
 } from "./mechanisms/mod.ts";

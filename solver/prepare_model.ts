@@ -26,8 +26,13 @@ import type {
   NodeArrays,
   PointMechanism,
   PrepareContext,
+  UniformSource,
 } from "./mechanisms/_types.ts";
-import { DENSITY_MECHANISMS, POINT_MECHANISMS } from "./mechanisms/mod.ts";
+import {
+  BUILTIN_CATALOGUE,
+  type MechanismCatalogue,
+  unavailableMechanism,
+} from "./mechanism_catalogue.ts";
 import { checkModelSettings, type ModelSettings, UNITS } from "./settings.ts";
 
 /** The instances of one point mechanism. */
@@ -62,15 +67,22 @@ export interface PreparedModel {
   readonly somaNode: number;
   /** Merge identical linear synapses on one node into one instance. */
   readonly lump: boolean;
+  /** GLOBAL values by mechanism (`mech_globals`), for the sweeps' synapses too. */
+  readonly mechGlobals: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** Options of {@link prepareModel}. */
 export interface PrepareModelOptions {
   /** Merge identical linear synapses on one node into one instance (default true). */
   readonly lump?: boolean;
-  /** Density mechanisms in NEURON's update order (default: the built-in catalogue). */
+  /**
+   * The job's mechanisms (built-ins and compiled `.mod` files): the default of the two lists
+   * below; a point process whose `.mod` file failed to compile is reported with its error.
+   */
+  readonly catalogue?: MechanismCatalogue;
+  /** Density mechanisms in NEURON's update order (default: the catalogue's). */
   readonly densityMechanisms?: readonly DensityMechanism[];
-  /** Point processes a cell-modify function may place (default: IClamp, epsp). */
+  /** Point processes a cell-modify function may place (default: the catalogue's). */
   readonly pointMechanisms?: readonly PointMechanism[];
 }
 
@@ -161,7 +173,8 @@ export function prepareModel(
   options: PrepareModelOptions = {},
 ): PreparedModel {
   const steps = checkModelSettings(settings);
-  const lowered = lowerCell(cell, options.densityMechanisms ?? DENSITY_MECHANISMS);
+  const mechanisms = options.catalogue ?? BUILTIN_CATALOGUE;
+  const lowered = lowerCell(cell, options.densityMechanisms ?? mechanisms.density);
   const units = UNITS[settings.units];
   const n = lowered.nodeCount;
   const nodes: NodeArrays = {
@@ -188,12 +201,13 @@ export function prepareModel(
     faraday: units.faraday,
     area: lowered.area,
     rateTables: settings.rateTables,
+    units: settings.units,
   };
   for (const lm of lowered.mechanisms) lm.mechanism.prepare(lm.instances, context);
 
   // The cell's point processes, grouped by mechanism in order of first appearance.
   const catalogue = new Map(
-    (options.pointMechanisms ?? POINT_MECHANISMS).map((m) => [m.name, m]),
+    (options.pointMechanisms ?? mechanisms.point).map((m) => [m.name, m]),
   );
   const groups: { mechanism: PointMechanism; nodes: number[]; params: Record<string, number>[] }[] =
     [];
@@ -201,9 +215,17 @@ export function prepareModel(
     const where = pp.where ?? { file: cell.paramFile, key: "neuron.cell_modify_functions" };
     const m = catalogue.get(pp.mechanism);
     if (m === undefined) {
+      const failed = unavailableMechanism(mechanisms, pp.mechanism, where);
+      if (failed !== undefined) throw failed;
       throw new InputValueError(
         where,
         `Unknown point process "${pp.mechanism}"; known: ${[...catalogue.keys()].join(", ")}`,
+      );
+    }
+    if (m.randomStreams === true) {
+      throw new InputValueError(
+        where,
+        `Point process "${pp.mechanism}" draws random numbers: simrun gives random streams only to network synapses`,
       );
     }
     const params = checkPointParameters(m, pp.params, { where });
@@ -236,6 +258,7 @@ export function prepareModel(
     lnCao,
     somaNode: lowered.firstNode[0],
     lump: options.lump ?? true,
+    mechGlobals: cell.mechGlobals,
   };
 }
 
@@ -248,6 +271,7 @@ export function prepareModel(
  * @param params parameters of each instance
  * @param mechGlobals GLOBAL values by mechanism
  * @param context the model's prepare context
+ * @param options the instances' random streams (mechanisms with `randomStreams`)
  * @returns the prepared instances
  */
 export function pointInstances(
@@ -256,8 +280,16 @@ export function pointInstances(
   params: readonly Readonly<Record<string, number>>[],
   mechGlobals: Readonly<Record<string, Readonly<Record<string, number>>>>,
   context: PrepareContext,
+  options: { readonly random?: readonly UniformSource[] } = {},
 ): MechanismInstances {
-  const instances = allocateInstances(m, Int32Array.from(nodes), mechGlobals[m.name] ?? {});
+  const allocated = allocateInstances(
+    m,
+    Int32Array.from(nodes),
+    Object.hasOwn(mechGlobals, m.name) ? mechGlobals[m.name] : {},
+  );
+  const instances = options.random !== undefined
+    ? { ...allocated, random: options.random }
+    : allocated;
   for (let k = 0; k < params.length; k++) {
     for (const [p, v] of Object.entries(params[k])) instances.fields[p][k] = v;
   }

@@ -15,7 +15,8 @@ import { createEventQueue, dueUntil } from "./event_queue.ts";
 import type { EventQueue, EventSource } from "./event_queue.ts";
 import { stepVoltage, stepVoltageFast } from "./hines_solver.ts";
 import { nernstFromTable, updateTablePositions } from "./mechanisms/_rate_table.ts";
-import type { Kernel, NodeArrays, PointMechanism } from "./mechanisms/_types.ts";
+import { writesCai } from "./mechanisms/_types.ts";
+import type { Kernel, NodeArrays, PointMechanism, UniformSource } from "./mechanisms/_types.ts";
 import { pointInstances } from "./prepare_model.ts";
 import type { PointGroup, PreparedModel, Probe } from "./prepare_model.ts";
 
@@ -29,10 +30,19 @@ export interface SynapticInput {
   readonly x: number;
   /** Parameter values by NMODL name (checked before the run: `checkPointParameters`). */
   readonly params: Readonly<Record<string, number>>;
-  /** NetCon weights (NET_RECEIVE arguments). */
+  /**
+   * NetCon weights (NET_RECEIVE arguments); padded with zeros to the mechanism's `weightCount`
+   * (the remaining arguments are per-NetCon state).
+   */
   readonly weights: readonly number[];
   /** Delivery times = release times + delay [ms], ascending. */
   readonly eventTimes: Float64Array;
+  /**
+   * The synapse's random stream, for a mechanism with `randomStreams` (required there): inputs
+   * that share a stream share its draws (ISF hands one NEURON Random to all receptors of a
+   * synapse).
+   */
+  readonly random?: UniformSource;
 }
 
 /** Options of {@link runSweep}. */
@@ -82,8 +92,12 @@ export function initializeSweep(
   synapses: readonly SynapticInput[],
 ): SweepState {
   const { lowered, nodes } = model;
-  const groups: { mechanism: PointMechanism; nodes: number[]; params: Record<string, number>[] }[] =
-    [];
+  const groups: {
+    mechanism: PointMechanism;
+    nodes: number[];
+    params: Record<string, number>[];
+    random: UniformSource[];
+  }[] = [];
   const groupOf = new Map<PointMechanism, number>();
   const lumpKey = new Map<string, number>();
   const sources: EventSource[] = [];
@@ -92,7 +106,7 @@ export function initializeSweep(
   for (let s = 0; s < synapses.length; s++) {
     const syn = synapses[s];
     for (const p of Object.keys(syn.params)) {
-      if (!(p in syn.mechanism.parameters)) {
+      if (!Object.hasOwn(syn.mechanism.parameters, p)) {
         throw new InputValueError(
           { file: "synapses", key: p },
           `Unknown parameter "${p}" of point process "${syn.mechanism.name}"`,
@@ -103,7 +117,7 @@ export function initializeSweep(
     if (gi === undefined) {
       gi = groups.length;
       groupOf.set(syn.mechanism, gi);
-      groups.push({ mechanism: syn.mechanism, nodes: [], params: [] });
+      groups.push({ mechanism: syn.mechanism, nodes: [], params: [], random: [] });
     }
     const g = groups[gi];
     const node = segmentNodeAt(lowered, syn.section, syn.x);
@@ -120,9 +134,17 @@ export function initializeSweep(
       g.nodes.push(node);
       g.params.push({ ...syn.params });
       if (key !== "") lumpKey.set(key, instance);
+      if (syn.mechanism.randomStreams === true) {
+        if (syn.random === undefined) {
+          throw new InternalError(
+            `synapse mechanism ${syn.mechanism.name} draws random numbers but its input has no stream`,
+          );
+        }
+        g.random.push(syn.random);
+      }
     }
     sources.push({ target: base + gi, instance, weightOffset: weightTotal, times: syn.eventTimes });
-    weightTotal += syn.weights.length;
+    weightTotal += Math.max(syn.weights.length, syn.mechanism.weightCount ?? 0);
     if (syn.eventTimes.length > 0 && syn.mechanism.netReceive === undefined) {
       throw new InternalError(
         `point mechanism ${syn.mechanism.name} receives events but has no NET_RECEIVE`,
@@ -138,7 +160,14 @@ export function initializeSweep(
     ...model.points,
     ...groups.map((g) => ({
       mechanism: g.mechanism,
-      instances: pointInstances(g.mechanism, g.nodes, g.params, {}, model.context),
+      instances: pointInstances(
+        g.mechanism,
+        g.nodes,
+        g.params,
+        model.mechGlobals,
+        model.context,
+        g.mechanism.randomStreams === true ? { random: g.random } : {},
+      ),
     })),
   ];
   const synInstances = new Set(sources.map((s) => `${s.target}|${s.instance}`)).size;
@@ -153,8 +182,21 @@ export function initializeSweep(
   nodes.eca.set(lowered.ecaFixed);
   nodes.t = 0;
   updateEca(nodes, lowered.caDynamicNodes, model.nernstCa);
-  for (const lm of lowered.mechanisms) lm.mechanism.init(lm.instances, nodes);
+  for (const lm of lowered.mechanisms) {
+    lm.mechanism.init(lm.instances, nodes);
+    // NEURON's nrn_wrote_conc: an INITIAL block that writes cai (CaDynamics_E2_v2 sets it to
+    // minCai) sets eca at once, before the next mechanism's INITIAL.
+    if (writesCai(lm.mechanism)) updateEca(nodes, lowered.caDynamicNodes, model.nernstCa);
+  }
   for (const pg of points) pg.mechanism.init(pg.instances, nodes);
+  // NEURON's init_net_events: the NET_RECEIVE INITIAL block of every NetCon's target.
+  for (let s = 0; s < sources.length; s++) {
+    const pg = points[sources[s].target];
+    const init = pg.mechanism.netConInit;
+    if (init !== undefined) {
+      init(pg.instances, sources[s].instance, weights, sources[s].weightOffset, nodes);
+    }
+  }
   deliverEvents(queue, 0, points, weights, nodes);
   evaluateCurrents(lowered, points, nodes);
   return {

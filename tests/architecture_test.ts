@@ -216,6 +216,37 @@ Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.
   assert.deepEqual(bad, [], `impure code in pure layers:\n${bad.join("\n")}`);
 });
 
+/**
+ * solver/nmodl (the NMODL compiler) sits inside the solver layer as a leaf: it may import its
+ * own files, the mechanism contract and rate tables of solver/mechanisms, and io/mod.ts (error
+ * types); the rest of the solver enters it only through solver/nmodl/mod.ts.
+ */
+const NMODL_ALLOWED = [
+  "solver/mechanisms/_types.ts",
+  "solver/mechanisms/_rate_table.ts",
+  "io/mod.ts",
+];
+
+Deno.test("architecture: solver/nmodl imports only the mechanism contract, rate tables and io/mod.ts", () => {
+  const bad: string[] = [];
+  for (const file of files) {
+    const rel = relative(root, file);
+    const inNmodl = rel.startsWith("solver/nmodl/");
+    for (const spec of imports(stripComments(readFileSync(file, "utf8")))) {
+      if (!spec.startsWith(".")) continue;
+      const target = relative(root, resolve(dirname(file), spec));
+      const targetInNmodl = target.startsWith("solver/nmodl/");
+      if (inNmodl && !targetInNmodl && !NMODL_ALLOWED.includes(target)) {
+        bad.push(`${rel} imports ${target}`);
+      }
+      if (!inNmodl && targetInNmodl && target !== "solver/nmodl/mod.ts") {
+        bad.push(`${rel} imports ${target} (use solver/nmodl/mod.ts)`);
+      }
+    }
+  }
+  assert.deepEqual(bad, [], `imports across solver/nmodl's boundary:\n${bad.join("\n")}`);
+});
+
 Deno.test("architecture: no default exports", () => {
   const bad = files.filter((f) => /^\s*export\s+default\b/m.test(readFileSync(f, "utf8")));
   assert.deepEqual(bad.map((f) => relative(root, f)), []);

@@ -90,7 +90,14 @@ function checkRow(row: Row, mechanismsExpected: string[]): { compared: number; w
       const text = row[col(p)];
       if (text !== undefined && text !== "") s.fields[p][0] = Number(text);
     }
-    mech.prepare(s, { dt: n.dt, celsius: 34, faraday: FARADAY, area: n.area, rateTables: false });
+    mech.prepare(s, {
+      dt: n.dt,
+      celsius: 34,
+      faraday: FARADAY,
+      area: n.area,
+      rateTables: false,
+      units: "modern",
+    });
     mech.init(s, n);
     mech.current(s, n);
     for (const f of [...mech.states, ...mech.assigned]) {

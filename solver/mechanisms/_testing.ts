@@ -66,14 +66,16 @@ export function makeNodes(count: number, values: NodeValues = {}): NodeArrays {
 }
 
 /**
- * The prepare context of `n` (its dt, temperature, FARADAY and areas).
+ * The prepare context of `n` (its dt, temperature, FARADAY, areas; legacy units when FARADAY is
+ * not the modern value).
  *
  * @param n node arrays from {@link makeNodes}
  * @param rateTables whether the fast kernels will run (default false)
  * @returns the context
  */
 export function prepareContext(n: NodeArrays, rateTables = false): PrepareContext {
-  return { dt: n.dt, celsius: n.celsius, faraday: n.faraday, area: n.area, rateTables };
+  const units = n.faraday === FARADAY_MODERN ? "modern" : "legacy";
+  return { dt: n.dt, celsius: n.celsius, faraday: n.faraday, area: n.area, rateTables, units };
 }
 
 /** Clears the accumulated node currents (i, g, ica) before a current evaluation. */

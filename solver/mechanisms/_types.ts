@@ -81,7 +81,19 @@ export interface MechanismInstances {
    * one value per instance; `prepare` fills them and assigns the `table` slots.
    */
   readonly derived: Record<string, Float64Array>;
+  /**
+   * One uniform random stream per instance, for a mechanism that declares `randomStreams`
+   * (ISF's stochastic synapses); set by the engine from the sweep's synaptic inputs. Absent for
+   * every other mechanism.
+   */
+  readonly random?: readonly UniformSource[];
 }
+
+/**
+ * A seeded stream of uniform random numbers in [0, 1), owned by the caller (network/): the
+ * engine hands one to every instance of a mechanism that draws random numbers.
+ */
+export type UniformSource = () => number;
 
 /** A kernel: loops over all instances, reads and adds to the node arrays. */
 export type Kernel = (s: MechanismInstances, n: NodeArrays) => void;
@@ -98,6 +110,11 @@ export interface PrepareContext {
   readonly area: Float64Array;
   /** True when the `fast` kernels will run: build their tables. */
   readonly rateTables: boolean;
+  /**
+   * The unit system of the run (`modern`: NEURON ≥ 8, `legacy`: NEURON ≤ 7; spec/mechanisms.md
+   * §1.4): compiled mechanisms take their UNITS constants (FARADAY, R, …) from it.
+   */
+  readonly units: "modern" | "legacy";
 }
 
 /**
@@ -197,6 +214,12 @@ export interface MechanismBase {
   readonly advance: Kernel;
   /** Rate-table kernels, or undefined when the exact ones are used in both modes. */
   readonly fast: FastKernels | undefined;
+  /**
+   * True when the kernels draw random numbers (NMODL mechanisms with a random stream, ISF's
+   * ProbAMPANMDA2/ProbUDFsyn2): every instance needs a stream in
+   * {@link MechanismInstances.random}, which only synaptic inputs provide. Absent: none.
+   */
+  readonly randomStreams?: boolean;
 }
 
 /** A density mechanism (NMODL SUFFIX): one file under solver/mechanisms/ exports one. */
@@ -216,6 +239,18 @@ export interface PointMechanism extends MechanismBase {
    * kinetics, no plasticity: events simply add to the states). Undefined: never merged.
    */
   readonly lumpable: ((params: Readonly<Record<string, number>>) => boolean) | undefined;
+  /**
+   * Length of a NetCon's weight vector (the number of NET_RECEIVE arguments): the engine pads the
+   * weights it is given with zeros to this length (the extra entries are per-NetCon state, e.g.
+   * ProbAMPANMDA2's Pv, u, tsyn). Absent: the weights as given.
+   */
+  readonly weightCount?: number;
+  /**
+   * NEURON's NET_RECEIVE INITIAL block: called once per NetCon at initialization (t = 0), after
+   * every mechanism's `init` and before the events at t = 0, with that NetCon's weights (it
+   * initialises their per-NetCon entries). Absent: nothing to do.
+   */
+  readonly netConInit?: NetReceiveKernel;
 }
 
 /** Either kind of mechanism. */

@@ -110,6 +110,7 @@ export type {
   PointMechanism,
   PrepareContext,
   PrepareKernel,
+  UniformSource,
 } from "./_types.ts";
 export { nernstFromTable, updateTablePositions } from "./_rate_table.ts";
 export { cnexpDecay, cnexpGate, cnexpStep } from "./_gate.ts";
