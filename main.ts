@@ -475,29 +475,39 @@ async function plotJobs(
   }
 }
 
+/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
+const RUN_JOB_OPTIONS = {
+  "dir-prefix": { type: "string" },
+  sweeps: { type: "string" },
+  nprocs: { type: "string" },
+  tstop: { type: "string" },
+  seed: { type: "string" },
+  rng: { type: "string" },
+  tar: { type: "boolean" },
+  quiet: { type: "boolean" },
+  ...SOLVER,
+  ...THREADS,
+  ...RECORDER_PLUGINS,
+  ...PLUGIN_SANDBOX,
+  ...PATH_MAP,
+  ...MECHANISMS,
+} as const;
+
+/** `--nprocs P` (jobs of one run, default 1). */
+function nprocsArg(o: Values): number {
+  return num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    sweeps: { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    seed: { type: "string" },
-    rng: { type: "string" },
+    ...RUN_JOB_OPTIONS,
     "sweep-range": { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
-    ...MECHANISMS,
     ...PLOT_FLAG,
   });
   if (o.help) return help("run");
   positionals(p, 2, "run");
   checkPlotFlag(o);
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
   const nSweeps = sweepsArg(o);
   const seed = o.seed === undefined ? undefined : parseSeed(str(o, "seed")!);
@@ -559,7 +569,7 @@ async function cmdReplay(args: string[]): Promise<number> {
   positionals(p, 3, "replay", true);
   checkPlotFlag(o);
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
   const sandbox = pluginSandbox(o);
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
@@ -725,23 +735,7 @@ const SLURM_SUBMIT = {
 } as const;
 
 async function cmdSlurmSubmit(args: string[]): Promise<number> {
-  const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    sweeps: { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    seed: { type: "string" },
-    rng: { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
-    ...MECHANISMS,
-    ...SLURM_SUBMIT,
-  });
+  const { values: o, positionals: p } = parse(args, { ...RUN_JOB_OPTIONS, ...SLURM_SUBMIT });
   if (o.help) return help("slurm submit");
   positionals(p, 2, "slurm submit");
   const k = num(str(o, "sweeps-per-task"), "--sweeps-per-task", { integer: true, min: 1 });
@@ -751,13 +745,13 @@ async function cmdSlurmSubmit(args: string[]): Promise<number> {
   const r = await submitCampaign(p[0]!, p[1]!, {
     dirPrefix: str(o, "dir-prefix") ?? "",
     seed: o.seed === undefined ? undefined : parseSeed(str(o, "seed")!),
-    nprocs: num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1,
-    nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
+    nprocs: nprocsArg(o),
+    nSweeps: sweepsArg(o),
     ...tStopArg(str(o, "tstop")),
     rng: rngKind(str(o, "rng")),
     exact: !solver.rateTables,
     units: solver.units,
-    threads: num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1,
+    threads: threadsArg(o),
     tar: o.tar === true,
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
     plugins: strs(o, "plugin"),
