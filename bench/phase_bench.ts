@@ -9,19 +9,26 @@
  *
  * For each: the best wall and CPU time (user + system) of N processes and their peak RSS (GNU
  * `time`, when /usr/bin/time exists); the start-up, i.e. the same command on a missing cell
- * param (every module the command loads, argv, then exit 2 at the first read); and one process
+ * param (every module the command loads, argv, then exit 2 at the first read); and M processes
  * profiled with `--cpu-prof`, its main-thread samples attributed to phases (bench/_cpu_profile.ts;
  * garbage collection counted in the phase that ran before it). The profiler slows module loading
  * more than the rest, so the profiled start-up is larger than the measured one.
  *
- * `deno task bench phase`; `SIMRUN_BENCH_RUNS=N` sets N (default 3); `SIMRUN_BENCH_ONLY=cell`
- * (comma-separated) picks workloads.
+ * `deno task bench phase`; `SIMRUN_BENCH_RUNS=N` sets N (default 3), `SIMRUN_BENCH_PROFILES=M`
+ * the profiled processes (default 3, medians reported); `SIMRUN_BENCH_ONLY=cell` (comma-separated)
+ * picks workloads.
  *
  * @module
  */
 import { cliCommand } from "../tests/_cli.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
-import { type CpuProfile, PHASES, phaseTimes } from "./_cpu_profile.ts";
+import {
+  type CpuProfile,
+  type Phase,
+  PHASES,
+  type PhaseTimes,
+  phaseTimes,
+} from "./_cpu_profile.ts";
 
 /** NEURON/ISF on the same work, this machine type (shared/reference/README.md) [s]. */
 const REFERENCE_S = { cell: 4.4, replay: 8.1, run: 32.7 } as const;
@@ -162,13 +169,8 @@ async function best(
   };
 }
 
-/**
- * Profiles one process of the workload. Returns its phase line: the profile's milliseconds by
- * phase and, after the start-up, each phase's share of the profile applied to `restS` (the
- * unprofiled process's wall time after start-up), since the profiler slows everything (about
- * 1.3–1.5× here) and module loading most.
- */
-async function profile(w: Workload, restS: number): Promise<string> {
+/** Runs the workload once with `--cpu-prof`; returns its main thread's phase times. */
+async function profileOnce(w: Workload): Promise<PhaseTimes> {
   const dir = await Deno.makeTempDir({ prefix: "simrun_phase_bench_" });
   try {
     const prof = `${dir}/prof`;
@@ -185,18 +187,38 @@ async function profile(w: Workload, restS: number): Promise<string> {
     const files: string[] = [];
     for await (const e of Deno.readDir(prof)) files.push(e.name);
     files.sort();
-    const p = JSON.parse(await Deno.readTextFile(`${prof}/${files[0]}`)) as CpuProfile;
-    const r = phaseTimes(p);
-    const after = PHASES.filter((ph) => ph !== "start-up");
-    const total = after.reduce((s, ph) => s + r.ms[ph], 0);
-    return PHASES.map((ph) => `${ph} ${r.ms[ph].toFixed(0)}`).join(", ") +
-      ` (of which GC ${r.gcMs.toFixed(0)}); after start-up, as shares of the unprofiled ` +
-      `${(restS * 1000).toFixed(0)} ms: ` +
-      after.map((ph) => `${ph} ${(r.ms[ph] / total * restS * 1000).toFixed(0)}`).join(", ") +
-      `, GC ${(r.gcMs / total * restS * 1000).toFixed(0)}`;
+    return phaseTimes(JSON.parse(await Deno.readTextFile(`${prof}/${files[0]}`)) as CpuProfile);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1
+    ? s[(s.length - 1) / 2]!
+    : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/**
+ * Profiles `runs` processes of the workload. Returns its phase line: the median over the runs
+ * of each phase's milliseconds and, after the start-up, each phase's median share applied to
+ * `restS` (the unprofiled process's wall time after start-up), since the profiler slows
+ * everything (about 1.3–1.5× here) and module loading most.
+ */
+async function profile(w: Workload, restS: number, runs: number): Promise<string> {
+  const all: PhaseTimes[] = [];
+  for (let i = 0; i < runs; i++) all.push(await profileOnce(w));
+  const after = PHASES.filter((ph) => ph !== "start-up");
+  const share = (r: PhaseTimes, ms: number) =>
+    ms / after.reduce((s, ph) => s + r.ms[ph], 0) * restS * 1000;
+  const ms = (ph: Phase) => median(all.map((r) => r.ms[ph])).toFixed(0);
+  const est = (ph: Phase) => median(all.map((r) => share(r, r.ms[ph]))).toFixed(0);
+  return PHASES.map((ph) => `${ph} ${ms(ph)}`).join(", ") +
+    ` (of which GC ${median(all.map((r) => r.gcMs)).toFixed(0)}); after start-up, as shares ` +
+    `of the unprofiled ${(restS * 1000).toFixed(0)} ms: ` +
+    after.map((ph) => `${ph} ${est(ph)}`).join(", ") +
+    `, GC ${median(all.map((r) => share(r, r.gcMs))).toFixed(0)}`;
 }
 
 function seconds(t: { wallS: number; cpuS?: number }): string {
@@ -216,6 +238,7 @@ function seconds(t: { wallS: number; cpuS?: number }): string {
 export async function benchPhases(): Promise<string> {
   if (sharedDir() === undefined) return "phase: skipped (../shared is absent)";
   const runs = Number(Deno.env.get("SIMRUN_BENCH_RUNS") ?? 3);
+  const profiles = Number(Deno.env.get("SIMRUN_BENCH_PROFILES") ?? 3);
   const only = Deno.env.get("SIMRUN_BENCH_ONLY")?.split(",");
   const lines: string[] = [];
   for (const w of workloads()) {
@@ -228,9 +251,10 @@ export async function benchPhases(): Promise<string> {
         (whole.wallS / ref).toFixed(2)
       }× ${w.reference} ${ref} s, peak RSS ${whole.rssMiB?.toFixed(0) ?? "n/a"} MiB; ` +
         `start-up ${seconds(startUp)}`,
-      `phase ${w.name} profile [ms, main thread, one run]: ${await profile(
+      `phase ${w.name} profile [ms, main thread, median of ${profiles}]: ${await profile(
         w,
         whole.wallS - startUp.wallS,
+        profiles,
       )}`,
     );
   }
