@@ -196,15 +196,24 @@ function networkSpec(
   networkParam: ParamObject,
   spec: Pick<JobSpec, "networkParam" | "pathMap">,
 ): NetworkSpec {
+  // Every cell type names the same .syn and .con files in ISF's networks: each path is looked
+  // up once (a path that is not found throws at its first reference, as before).
+  const found = new Map<string, string>();
   return readNetworkSpec(networkParam, {
-    resolvePath: (p, at) =>
-      resolveInputPath(p, {
-        map: spec.pathMap,
-        file: spec.networkParam,
-        ...(at.line !== undefined ? { line: at.line } : {}),
-        ...(at.key !== undefined ? { key: at.key } : {}),
-        what: "anatomical realization file",
-      }),
+    resolvePath: (p, at) => {
+      let local = found.get(p);
+      if (local === undefined) {
+        local = resolveInputPath(p, {
+          map: spec.pathMap,
+          file: spec.networkParam,
+          ...(at.line !== undefined ? { line: at.line } : {}),
+          ...(at.key !== undefined ? { key: at.key } : {}),
+          what: "anatomical realization file",
+        });
+        found.set(p, local);
+      }
+      return local;
+    },
   });
 }
 
