@@ -85,6 +85,11 @@ const PLOT_FLAG_HELP =
   `  --plot                draw the figures of each job when the run ends (as simrun plot, into
                         <job folder>/plots/; not with --tar)`;
 
+const MECHANISMS_HELP =
+  `  --mechanisms DIR      compile the .mod files in folder DIR (not its sub-folders; repeatable)
+                        and use them besides, or instead of, the built-in mechanisms: read after
+                        the params' NMODL_mechanisms folders (docs/mechanisms.md)`;
+
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
   --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones`;
@@ -128,6 +133,7 @@ ISF: simrun.run_new_simulations(cellParamName, evokedUpParamName, dirPrefix, nSw
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${MECHANISMS_HELP}
 ${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
@@ -145,6 +151,7 @@ ISF: simrun.run_existing_synapse_activations(cellParamName, evokedUpParamName, s
 ${THREADS_HELP}
 ${RECORDER_HELP}
 ${SOLVER_HELP}
+${MECHANISMS_HELP}
 ${PLOT_FLAG_HELP}
   --quiet               no progress output
 ${COMMON_HELP}
@@ -155,19 +162,25 @@ ${PLUGIN_HELP}`,
 Realizes the network (activity, connections, releases) without simulating the cell and writes
 simulation_runNNNN_synapses.csv and simulation_runNNNN_presynaptic_cells.csv into DIR.
   --seed S  --sweeps N  --rng simrun|isf  --out DIR  --sweep-range A:B
+${MECHANISMS_HELP}
 ${COMMON_HELP}`,
-  cell: `Usage: simrun cell <cell.param> [--tstop MS] [--dt MS] [--record SEC:X]... [--out F.csv]
+  cell:
+    `Usage: simrun cell <cell.param> [--tstop MS] [--dt MS] [--record SEC:X[:VAR]]... [--out F.csv]
 
 Simulates the cell alone (stimuli from the param's cell_modify_functions) and writes a CSV
 t,v_soma,sec<SEC>_x<X>... (to F.csv, or to stdout without --out) and prints the soma spike
 times (upward 0 mV crossings, first sample >= 0) to stdout (to stderr when the CSV goes there).
+  --record SEC:X:VAR    record VAR instead of v: cai, cao, ica, eca, ena, ek, or a mechanism's
+                        variable <name>_<mechanism> (m_NaTa_t); column sec<SEC>_x<X>_<VAR>
 ${SOLVER_HELP}
+${MECHANISMS_HELP}
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
   inspect: `Usage: simrun inspect <cell.param> --sections S.csv --segments G.csv
 
 Writes one row per section (label, parent, nseg, L, area, ...) and one per segment (geometry,
 mechanism parameters, states right after initialization).
+${MECHANISMS_HELP}
 ${COMMON_HELP}
 ${PLUGIN_HELP}`,
   plot: `Usage: simrun plot <result folder>... [--out DIR] [--sweeps A:B] [--format svg,png]
@@ -221,7 +234,7 @@ line, the campaign folder. The inputs are checked first, as simrun run does.
 
 Run options (as simrun run): --dir-prefix D, --sweeps N, --nprocs P, --tstop MS, --seed S,
   --rng simrun|isf, --tar (archive each merged folder), --threads T, --plugin PATH, --exact,
-  --legacy-units, --path-map FROM=TO, --plugin-read PATH, --plugin-time-limit S
+  --legacy-units, --mechanisms DIR, --path-map FROM=TO, --plugin-read PATH, --plugin-time-limit S
   --sweeps-per-task K   at most K sweeps per task (required)
   --partition P         #SBATCH --partition
   --time T              #SBATCH --time (per task)
@@ -370,6 +383,14 @@ function tStopArg(v: string | undefined): { tStop: number; tStopIsFloat: boolean
 }
 
 const PATH_MAP = { "path-map": { type: "string", multiple: true } } as const;
+/** `--mechanisms DIR` (repeatable): folders of the user's `.mod` files. */
+const MECHANISMS = { mechanisms: { type: "string", multiple: true } } as const;
+
+/** `--mechanisms` → the folders, when given. */
+function mechanismFolders(o: Values): { mechanismFolders?: string[] } {
+  const m = strs(o, "mechanisms");
+  return m.length > 0 ? { mechanismFolders: m } : {};
+}
 /** Sandbox options of every command that builds a cell (plugins may run). */
 const PLUGIN_SANDBOX = {
   "plugin-read": { type: "string", multiple: true },
@@ -454,28 +475,39 @@ async function plotJobs(
   }
 }
 
+/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
+const RUN_JOB_OPTIONS = {
+  "dir-prefix": { type: "string" },
+  sweeps: { type: "string" },
+  nprocs: { type: "string" },
+  tstop: { type: "string" },
+  seed: { type: "string" },
+  rng: { type: "string" },
+  tar: { type: "boolean" },
+  quiet: { type: "boolean" },
+  ...SOLVER,
+  ...THREADS,
+  ...RECORDER_PLUGINS,
+  ...PLUGIN_SANDBOX,
+  ...PATH_MAP,
+  ...MECHANISMS,
+} as const;
+
+/** `--nprocs P` (jobs of one run, default 1). */
+function nprocsArg(o: Values): number {
+  return num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    sweeps: { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    seed: { type: "string" },
-    rng: { type: "string" },
+    ...RUN_JOB_OPTIONS,
     "sweep-range": { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
     ...PLOT_FLAG,
   });
   if (o.help) return help("run");
   positionals(p, 2, "run");
   checkPlotFlag(o);
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
   const nSweeps = sweepsArg(o);
   const seed = o.seed === undefined ? undefined : parseSeed(str(o, "seed")!);
@@ -509,6 +541,7 @@ async function cmdRun(args: string[]): Promise<number> {
     plugins: strs(o, "plugin"),
     ...sandbox,
     ...solverOptions(o),
+    ...mechanismFolders(o),
     threads,
     progress: quiet ? "quiet" : undefined,
   });
@@ -529,13 +562,14 @@ async function cmdReplay(args: string[]): Promise<number> {
     ...RECORDER_PLUGINS,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...MECHANISMS,
     ...PLOT_FLAG,
   });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
   checkPlotFlag(o);
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
-  const nprocs = num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
+  const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
   const sandbox = pluginSandbox(o);
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
@@ -551,6 +585,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     plugins: strs(o, "plugin"),
     ...sandbox,
     ...solverOptions(o),
+    ...mechanismFolders(o),
     threads,
     progress: o.quiet ? "quiet" : undefined,
   });
@@ -568,6 +603,7 @@ async function cmdNetwork(args: string[]): Promise<number> {
     "sweep-range": { type: "string" },
     tstop: { type: "string" },
     ...PATH_MAP,
+    ...MECHANISMS,
   });
   if (o.help) return help("network");
   positionals(p, 2, "network");
@@ -584,6 +620,7 @@ async function cmdNetwork(args: string[]): Promise<number> {
     outDir: str(o, "out")!,
     ...tStopArg(str(o, "tstop")),
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
+    ...mechanismFolders(o),
   });
   console.log(`${o.out}: ${written.length} files`);
   return 0;
@@ -598,16 +635,19 @@ async function cmdCell(args: string[]): Promise<number> {
     ...SOLVER,
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...MECHANISMS,
   });
   if (o.help) return help("cell");
   positionals(p, 1, "cell");
   const record = (strs(o, "record")).map((r) => {
-    const m = /^(\d+):([0-9.eE+-]+)$/.exec(r);
+    const m = /^(\d+):([0-9.eE+-]+)(?::([A-Za-z_][A-Za-z0-9_]*))?$/.exec(r);
     const x = m ? Number(m[2]) : NaN;
     if (!m || !(x >= 0 && x <= 1)) {
-      throw new UsageError(`--record expects SEC:X with 0 <= X <= 1, got "${r}"`);
+      throw new UsageError(
+        `--record expects SEC:X or SEC:X:VARIABLE with 0 <= X <= 1, got "${r}"`,
+      );
     }
-    return { section: Number(m[1]), x };
+    return { section: Number(m[1]), x, ...(m[3] !== undefined ? { variable: m[3] } : {}) };
   });
   // Their range (with the step count) is checked by the solver's one rule, naming the option.
   const tStop = num(str(o, "tstop"), "--tstop");
@@ -620,6 +660,7 @@ async function cmdCell(args: string[]): Promise<number> {
     ...(dt !== undefined ? { dt } : {}),
     ...solverOptions(o),
     ...cellModifyOption(o),
+    ...mechanismFolders(o),
   };
   const res = await runCell(p[0]!, options);
   const spikes = `soma spikes (ms): ${res.spikes.length ? res.spikes.join(", ") : "none"}`;
@@ -639,6 +680,7 @@ async function cmdInspect(args: string[]): Promise<number> {
     segments: { type: "string" },
     ...PLUGIN_SANDBOX,
     ...PATH_MAP,
+    ...MECHANISMS,
   });
   if (o.help) return help("inspect");
   positionals(p, 1, "inspect");
@@ -649,13 +691,15 @@ async function cmdInspect(args: string[]): Promise<number> {
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
     resolveRecordingSites: false,
     ...cellModifyOption(o),
+    ...mechanismFolders(o),
   });
-  const state = initialState(built.cell, built.sim);
+  const catalogue = built.mechanisms.catalogue;
+  const state = initialState(built.cell, { ...built.sim, catalogue });
   const extraColumns = state.map((c) => ({
     name: c.name,
     values: Array.from(c.values, (v) => (Number.isNaN(v) ? undefined : v)),
   }));
-  const t = inspectTables(built.cell, { extraColumns });
+  const t = inspectTables(built.cell, { extraColumns, catalogue });
   await Deno.writeTextFile(str(o, "sections")!, t.sections);
   await Deno.writeTextFile(str(o, "segments")!, t.segments);
   return 0;
@@ -691,22 +735,7 @@ const SLURM_SUBMIT = {
 } as const;
 
 async function cmdSlurmSubmit(args: string[]): Promise<number> {
-  const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    sweeps: { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    seed: { type: "string" },
-    rng: { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
-    ...SLURM_SUBMIT,
-  });
+  const { values: o, positionals: p } = parse(args, { ...RUN_JOB_OPTIONS, ...SLURM_SUBMIT });
   if (o.help) return help("slurm submit");
   positionals(p, 2, "slurm submit");
   const k = num(str(o, "sweeps-per-task"), "--sweeps-per-task", { integer: true, min: 1 });
@@ -716,18 +745,19 @@ async function cmdSlurmSubmit(args: string[]): Promise<number> {
   const r = await submitCampaign(p[0]!, p[1]!, {
     dirPrefix: str(o, "dir-prefix") ?? "",
     seed: o.seed === undefined ? undefined : parseSeed(str(o, "seed")!),
-    nprocs: num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1 }) ?? 1,
-    nSweeps: num(str(o, "sweeps"), "--sweeps", { integer: true, min: 1 }) ?? 1,
+    nprocs: nprocsArg(o),
+    nSweeps: sweepsArg(o),
     ...tStopArg(str(o, "tstop")),
     rng: rngKind(str(o, "rng")),
     exact: !solver.rateTables,
     units: solver.units,
-    threads: num(str(o, "threads"), "--threads", { integer: true, min: 1 }) ?? 1,
+    threads: threadsArg(o),
     tar: o.tar === true,
     pathMap: pathMapFromArgsAndEnv(strs(o, "path-map")),
     plugins: strs(o, "plugin"),
     pluginRead: sandbox.pluginRead,
     pluginTimeLimitMs: sandbox.pluginTimeLimitMs,
+    mechanismFolders: strs(o, "mechanisms"),
     sweepsPerTask: k,
     partition: str(o, "partition"),
     time: str(o, "time"),

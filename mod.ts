@@ -109,7 +109,7 @@ export type {
 } from "./solver/mod.ts";
 export { DENSITY_MECHANISMS, densityMechanism } from "./solver/mod.ts";
 // Your own mechanisms: `.mod` files compiled at load time, merged with the built-ins.
-export { BUILTIN_CATALOGUE, buildMechanismCatalogue } from "./solver/mod.ts";
+export { buildMechanismCatalogue, BUILTIN_CATALOGUE } from "./solver/mod.ts";
 export type {
   MechanismCatalogue,
   MechanismCatalogueOptions,
@@ -266,6 +266,7 @@ export type { ApplyCellModifyOptions, CellModifyContext } from "./plugins/mod.ts
 export type { PluginCall } from "./plugins/mod.ts";
 export type { EscapingLink, PluginGrants, PluginLauncher, PluginSandbox } from "./plugins/mod.ts";
 export type { CellSimSettings } from "./simrun/mod.ts";
+export type { JobMechanisms, MechanismFolder } from "./simrun/mod.ts";
 export type { ExtraColumn, InspectOptions } from "./simrun/mod.ts";
 export type { ProgressMode } from "./simrun/mod.ts";
 export type { JobSettings } from "./simrun/mod.ts";

@@ -36,8 +36,16 @@ export const CAMPAIGN_FILES = {
 export interface CampaignInput {
   /** Absolute path. */
   readonly path: string;
-  /** What it is: `cell param`, `network param`, `referenced file` (named inside a param) or `recorder plugin`. */
-  readonly role: "cell param" | "network param" | "referenced file" | "recorder plugin";
+  /**
+   * What it is: `cell param`, `network param`, `referenced file` (named inside a param),
+   * `recorder plugin`, or `mechanism file` (a `.mod` file of a mechanism folder).
+   */
+  readonly role:
+    | "cell param"
+    | "network param"
+    | "referenced file"
+    | "recorder plugin"
+    | "mechanism file";
   /** Size [bytes]. */
   readonly bytes: number;
   /** Hex sha256 of the content. */
@@ -80,6 +88,8 @@ export interface CampaignRun {
   readonly pluginRead: readonly string[];
   /** `--plugin-time-limit` [ms]. */
   readonly pluginTimeLimitMs?: number;
+  /** `--mechanisms` folders (absolute); absent in campaigns written before issue 12. */
+  readonly mechanismFolders?: readonly string[];
 }
 
 /** The SLURM side of a campaign. */
@@ -311,6 +321,9 @@ export function checkCampaign(value: unknown, file: string): Campaign {
       ...(run.pluginTimeLimitMs === undefined
         ? {}
         : { pluginTimeLimitMs: r.num(run.pluginTimeLimitMs, "run.pluginTimeLimitMs") }),
+      ...(run.mechanismFolders === undefined
+        ? {}
+        : { mechanismFolders: strList(run.mechanismFolders, "run.mechanismFolders") }),
     },
     slurm: {
       sweepsPerTask: r.int(slurm.sweepsPerTask, "slurm.sweepsPerTask", 1),

@@ -1,8 +1,10 @@
 /**
  * The input files of a campaign and their checksums: the two params, every file a param names
  * (morphology, `.syn`/`.con`, landmark files, cell-modify plugins; found as the run finds them,
- * relative to the param, then through the path map) and the recorder plugins. A task verifies
- * them before it runs, so a param edited after submission cannot mix into a campaign.
+ * relative to the param, then through the path map), the recorder plugins and the `.mod` files
+ * of the mechanism folders (the params' `NMODL_mechanisms` and `--mechanisms`). A task verifies
+ * them before it runs, so a param or mechanism edited (or added) after submission cannot mix
+ * into a campaign.
  *
  * @module
  */
@@ -13,6 +15,12 @@ import {
   readParamFile,
   resolveInputPath,
 } from "../io/mod.ts";
+import {
+  type MechanismFolder,
+  optionMechanismFolders,
+  paramMechanismFolders,
+  readModFolders,
+} from "../simrun/mod.ts";
 import type { CampaignInput } from "./campaign.ts";
 import { sha256File } from "./sha256.ts";
 
@@ -50,6 +58,35 @@ export interface CollectInputsOptions {
   readonly pathMap: PathMap;
   /** Recorder plugin modules. */
   readonly plugins?: readonly string[];
+  /** `--mechanisms` folders. */
+  readonly mechanismFolders?: readonly string[];
+}
+
+/**
+ * The `.mod` files a run compiles: those of the cell and network params' `NMODL_mechanisms`
+ * folders and of the `--mechanisms` folders (each folder itself, as the run reads them).
+ *
+ * @param cellParam the cell param
+ * @param networkParam the network param
+ * @param options path map and `--mechanisms` folders
+ * @returns the files' real paths, in load order
+ */
+export async function mechanismFiles(
+  cellParam: string,
+  networkParam: string,
+  options: Pick<CollectInputsOptions, "pathMap" | "mechanismFolders">,
+): Promise<string[]> {
+  const folders: MechanismFolder[] = [];
+  for (const param of [cellParam, networkParam]) {
+    folders.push(...paramMechanismFolders(await readParamFile(param), param, options.pathMap));
+  }
+  folders.push(...optionMechanismFolders(options.mechanismFolders ?? []));
+  const out: string[] = [];
+  for (const s of await readModFolders(folders)) {
+    const real = Deno.realPathSync(s.path);
+    if (!out.includes(real)) out.push(real);
+  }
+  return out;
 }
 
 /**
@@ -79,6 +116,9 @@ export async function collectInputs(
       const f = namedFile(t, param, options.pathMap);
       if (f !== undefined && !found.has(f)) found.set(f, "referenced file");
     }
+  }
+  for (const f of await mechanismFiles(cellParam, networkParam, options)) {
+    if (!found.has(f)) found.set(f, "mechanism file");
   }
   const out: CampaignInput[] = [];
   for (const [path, role] of found) out.push({ path, role, ...await sha256File(path) });

@@ -9,7 +9,13 @@ import { basename, isAbsolute, resolve } from "node:path";
 import { InputValueError, type PathMap, readParamFile, resolveInputPath } from "../io/mod.ts";
 import { readNetworkSpec } from "../network/mod.ts";
 import { userPluginResolver } from "../plugins/mod.ts";
-import { createCell, jobSeeds, resultsDir, timestamp } from "../simrun/mod.ts";
+import {
+  createCell,
+  jobSeeds,
+  paramMechanismFolders,
+  resultsDir,
+  timestamp,
+} from "../simrun/mod.ts";
 import { defaultSimrunCommand, formatBatchScript } from "./batch_script.ts";
 import {
   type Campaign,
@@ -62,6 +68,8 @@ export interface SubmitOptions {
   readonly pluginRead: readonly string[];
   /** Time limit of one plugin call [ms]. */
   readonly pluginTimeLimitMs?: number | undefined;
+  /** `--mechanisms` folders of the user's `.mod` files. */
+  readonly mechanismFolders?: readonly string[] | undefined;
   /** At most this many sweeps per task (K). */
   readonly sweepsPerTask: number;
   /** `--partition`. */
@@ -118,6 +126,12 @@ async function checkInputs(
 ): Promise<void> {
   await createCell(cellParam, {
     pathMap: o.pathMap,
+    networkMechanismFolders: paramMechanismFolders(
+      await readParamFile(networkParam),
+      networkParam,
+      o.pathMap,
+    ),
+    ...(o.mechanismFolders !== undefined ? { mechanismFolders: o.mechanismFolders } : {}),
     cellModify: {
       resolvePlugin: userPluginResolver({
         read: o.pluginRead,
@@ -174,6 +188,7 @@ export async function submitCampaign(
     ...options,
     plugins: options.plugins.map((p) => resolve(cwd, p)),
     pluginRead: options.pluginRead.map((p) => resolve(cwd, p)),
+    mechanismFolders: (options.mechanismFolders ?? []).map((p) => resolve(cwd, p)),
   };
   for (
     const [v, name] of [[o.sweepsPerTask, "--sweeps-per-task"], [o.nSweeps, "--sweeps"], [
@@ -199,7 +214,11 @@ export async function submitCampaign(
     );
   }
   const maxArray = found ?? DEFAULT_MAX_ARRAY_SIZE;
-  const inputs = await collectInputs(cell, network, { pathMap: o.pathMap, plugins: o.plugins });
+  const inputs = await collectInputs(cell, network, {
+    pathMap: o.pathMap,
+    plugins: o.plugins,
+    mechanismFolders: o.mechanismFolders,
+  });
   const simrunCommand = o.simrunCommand ?? await defaultSimrunCommand();
 
   const now = (o.now ?? (() => new Date()))();
@@ -251,6 +270,7 @@ export async function submitCampaign(
       plugins: o.plugins,
       pluginRead: o.pluginRead,
       ...(o.pluginTimeLimitMs !== undefined ? { pluginTimeLimitMs: o.pluginTimeLimitMs } : {}),
+      ...(o.mechanismFolders.length > 0 ? { mechanismFolders: o.mechanismFolders } : {}),
     },
     slurm: {
       sweepsPerTask: o.sweepsPerTask,

@@ -10,7 +10,7 @@
 import { InputValueError, parsePathMap } from "../io/mod.ts";
 import { type ProgressMode, runJobs } from "../simrun/mod.ts";
 import { type Campaign, type CampaignTask, readCampaign, taskPath } from "./campaign.ts";
-import { verifyInputs } from "./inputs.ts";
+import { mechanismFiles, verifyInputs } from "./inputs.ts";
 import { writeManifest } from "./manifest.ts";
 
 /** `task.json` inside a task folder: what ran where and when. */
@@ -115,6 +115,7 @@ export async function runCampaignTask(
   if (listening) Deno.addSignalListener("SIGTERM", onTerm);
   try {
     await verifyInputs(campaign.inputs, `task ${index}`);
+    await verifyMechanismFiles(campaign, `task ${index}`);
     await removeIfThere(running); // a killed attempt: redo it from scratch
     await Deno.mkdir(running, { recursive: true });
     const record: TaskRecord = {
@@ -144,6 +145,7 @@ export async function runCampaignTask(
       pluginRead: run.pluginRead,
       ...(run.pluginTimeLimitMs !== undefined ? { pluginTimeLimitMs: run.pluginTimeLimitMs } : {}),
       solver: { rateTables: !run.exact, units: run.units },
+      ...(run.mechanismFolders !== undefined ? { mechanismFolders: run.mechanismFolders } : {}),
       threads: run.threads,
       progress: options.progress ?? "lines",
     });
@@ -159,5 +161,41 @@ export async function runCampaignTask(
     throw e;
   } finally {
     if (listening) Deno.removeSignalListener("SIGTERM", onTerm);
+  }
+}
+
+/**
+ * Checks that the mechanism folders hold the same `.mod` files as at submission (a file added or
+ * removed since would change what the task compiles; changed contents are caught by the
+ * checksums of `verifyInputs`).
+ *
+ * @param campaign the campaign
+ * @param what who checks, for the message
+ * @throws InputValueError naming a file that appeared or disappeared
+ */
+async function verifyMechanismFiles(campaign: Campaign, what: string): Promise<void> {
+  const { run } = campaign;
+  const submitted = new Set(
+    campaign.inputs.filter((i) => i.role === "mechanism file").map((i) => i.path),
+  );
+  const now = await mechanismFiles(run.cellParam, run.networkParam, {
+    pathMap: parsePathMap(run.pathMap, { source: "campaign.json run.pathMap" }),
+    ...(run.mechanismFolders !== undefined ? { mechanismFolders: run.mechanismFolders } : {}),
+  });
+  for (const f of now) {
+    if (!submitted.has(f)) {
+      throw new InputValueError(
+        { file: f },
+        `mechanism file appeared since the campaign was submitted; ${what} not run: submit a new campaign`,
+      );
+    }
+  }
+  for (const f of submitted) {
+    if (!now.includes(f)) {
+      throw new InputValueError(
+        { file: f },
+        `mechanism file of the campaign is gone since submission; ${what} not run`,
+      );
+    }
   }
 }

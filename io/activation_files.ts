@@ -146,9 +146,13 @@ function integer(s: string, loc: InputLocation, what: string): number {
   return Number(t);
 }
 
+/** A plain decimal number: the common case of {@link FLOAT}, read without case folding. */
+const DECIMAL_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 /** A decimal number, or Python's `inf`/`infinity`/`nan` spellings (any case, optionally signed). */
 function number(s: string, loc: InputLocation, what: string): number {
   const t = s.trim();
+  if (DECIMAL_NUMBER.test(t)) return Number(t);
   if (!FLOAT.test(t)) {
     throw new InputSyntaxError(
       loc,

@@ -160,6 +160,11 @@ export interface CellSpec {
   readonly cellModifyFunctions: readonly CellModifyFunctionSpec[];
   /** `mech_globals`, in file order. */
   readonly mechGlobals: readonly MechanismGlobalSpec[];
+  /**
+   * `NMODL_mechanisms`: the folders of `.mod` files, as written (map and resolve them like other
+   * paths), in key order.
+   */
+  readonly nmodlMechanisms: readonly Located<string>[];
   /** The `sim` block, or undefined when the param has none (a cell described for tests). */
   readonly sim: SimSpec | undefined;
   /** Where the top-level object is (for a missing top-level key). */
@@ -196,6 +201,39 @@ export function ionOfVariable(v: string): "na" | "k" | "ca" | undefined {
 
 function located<T>(value: T, where: InputLocation): Located<T> {
   return { value, where };
+}
+
+/**
+ * `NMODL_mechanisms` of a cell or network param (spec/formats.md §2, §3): `{label: folder}`,
+ * the folders as written, in key order, each with its location. ISF loads the mechanisms
+ * compiled in each folder (`neuron.load_mechanisms(folder)`, which looks only in the folder
+ * itself); simrun compiles the folder's `.mod` files.
+ *
+ * @param param the parsed param
+ * @param file the file name for messages (default: from the param's metadata)
+ * @returns the folders (empty without the key)
+ * @throws InputValueError when the key is not an object of strings
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseParam } from "./param.ts";
+ * import { readNmodlMechanisms } from "./cell_spec.ts";
+ * const p = parseParam(`{"NMODL_mechanisms": {"channels": "/"}}`, "c.param");
+ * const f = readNmodlMechanisms(p);
+ * assert.equal(f[0].value, "/");
+ * assert.equal(f[0].where.key, "NMODL_mechanisms.channels");
+ * ```
+ */
+export function readNmodlMechanisms(param: ParamObject, file?: string): Located<string>[] {
+  if (!Object.hasOwn(param, "NMODL_mechanisms")) return [];
+  const at = (obj: ParamObject, key: string, path: string) => {
+    const loc = paramLocation(obj, key, path);
+    return file !== undefined && loc.file === "<unknown>" ? { ...loc, file } : loc;
+  };
+  const nm = getObject(param, "NMODL_mechanisms");
+  return Object.keys(nm).map((label) =>
+    located(getString(nm, label, "NMODL_mechanisms"), at(nm, label, "NMODL_mechanisms"))
+  );
 }
 
 /**
@@ -325,6 +363,7 @@ export function readCellSpec(param: ParamObject, options: ReadCellSpecOptions = 
     structures,
     cellModifyFunctions,
     mechGlobals,
+    nmodlMechanisms: readNmodlMechanisms(param, file),
     sim,
     where: { ...top, file },
   };

@@ -58,6 +58,7 @@ export {
   ionOfVariable,
   NEURON_NON_LABEL_KEYS,
   readCellSpec,
+  readNmodlMechanisms,
   SPATIAL_RULE_KEYS,
 } from "./cell_spec.ts";
 export type {

@@ -9,8 +9,12 @@ import { formatPythonFloat } from "./python_float.ts";
 
 const INDENT = "    ";
 
+/** Printable ASCII without `"` and `\`: written as they are. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Python `json` string escaping with `ensure_ascii=True`: everything outside ' '..'~' is escaped. */
 function quote(s: string): string {
+  if (PLAIN.test(s)) return '"' + s + '"'; // nearly every key and value: one native test
   let out = '"';
   let chunk = 0;
   for (let i = 0; i < s.length; i++) {

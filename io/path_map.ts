@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { InputValueError } from "./errors.ts";
 
@@ -175,12 +176,16 @@ export interface ResolveInputPathOptions {
   what?: string;
 }
 
+/**
+ * Whether `p` exists (file or folder; false also when it cannot be examined). `existsSync`
+ * answers without an exception: a `Deno.statSync` that fails builds an error with a stack, which
+ * cost about 20 µs per missing candidate, and a network param has two candidates per cell type.
+ */
 function exists(p: string): boolean {
   try {
-    Deno.statSync(p);
-    return true;
+    return existsSync(p);
   } catch {
-    return false;
+    return false; // no read permission for p: as if absent
   }
 }
 

@@ -22,6 +22,36 @@
  * ```
  */
 export function formatPythonFloat(x: number): string {
+  // Fast path. On 1e-4 ≤ |x| < 1e16 Python writes x positionally, and so does JavaScript's
+  // Number-to-String (positional on 1e-7 ≤ |x| < 1e21), with the same shortest round-trip digits
+  // (the ones toExponential() gives: V8 generates both with one algorithm): only an integral
+  // value lacks Python's ".0". The bounds are doubles, and rounding to the nearest double is
+  // monotonic, so |x| ≥ 1e-4 exactly when its shortest digits have a decimal exponent ≥ −4, and
+  // |x| < 1e16 exactly when that exponent is < 16.
+  const ax = x < 0 ? -x : x;
+  if (ax >= 1e-4 && ax < 1e16) {
+    const s = String(x);
+    return s.indexOf(".") >= 0 ? s : s + ".0";
+  }
+  return pythonFloatFromDigits(x);
+}
+
+/**
+ * Python's `repr(float)` built from the shortest round-trip digits of `toExponential()`: the
+ * general path of {@link formatPythonFloat}, for every value (the fast path covers the
+ * positional range 1e-4 ≤ |x| < 1e16 only; the tests check both agree there).
+ *
+ * @param x the value
+ * @returns the Python spelling
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pythonFloatFromDigits } from "./python_float.ts";
+ * assert.equal(pythonFloatFromDigits(-75), "-75.0");
+ * assert.equal(pythonFloatFromDigits(1.5e-7), "1.5e-07");
+ * ```
+ */
+export function pythonFloatFromDigits(x: number): string {
   if (x !== x) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";

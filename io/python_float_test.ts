@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatPythonFloat } from "./python_float.ts";
+import { formatPythonFloat, pythonFloatFromDigits } from "./python_float.ts";
 
 // Expected strings are Python 3.11 `repr(float(...))` outputs.
 const CASES: [number, string][] = [
@@ -63,4 +63,49 @@ Deno.test("formatPythonFloat() round-trips random doubles", () => {
     assert.ok(Object.is(Number(str), x), `${str} does not round-trip to ${x}`);
     assert.match(str, /^-?(\d+\.\d+|\d(\.\d+)?e[+-]\d{2,3})$/);
   }
+});
+
+/** The double next to x towards +∞ (dir 1) or −∞ (dir −1), for x > 0. */
+function nextDouble(x: number, dir: 1 | -1): number {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setFloat64(0, x);
+  b.setBigUint64(0, b.getBigUint64(0) + BigInt(dir));
+  return b.getFloat64(0);
+}
+
+Deno.test("formatPythonFloat() fast path equals the digit construction on 1e-4 <= |x| < 1e16 and at its bounds", () => {
+  const edges = [
+    1e-4,
+    1e16,
+    1,
+    10,
+    0.1,
+    2 ** 53,
+    2 ** 53 - 1,
+    123456789012345.6,
+    999999999999999.9,
+  ];
+  const values: number[] = [];
+  for (const e of edges) values.push(e, nextDouble(e, 1), nextDouble(e, -1));
+  // Deterministic xorshift: decimal exponents −6 … 17 (both sides of both bounds), random
+  // mantissas, integers and short binary fractions (the values traces and times hold).
+  let s = 0x2545f491 >>> 0;
+  const next = () => (s ^= s << 13, s >>>= 0, s ^= s >>> 17, s ^= s << 5, s >>>= 0, s / 2 ** 32);
+  for (let k = 0; k < 300000; k++) {
+    const m = next() * 10 ** (Math.floor(next() * 24) - 6);
+    values.push(k % 3 === 0 ? m : k % 3 === 1 ? Math.round(m) : Math.round(m * 1024) / 1024);
+  }
+  for (let k = 0; k < 2000; k++) values.push(0.025 * k, -75 + 0.001 * k);
+  let checked = 0;
+  for (const v of values) {
+    for (const x of [v, -v]) {
+      assert.equal(formatPythonFloat(x), pythonFloatFromDigits(x), `value ${x}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 600000);
+});
+
+Deno.test("pythonFloatFromDigits() matches Python repr on edge cases", () => {
+  for (const [x, want] of CASES) assert.equal(pythonFloatFromDigits(x), want, `value ${x}`);
 });

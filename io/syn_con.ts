@@ -67,6 +67,13 @@ const INT = /^\d+$/;
 /** ISF's `.syn` header line naming the cell the file was made for. */
 const CELL_HEADER = /^\s*#\s*corresponding to cell:\s*(\S+)/i;
 
+/**
+ * A data line of exactly three tab- or space-separated fields, the form ISF writes: one native
+ * match instead of a match and a record per field. Lines of any other form (4 columns, other
+ * whitespace, comments, bad values) take the general path, which also reports what is wrong.
+ */
+const THREE_FIELDS = /^[ \t]*([^\s#]\S*)[ \t]+(\S+)[ \t]+(\S+)[ \t\r]*$/;
+
 /** The fields of a data line; undefined for a blank or comment (`#`) line. */
 function fields(line: string): Field[] | undefined {
   const out = whitespaceFields(line);
@@ -111,6 +118,16 @@ export function parseSyn(text: string, file: string): SynFile {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i], line = i + 1;
+    const three = THREE_FIELDS.exec(raw);
+    if (three !== null && INT.test(three[2]) && DECIMAL.test(three[3])) {
+      const section = Number(three[2]), x = Number(three[3]);
+      if (Number.isSafeInteger(section) && x >= 0 && x <= 1) {
+        let rows = types.get(three[1]);
+        if (!rows) types.set(three[1], rows = []);
+        rows.push({ section, x, pruned: false, line });
+        continue;
+      }
+    }
     const f = fields(raw);
     if (!f) {
       const m = cell === undefined ? CELL_HEADER.exec(raw) : null;
@@ -180,6 +197,17 @@ export function parseCon(text: string, file: string): ConFile {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i], line = i + 1;
+    const three = THREE_FIELDS.exec(raw);
+    if (three !== null && INT.test(three[2]) && INT.test(three[3])) {
+      const cellId = Number(three[2]), synId = Number(three[3]);
+      if (Number.isSafeInteger(cellId) && Number.isSafeInteger(synId)) {
+        nonEmpty++;
+        let rows = types.get(three[1]);
+        if (!rows) types.set(three[1], rows = []);
+        rows.push({ cellId, synId, line });
+        continue;
+      }
+    }
     const trimmed = raw.trim();
     if (trimmed === "") continue;
     nonEmpty++;

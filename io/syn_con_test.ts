@@ -138,3 +138,24 @@ Deno.test({
     assert.deepEqual(con.types.get("L6cc_A3")![3], { cellId: 3, synId: 3, line: 8 });
   },
 });
+
+Deno.test("parseSyn() and parseCon() read rows of three fields alike on their fast path and their general one", () => {
+  // A vertical tab after every tab is whitespace to the general tokenizer but not to the
+  // three-field match: the same files then take the general path, row by row.
+  const dir = new URL("../examples/model/", import.meta.url);
+  const synText = Deno.readTextFileSync(new URL("example_pyramid.syn", dir));
+  const conText = Deno.readTextFileSync(new URL("example_pyramid.con", dir));
+  const slow = (t: string) => t.replaceAll("\t", "\t\v");
+  const syn = parseSyn(synText, "p.syn");
+  assert.ok([...syn.types.values()].reduce((n, r) => n + r.length, 0) > 900);
+  assert.deepEqual(syn, parseSyn(slow(synText), "p.syn"));
+  const con = parseCon(conText, "p.con");
+  assert.ok([...con.types.values()].reduce((n, r) => n + r.length, 0) > 900);
+  assert.deepEqual(con, parseCon(slow(conText), "p.con"));
+  // Spaces, CRLF and a value the fast path leaves to the general one (x > 1: an error there).
+  assert.deepEqual(parseSyn("A 3  0.25 \r\nB\t 4\t1\n", "s.syn").types.get("A"), [
+    { section: 3, x: 0.25, pruned: false, line: 1 },
+  ]);
+  assert.throws(() => parseSyn("A\t3\t1.5\n", "s.syn"), InputValueError);
+  assert.throws(() => parseCon("A\t3\t-1\n", "c.con"), InputSyntaxError);
+});

@@ -43,7 +43,7 @@ export type {
   ReplayMapper,
   ReplayMapperOptions,
 } from "./network_mapper.ts";
-export { createNetworkRandom, JS_MATH } from "./rng/mod.ts";
+export { createNetworkRandom, JS_MATH, synapseStream } from "./rng/mod.ts";
 export type {
   ElementaryFunctions,
   NetworkRandom,
@@ -51,4 +51,10 @@ export type {
   NetworkRandomOptions,
   RandomStream,
 } from "./rng/mod.ts";
-export { GABA_SYN, GLUTAMATE_SYN, SYNAPSE_MECHANISMS, synapseMechanism } from "./synapses/mod.ts";
+export {
+  GABA_SYN,
+  GLUTAMATE_SYN,
+  SYNAPSE_MECHANISMS,
+  synapseCatalogue,
+  synapseMechanism,
+} from "./synapses/mod.ts";

@@ -48,6 +48,13 @@ export interface ActiveSynapse {
   readonly releaseTimes: Float64Array;
   /** One entry per receptor in the type's `synapses.receptors` (network param), in that order. */
   readonly receptors: ActiveReceptor[];
+  /**
+   * Key of the synapse's own random stream (`synapseStream`), shared by its receptors as ISF
+   * shares one NEURON `Random` (`releaseProb: "dynamic"`): used by receptors whose mechanism
+   * draws random numbers (ProbAMPANMDA2, ProbUDFsyn2). Depends only on the seed, the sweep (a
+   * replay: the file), the type and the synapse.
+   */
+  readonly randomKey: string;
 }
 
 /** Spike times of one presynaptic cell with at least one spike. */
@@ -399,6 +406,7 @@ export function createNetworkMapper(
             params: r.params,
             delay: r.delay,
           })),
+          randomKey: random.synapseStreamKey(name, id),
         });
       }
     }
@@ -559,6 +567,8 @@ export function createReplayMapper(
             params: r.params,
             delay: r.delay,
           })),
+          // The file and the row: the same for any split of the files over jobs.
+          randomKey: `replay/${file.file}/${name}/${i}`,
         });
       }
     }

@@ -30,7 +30,7 @@ import { type KeyNumbers, keyNumbers } from "./key_numbers.ts";
 import { morphologyFigure, type PlacedSite, type PlacedSynapse } from "./morphology_figure.ts";
 import { pointOf, positionAt, projectMorphology } from "./morphology_projection.ts";
 import { OUTPUT_BIN_MS, outputFigure } from "./output_figure.ts";
-import type { PngRenderer, PngSink } from "./png_renderer.ts";
+import type { PngSink } from "./png_renderer.ts";
 import { renderPng, renderSvg, type VegaLiteSpec } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report_html.ts";
 import { readResultFolder, type SiteTraceFile } from "./result_folder.ts";

@@ -19,10 +19,11 @@ import {
   PluginError,
   SimulationError,
 } from "../io/mod.ts";
-import type { ActiveSynapse } from "../network/mod.ts";
+import { type ActiveSynapse, synapseStream } from "../network/mod.ts";
 import type {
   Cell,
   ModelSettings,
+  ModSource,
   PointMechanism,
   RecordSite,
   SynapticInput,
@@ -151,6 +152,8 @@ export interface SweepSetup {
   readonly settings: ModelSettings;
   /** Recorded sites besides the soma, in order (recording sites, then recorders' sites). */
   readonly sites: readonly RecordSite[];
+  /** The job's `.mod` files (compiled once by each worker; empty: built-ins only). */
+  readonly mechanisms: readonly ModSource[];
 }
 
 /** One synaptic input as plain data: the mechanism by name, its events in {@link PackedSweep.times}. */
@@ -169,6 +172,8 @@ export interface PlainSynapticInput {
   readonly start: number;
   /** End (exclusive) of its event times in `times`. */
   readonly end: number;
+  /** Key of the synapse's random stream, for a mechanism that draws random numbers. */
+  readonly randomKey?: string;
 }
 
 /** One sweep's synaptic inputs as plain data. */
@@ -206,13 +211,13 @@ export type SweepReply =
  * NetCon delay.
  *
  * @param synapses the sweep's active synapses
- * @param known receptor names validated before the run
+ * @param known receptor name → mechanism, validated before the run
  * @returns the packed inputs
  * @throws InternalError for a receptor that was not validated
  */
 export function packSweep(
   synapses: readonly ActiveSynapse[],
-  known: Readonly<Record<string, unknown>>,
+  known: Readonly<Record<string, PointMechanism>>,
 ): PackedSweep {
   let total = 0;
   for (const s of synapses) total += s.releaseTimes.length * s.receptors.length;
@@ -221,7 +226,8 @@ export function packSweep(
   let at = 0;
   for (const s of synapses) {
     for (const r of s.receptors) {
-      if (known[r.mechanism] === undefined) {
+      const m = Object.hasOwn(known, r.mechanism) ? known[r.mechanism] : undefined;
+      if (m === undefined) {
         throw new InternalError(`receptor "${r.mechanism}" was not validated before the run`);
       }
       const start = at;
@@ -234,6 +240,7 @@ export function packSweep(
         weights: r.weights,
         start,
         end: at,
+        ...(m.randomStreams === true ? { randomKey: s.randomKey } : {}),
       });
     }
   }
@@ -242,7 +249,8 @@ export function packSweep(
 
 /**
  * The solver's inputs of a packed sweep: each name mapped to its point mechanism, the event
- * times as views into `sweep.times` (no copy).
+ * times as views into `sweep.times` (no copy), one random stream per synapse key (shared by the
+ * synapse's receptors, as ISF shares one NEURON `Random`).
  *
  * @param sweep the packed sweep
  * @param mechanismOf receptor name → point mechanism (throws for an unknown name)
@@ -252,14 +260,23 @@ export function unpackSweep(
   sweep: PackedSweep,
   mechanismOf: (name: string) => PointMechanism,
 ): SynapticInput[] {
-  return sweep.inputs.map((p) => ({
-    mechanism: mechanismOf(p.mechanism),
-    section: p.section,
-    x: p.x,
-    params: p.params,
-    weights: p.weights,
-    eventTimes: sweep.times.subarray(p.start, p.end),
-  }));
+  const streams = new Map<string, () => number>();
+  return sweep.inputs.map((p) => {
+    let random: (() => number) | undefined;
+    if (p.randomKey !== undefined) {
+      random = streams.get(p.randomKey);
+      if (random === undefined) streams.set(p.randomKey, random = synapseStream(p.randomKey));
+    }
+    return {
+      mechanism: mechanismOf(p.mechanism),
+      section: p.section,
+      x: p.x,
+      params: p.params,
+      weights: p.weights,
+      eventTimes: sweep.times.subarray(p.start, p.end),
+      ...(random !== undefined ? { random } : {}),
+    };
+  });
 }
 
 /**

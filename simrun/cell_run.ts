@@ -22,14 +22,23 @@ export interface RunCellOptions {
   readonly tStop?: number;
   /** Time step [ms] (default: the param's `sim.dt`). */
   readonly dt?: number;
-  /** Extra voltage recordings: section index and relative position. */
-  readonly record: readonly { readonly section: number; readonly x: number }[];
+  /**
+   * Extra recordings: section index, relative position and the variable (default `v`; `cai`,
+   * `ica`, …, or a mechanism's `<name>_<mechanism>`, compiled ones included).
+   */
+  readonly record: readonly {
+    readonly section: number;
+    readonly x: number;
+    readonly variable?: string;
+  }[];
   /** Fast or exact mode, unit system (default: fast mode, modern units). */
   readonly solver?: SolverSettings;
   /** Cell-modify hooks (user plugin resolver with its grants and time limit). */
   readonly cellModify?: CreateCellOptions["cellModify"];
   /** Progress callback (steps done, total steps). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Folders of the user's `.mod` files (`--mechanisms DIR`), after the param's `NMODL_mechanisms`. */
+  readonly mechanismFolders?: readonly string[];
 }
 
 /** The result of {@link runCell}. */
@@ -81,10 +90,13 @@ export function spikeTimes(
  * ```
  */
 export async function runCell(paramPath: string, options: RunCellOptions): Promise<CellRunResult> {
-  const { cell, sim } = await createCell(paramPath, {
+  const { cell, sim, mechanisms } = await createCell(paramPath, {
     pathMap: options.pathMap,
     resolveRecordingSites: false, // the cell command records only the sites it is given
     ...(options.cellModify !== undefined ? { cellModify: options.cellModify } : {}),
+    ...(options.mechanismFolders !== undefined
+      ? { mechanismFolders: options.mechanismFolders }
+      : {}),
   });
   const created = { sim };
   const settings = modelSettings(created, options.solver ?? DEFAULT_SOLVER_SETTINGS, {
@@ -95,16 +107,27 @@ export async function runCell(paramPath: string, options: RunCellOptions): Promi
       ? { dt: { value: options.dt, where: { file: "--dt", key: "dt" } } }
       : {}),
   });
-  const model = prepareModel(cell, settings);
+  const model = prepareModel(cell, settings, { catalogue: mechanisms.catalogue });
   const probes = resolveProbes(
     model,
-    options.record.map((s) => ({ ...s, where: { file: `--record ${s.section}:${s.x}` } })),
+    options.record.map((s) => ({
+      ...s,
+      where: { file: `--record ${s.section}:${s.x}${s.variable ? `:${s.variable}` : ""}` },
+    })),
   );
   const r = runSweep(model, [], {
     probes,
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
-  const header = ["t", "v_soma", ...options.record.map((s) => `sec${s.section}_x${s.x}`)].join(",");
+  const header = [
+    "t",
+    "v_soma",
+    ...options.record.map((s) =>
+      `sec${s.section}_x${s.x}${
+        s.variable !== undefined && s.variable !== "v" ? `_${s.variable}` : ""
+      }`
+    ),
+  ].join(",");
   const lines = new Array<string>(r.t.length + 1);
   lines[0] = header;
   const nt = r.traces.length;

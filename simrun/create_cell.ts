@@ -23,14 +23,17 @@ import {
   type ApplyCellModifyOptions,
   userPluginResolver,
 } from "../plugins/mod.ts";
-import {
-  buildCell,
-  type MechanismCatalogue,
-  type ModelSettings,
-  type PointMechanism,
-  type SolverSettings,
-} from "../solver/mod.ts";
+import { buildCell, type ModelSettings, type SolverSettings } from "../solver/mod.ts";
 import type { Cell } from "../solver/mod.ts";
+import {
+  type JobMechanisms,
+  loadJobMechanisms,
+  type MechanismFolder,
+  optionMechanismFolders,
+  paramMechanismFolders,
+  usedMechanisms,
+  warnUnusedFailures,
+} from "./job_mechanisms.ts";
 import { warn } from "./warnings.ts";
 
 /** Simulation settings from the cell param's `sim` block. */
@@ -72,10 +75,19 @@ export interface CreateCellOptions {
    * as written and a missing landmark file is not an error.
    */
   readonly resolveRecordingSites?: boolean;
-  /** The job's mechanisms (built-ins plus compiled `.mod` files; default: the built-ins). */
-  readonly catalogue?: MechanismCatalogue;
-  /** Synapse mechanisms `mech_globals` may name (the network's receptors). */
-  readonly synapseMechanisms?: readonly PointMechanism[];
+  /**
+   * Folders of the user's `.mod` files (`--mechanisms DIR`), read after the param's
+   * `NMODL_mechanisms` folders and `networkMechanismFolders`.
+   */
+  readonly mechanismFolders?: readonly string[];
+  /**
+   * The network param's `NMODL_mechanisms` folders (read after the cell param's). Given (even
+   * empty) by commands with a network, which warn about unused `.mod` files that failed to
+   * compile once they know the receptors; without it, createCell warns itself.
+   */
+  readonly networkMechanismFolders?: readonly MechanismFolder[];
+  /** The job's mechanisms, already loaded (then no folder is read). */
+  readonly mechanisms?: JobMechanisms;
 }
 
 /** The result of {@linkcode createCell}. */
@@ -88,6 +100,8 @@ export interface CreatedCell {
   readonly spec: CellSpec;
   /** The `sim` block (Vinit, tStop, dt, T, recording sites) with locations. */
   readonly sim: CellSimSettings;
+  /** The job's mechanisms: built-ins plus the compiled `.mod` files of its folders. */
+  readonly mechanisms: JobMechanisms;
 }
 
 /**
@@ -161,11 +175,14 @@ export async function createCell(
   });
   const skipped = skippedSectionsWarning(hoc);
   if (skipped !== undefined) warn(skipped);
+  const mechanisms = options.mechanisms ?? await loadJobMechanisms([
+    ...paramMechanismFolders(param, paramPath, options.pathMap),
+    ...(options.networkMechanismFolders ?? []),
+    ...optionMechanismFolders(options.mechanismFolders ?? []),
+  ]);
   const cell = buildCell(spec, hoc, {
-    ...(options.catalogue !== undefined ? { catalogue: options.catalogue } : {}),
-    ...(options.synapseMechanisms !== undefined
-      ? { pointMechanisms: options.synapseMechanisms }
-      : {}),
+    catalogue: mechanisms.catalogue,
+    pointMechanisms: mechanisms.synapses,
   });
   if (spec.cellModifyFunctions.length > 0) {
     // The functions' keyword arguments are theirs to read: they get the parsed object.
@@ -184,6 +201,10 @@ export async function createCell(
         }),
     });
   }
+  // After the cell-modify functions: they may place point processes.
+  if (options.networkMechanismFolders === undefined && options.mechanisms === undefined) {
+    warnUnusedFailures(mechanisms, usedMechanisms(cell));
+  }
   const recordingSites = sim.recordingSites.map((site) =>
     options.resolveRecordingSites === false ? site.value : resolveInputPath(site.value, {
       map: options.pathMap,
@@ -197,6 +218,7 @@ export async function createCell(
     cell,
     param,
     spec,
+    mechanisms,
     sim: {
       vInit: sim.vInit.value,
       tStop: sim.tStop.value,

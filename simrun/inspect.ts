@@ -8,9 +8,10 @@
  * @module
  */
 import { formatPythonFloat } from "../io/mod.ts";
-import type { Cell } from "../solver/mod.ts";
+import type { Cell, DensityMechanism } from "../solver/mod.ts";
 import {
-  densityMechanism,
+  BUILTIN_CATALOGUE,
+  type MechanismCatalogue,
   segmentGeometry,
   segmentRi,
   segmentSomaDistances,
@@ -28,6 +29,8 @@ export interface ExtraColumn {
 export interface InspectOptions {
   /** Columns appended to the segment table. */
   readonly extraColumns?: readonly ExtraColumn[];
+  /** The job's mechanisms (built-ins and compiled `.mod` files; default: the built-ins). */
+  readonly catalogue?: MechanismCatalogue;
 }
 
 /** Column names of the section table (as in the reference). */
@@ -86,6 +89,9 @@ export function inspectTables(
   cell: Cell,
   options: InspectOptions = {},
 ): { sections: string; segments: string } {
+  const catalogue = options.catalogue ?? BUILTIN_CATALOGUE;
+  const byMechName = new Map<string, DensityMechanism>(catalogue.density.map((m) => [m.name, m]));
+  const densityMechanism = (name: string) => byMechName.get(name);
   const geo = cell.sections.map((s) => segmentGeometry(s));
   const dist = segmentSomaDistances(cell);
   const secLines = [SECTION_COLUMNS.join(",")];

@@ -35,8 +35,6 @@ import {
   type NetworkRealization,
   type NetworkSpec,
   readNetworkSpec,
-  SYNAPSE_MECHANISMS,
-  synapseMechanism,
 } from "../network/mod.ts";
 import { type UserPluginOptions, userPluginResolver } from "../plugins/mod.ts";
 import {
@@ -51,6 +49,7 @@ import {
   type RecordingSite,
   recordingSites,
   resolveProbes,
+  unavailableMechanism,
 } from "../solver/mod.ts";
 import { createCell, type CreatedCell, modelSettings } from "./create_cell.ts";
 import {
@@ -60,6 +59,12 @@ import {
   type ReplayJobSpec,
   sweepList,
 } from "./job_spec.ts";
+import {
+  type JobMechanisms,
+  paramMechanismFolders,
+  usedMechanisms,
+  warnUnusedFailures,
+} from "./job_mechanisms.ts";
 import { loadSystemLibm } from "./system_libm.ts";
 import { warn } from "./warnings.ts";
 
@@ -156,17 +161,24 @@ export async function loadRecordingSites(built: CreatedCell): Promise<RecordingS
 export async function prepareCell(
   spec:
     & Pick<JobSpec, "cellParam" | "networkParam" | "pathMap">
-    & Pick<JobSettings, "tStop" | "solver" | "pluginRead" | "pluginTimeLimitMs">,
+    & Pick<
+      JobSettings,
+      "tStop" | "solver" | "pluginRead" | "pluginTimeLimitMs" | "mechanismFolders"
+    >,
 ): Promise<PreparedCell> {
+  // The network param first: its NMODL_mechanisms folders are loaded with the cell param's.
+  const networkParam = await readParamFile(spec.networkParam);
   // A `cell_modify_functions` key that is a path runs that user plugin in its sandbox.
   const built = await createCell(spec.cellParam, {
     pathMap: spec.pathMap,
     cellModify: { resolvePlugin: userPluginResolver(pluginOptions(spec)) },
+    networkMechanismFolders: paramMechanismFolders(networkParam, spec.networkParam, spec.pathMap),
+    ...(spec.mechanismFolders !== undefined ? { mechanismFolders: spec.mechanismFolders } : {}),
   });
   const settings = modelSettings(built, spec.solver ?? DEFAULT_SOLVER_SETTINGS, {
     tStop: { value: spec.tStop, where: TSTOP_SOURCE },
   });
-  const model = prepareModel(built.cell, settings);
+  const model = prepareModel(built.cell, settings, { catalogue: built.mechanisms.catalogue });
   const recordSites = await loadRecordingSites(built);
   const probes = resolveProbes(
     model,
@@ -176,7 +188,6 @@ export async function prepareCell(
       where: { file: spec.cellParam, key: "sim.recordingSites" },
     })),
   );
-  const networkParam = await readParamFile(spec.networkParam);
   return { built, settings, model, recordSites, probes, networkParam };
 }
 
@@ -185,34 +196,51 @@ function networkSpec(
   networkParam: ParamObject,
   spec: Pick<JobSpec, "networkParam" | "pathMap">,
 ): NetworkSpec {
+  // Every cell type names the same .syn and .con files in ISF's networks: each path is looked
+  // up once (a path that is not found throws at its first reference, as before).
+  const found = new Map<string, string>();
   return readNetworkSpec(networkParam, {
-    resolvePath: (p, at) =>
-      resolveInputPath(p, {
-        map: spec.pathMap,
-        file: spec.networkParam,
-        ...(at.line !== undefined ? { line: at.line } : {}),
-        ...(at.key !== undefined ? { key: at.key } : {}),
-        what: "anatomical realization file",
-      }),
+    resolvePath: (p, at) => {
+      let local = found.get(p);
+      if (local === undefined) {
+        local = resolveInputPath(p, {
+          map: spec.pathMap,
+          file: spec.networkParam,
+          ...(at.line !== undefined ? { line: at.line } : {}),
+          ...(at.key !== undefined ? { key: at.key } : {}),
+          what: "anatomical realization file",
+        });
+        found.set(p, local);
+      }
+      return local;
+    },
   });
 }
 
 /**
- * The point mechanisms of every receptor in the network, with their parameters checked (known
- * names, physical ranges, the mechanism's constraints); unknown names are input errors.
+ * The point mechanisms of every receptor in the network (the job's receptor catalogue: built-in
+ * synapses and compiled point processes), with their parameters checked (known names, physical
+ * ranges, the mechanism's constraints); unknown names are input errors, a name whose `.mod` file
+ * failed to compile reports that file's error. Warns once about files that failed and that
+ * neither the cell nor the network uses.
  */
-function receptorMechanisms(net: NetworkSpec): Record<string, PointMechanism> {
+function receptorMechanisms(net: NetworkSpec, built: CreatedCell): Record<string, PointMechanism> {
+  const mechanisms: JobMechanisms = built.mechanisms;
+  const byName = new Map(mechanisms.synapses.map((m) => [m.name, m]));
   const out: Record<string, PointMechanism> = {};
   for (const t of net.types) {
     for (const r of t.synapses.receptors) {
       const key = joinKeyPath(joinKeyPath(`network.${t.name}.synapses`, "receptors"), r.mechanism);
-      const m = synapseMechanism(r.mechanism);
+      const m = byName.get(r.mechanism);
       if (m === undefined) {
+        const where = { ...t.synapses.location, key };
+        const failed = unavailableMechanism(mechanisms.catalogue, r.mechanism, where);
+        if (failed !== undefined) throw failed;
         throw new InputValueError(
-          { ...t.synapses.location, key },
+          where,
           `Unknown receptor "${r.mechanism}" in "${t.name}": known are ${
-            SYNAPSE_MECHANISMS.map((k) => k.name).join(", ")
-          }`,
+            [...byName.keys()].join(", ")
+          } (a receptor of your own: its .mod file's folder in NMODL_mechanisms or --mechanisms)`,
         );
       }
       checkPointParameters(m, r.params, {
@@ -221,6 +249,7 @@ function receptorMechanisms(net: NetworkSpec): Record<string, PointMechanism> {
       out[r.mechanism] = m;
     }
   }
+  warnUnusedFailures(mechanisms, usedMechanisms(built.cell, Object.keys(out)));
   return out;
 }
 
@@ -267,7 +296,7 @@ export function prepareNetwork(
   >,
 ): PreparedNetwork {
   const net = networkSpec(networkParam, spec);
-  const mechanisms = receptorMechanisms(net);
+  const mechanisms = receptorMechanisms(net, built);
   const mapper = createNetworkMapper(built.cell, net, {
     anatomy: createAnatomyCache((p) =>
       readTextInputSync(p, { what: "anatomical realization file" })
@@ -321,7 +350,7 @@ export async function prepareReplayNetwork(
   spec: Pick<ReplayJobSpec, "networkParam" | "pathMap" | "synapseFiles">,
 ): Promise<PreparedNetwork> {
   const net = networkSpec(networkParam, spec);
-  const mechanisms = receptorMechanisms(net);
+  const mechanisms = receptorMechanisms(net, built);
   const files: ActivationFile[] = [];
   for (const f of spec.synapseFiles) {
     files.push(

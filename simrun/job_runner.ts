@@ -25,24 +25,38 @@ import { packSweep } from "./_worker_protocol.ts";
 import { SweepPool } from "./sweep_pool.ts";
 
 /**
- * A trace file (outputs.md §5): header `t\tVm run 00…`, then one row per sample.
+ * The time column of a trace file, formatted once for every trace file of a job.
  *
  * @param t time of the last sweep [ms]
+ * @returns one Python float spelling per sample
+ */
+export function formatTimeColumn(t: Float64Array): string[] {
+  const out = new Array<string>(t.length);
+  for (let k = 0; k < t.length; k++) out[k] = formatPythonFloat(t[k]!);
+  return out;
+}
+
+/**
+ * A trace file (outputs.md §5): header `t\tVm run 00…`, then one row per sample.
+ *
+ * @param t time of the last sweep [ms], or its column as {@link formatTimeColumn} gives it
  * @param columns one voltage array per sweep [mV]
  * @param sweeps sweep numbers for the header
  * @returns file content
  */
 export function formatTraces(
-  t: Float64Array,
+  t: Float64Array | readonly string[],
   columns: readonly Float64Array[],
   sweeps: readonly number[],
 ): string {
+  const time = t instanceof Float64Array ? formatTimeColumn(t) : t;
   const parts: string[] = [
     "t" + sweeps.map((s) => `\tVm run ${String(s).padStart(2, "0")}`).join("") + "\n",
   ];
-  for (let k = 0; k < t.length; k++) {
-    let row = formatPythonFloat(t[k]!);
-    for (const c of columns) row += "\t" + formatPythonFloat(c[k]!);
+  const nc = columns.length;
+  for (let k = 0; k < time.length; k++) {
+    let row = time[k]!;
+    for (let j = 0; j < nc; j++) row += "\t" + formatPythonFloat(columns[j]![k]!);
     parts.push(row + "\n");
   }
   return parts.join("");
@@ -134,7 +148,9 @@ export async function executeJob(
       ];
       let probes;
       try {
-        probes = resolveProbes(job.model, sites);
+        probes = resolveProbes(job.model, sites, {
+          synapseMechanisms: Object.values(net.mechanisms),
+        });
       } catch (e) {
         if (!(e instanceof InputValueError)) throw e;
         // The recorders' sites are known only once they run, and they run only with their
@@ -145,7 +161,10 @@ export async function executeJob(
         if (!hadResults) await Deno.remove(results).catch(() => {});
         throw e;
       }
-      pool.init({ cell: built.cell, settings: job.settings, sites }, { model: job.model, probes });
+      pool.init(
+        { cell: built.cell, settings: job.settings, sites, mechanisms: built.mechanisms.sources },
+        { model: job.model, probes, synapses: built.mechanisms.synapses },
+      );
       // §3 step 7.5: a sweep's files right after the sweep (and every earlier one), in order.
       const sweepDone = async (sweep: number, realization: SweepNetwork, res: SimulationResult) => {
         lastT = res.t;
@@ -192,14 +211,15 @@ export async function executeJob(
   }
 
   // §3 step 8: traces (t of the last sweep), one column per sweep number.
+  const time = formatTimeColumn(lastT);
   await Deno.writeTextFile(
     folder.file(`${uniqueId}_vm_all_traces.csv`),
-    formatTraces(lastT, somaTraces, sweeps),
+    formatTraces(time, somaTraces, sweeps),
   );
   for (const [i, site] of recordSites.entries()) {
     await Deno.writeTextFile(
       folder.file(`${uniqueId}_${site.label}_vm_dend_traces.csv`),
-      formatTraces(lastT, siteTraces[i]!, sweeps),
+      formatTraces(time, siteTraces[i]!, sweeps),
     );
   }
   // §3 step 9: saved params (sim.tStop = the tStop argument).

@@ -39,6 +39,11 @@ export interface JobSettings extends PluginSettings {
    * all in the job's thread, no extra worker). The files are identical for any value.
    */
   readonly threads?: number;
+  /**
+   * Folders of the user's `.mod` files (`--mechanisms DIR`, repeatable), compiled at load time
+   * after the cell and network params' `NMODL_mechanisms` folders (docs/mechanisms.md).
+   */
+  readonly mechanismFolders?: readonly string[];
 }
 
 /** One run job (ISF `_evoked_activity`): plain data, so that it can be posted to a worker. */

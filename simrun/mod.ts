@@ -20,6 +20,13 @@
 export { createCell, modelSettings } from "./create_cell.ts";
 export type { CellSimSettings, CreateCellOptions, CreatedCell } from "./create_cell.ts";
 export { runCell, spikeTimes } from "./cell_run.ts";
+export {
+  loadJobMechanisms,
+  optionMechanismFolders,
+  paramMechanismFolders,
+  readModFolders,
+} from "./job_mechanisms.ts";
+export type { JobMechanisms, MechanismFolder } from "./job_mechanisms.ts";
 export type { CellRunResult, RunCellOptions } from "./cell_run.ts";
 export { inspectTables } from "./inspect.ts";
 export type { ExtraColumn, InspectOptions } from "./inspect.ts";

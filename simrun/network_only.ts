@@ -11,6 +11,7 @@ import type { PathMap } from "../io/mod.ts";
 import type { NetworkRandomKind } from "../network/mod.ts";
 import { createCell } from "./create_cell.ts";
 import { prepareNetwork } from "./job_inputs.ts";
+import { paramMechanismFolders } from "./job_mechanisms.ts";
 import { runPrefix, sweepList } from "./job_spec.ts";
 
 /** Options of {@link runNetworkOnly}. */
@@ -35,6 +36,8 @@ export interface NetworkOnlyOptions {
   readonly tStopIsFloat?: boolean;
   /** Rules for foreign paths inside the param files. */
   readonly pathMap: PathMap;
+  /** Folders of the user's `.mod` files (`--mechanisms DIR`): receptors of their own. */
+  readonly mechanismFolders?: readonly string[];
 }
 
 /**
@@ -44,11 +47,19 @@ export interface NetworkOnlyOptions {
  * @returns the written file paths
  */
 export async function runNetworkOnly(options: NetworkOnlyOptions): Promise<string[]> {
+  const networkParam = await readParamFile(options.networkParam);
   const built = await createCell(options.cellParam, {
     pathMap: options.pathMap,
     resolveRecordingSites: false, // no traces are written
+    networkMechanismFolders: paramMechanismFolders(
+      networkParam,
+      options.networkParam,
+      options.pathMap,
+    ),
+    ...(options.mechanismFolders !== undefined
+      ? { mechanismFolders: options.mechanismFolders }
+      : {}),
   });
-  const networkParam = await readParamFile(options.networkParam);
   const net = prepareNetwork(built, networkParam, options);
   await Deno.mkdir(options.outDir, { recursive: true });
   const written: string[] = [];

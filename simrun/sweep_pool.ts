@@ -6,14 +6,13 @@
  * byte-identical for any T.
  *
  * A sweep crosses to a worker as plain data (`_worker_protocol.ts`): receptor mechanism *names*
- * (the worker maps them with `network/mod.ts`'s `synapseMechanism`, the catalogue the job's thread
- * uses) and one packed, transferred Float64Array of event times; the traces come back
- * transferred.
+ * (the worker maps them with the job's receptor catalogue, compiled from the same `.mod` files as
+ * in the job's thread) and one packed, transferred Float64Array of event times; the traces come
+ * back transferred.
  *
  * @module
  */
 import { InternalError } from "../io/mod.ts";
-import { synapseMechanism } from "../network/mod.ts";
 import {
   type PointMechanism,
   type PreparedModel,
@@ -39,16 +38,21 @@ interface Task {
 }
 
 /**
- * A receptor name → the network catalogue's mechanism (the one the job's thread validated).
+ * A receptor name → the job's receptor catalogue's mechanism (the one the job's thread
+ * validated).
  *
- * @param name receptor name
- * @returns the mechanism
- * @throws Error for an unknown name
+ * @param synapses the job's receptor catalogue
+ * @returns the lookup; it throws InternalError for an unknown name
  */
-export function receptorMechanism(name: string): PointMechanism {
-  const mechanism = synapseMechanism(name);
-  if (mechanism === undefined) throw new Error(`unknown receptor mechanism "${name}"`);
-  return mechanism;
+export function receptorLookup(
+  synapses: readonly PointMechanism[],
+): (name: string) => PointMechanism {
+  const byName = new Map(synapses.map((m) => [m.name, m]));
+  return (name) => {
+    const mechanism = byName.get(name);
+    if (mechanism === undefined) throw new InternalError(`unknown receptor mechanism "${name}"`);
+    return mechanism;
+  };
 }
 
 /** The model and probes of the job's thread, for a pool of size 0. */
@@ -57,6 +61,8 @@ export interface LocalModel {
   readonly model: PreparedModel;
   /** Its probes, in the order of the setup's sites. */
   readonly probes: readonly Probe[];
+  /** The job's receptor catalogue. */
+  readonly synapses: readonly PointMechanism[];
 }
 
 /**
@@ -72,6 +78,7 @@ export class SweepPool {
   readonly #queue: Task[] = [];
   readonly #running = new Map<Worker, Task>();
   #local: LocalModel | undefined;
+  #receptor: (name: string) => PointMechanism = receptorLookup([]);
   #ready = false;
   #nextId = 0;
   #failure: Error | undefined;
@@ -122,6 +129,7 @@ export class SweepPool {
     if (this.#workers.length === 0) {
       if (local === undefined) throw new InternalError("an in-thread sweep pool needs the model");
       this.#local = local;
+      this.#receptor = receptorLookup(local.synapses);
     }
     const msg: SweepRequest = { type: "init", setup };
     for (const w of this.#workers) w.postMessage(msg);
@@ -144,7 +152,7 @@ export class SweepPool {
       const local = this.#local;
       if (local !== undefined) {
         try {
-          const inputs = unpackSweep(packed, receptorMechanism);
+          const inputs = unpackSweep(packed, this.#receptor);
           resolve(runSweep(local.model, inputs, { probes: local.probes, sweep }));
         } catch (e) {
           this.#failure ??= e as Error;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parsePathMap } from "../io/mod.ts";
 import type { ActiveSynapse } from "../network/mod.ts";
-import { synapseMechanism } from "../network/mod.ts";
+import { SYNAPSE_MECHANISMS, synapseMechanism } from "../network/mod.ts";
 import { type ModelSettings, prepareModel, resolveProbes, runSweep } from "../solver/mod.ts";
 import { createCell } from "./create_cell.ts";
 import { packSweep, type SweepSetup, synapticInputs } from "./_worker_protocol.ts";
@@ -11,7 +11,7 @@ const EXAMPLE_CELL = new URL("../examples/model/example_pyramid.param", import.m
 
 /** Two synapses on the soma and an apical section, the first with two receptors. */
 function synapses(): ActiveSynapse[] {
-  const base = { type: "T", somaDist: 0, ptId: 0, label: "Soma" };
+  const base = { type: "T", somaDist: 0, ptId: 0, label: "Soma", randomKey: "T/0" };
   return [
     {
       ...base,
@@ -65,13 +65,13 @@ async function setup(tStop: number): Promise<SweepSetup> {
     units: "modern",
   };
   const sites = [{ section: 1, x: 0.5 }, { section: 0, x: 0.5, variable: "cai" }];
-  return { cell: built.cell, settings, sites };
+  return { cell: built.cell, settings, sites, mechanisms: [] };
 }
 
 /** The job thread's model and probes of a setup, as the job runner gives them to a pool. */
 function local(s: SweepSetup) {
   const model = prepareModel(s.cell, s.settings);
-  return { model, probes: resolveProbes(model, s.sites) };
+  return { model, probes: resolveProbes(model, s.sites), synapses: SYNAPSE_MECHANISMS };
 }
 
 Deno.test("SweepPool: workers and the in-thread pool give runSweep()'s traces, bit for bit", async () => {

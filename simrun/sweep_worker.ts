@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type PointMechanism,
   type PreparedModel,
   prepareModel,
   type Probe,
@@ -18,7 +19,8 @@ import {
   type SweepRequest,
   unpackSweep,
 } from "./_worker_protocol.ts";
-import { receptorMechanism } from "./sweep_pool.ts";
+import { mechanismsFromSources } from "./job_mechanisms.ts";
+import { receptorLookup } from "./sweep_pool.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<SweepRequest>) => void) | null;
@@ -27,14 +29,18 @@ declare const self: {
 
 let model: PreparedModel | undefined;
 let probes: readonly Probe[] = [];
+let receptorMechanism: (name: string) => PointMechanism = receptorLookup([]);
 let setupError: unknown;
 
 self.onmessage = (e: MessageEvent<SweepRequest>) => {
   const m = e.data;
   if (m.type === "init") {
     try {
-      model = prepareModel(m.setup.cell, m.setup.settings);
-      probes = resolveProbes(model, m.setup.sites);
+      // The job's .mod files, compiled once per worker and job.
+      const mechanisms = mechanismsFromSources(m.setup.mechanisms);
+      receptorMechanism = receptorLookup(mechanisms.synapses);
+      model = prepareModel(m.setup.cell, m.setup.settings, { catalogue: mechanisms.catalogue });
+      probes = resolveProbes(model, m.setup.sites, { synapseMechanisms: mechanisms.synapses });
     } catch (err) {
       setupError = err; // reported with the first sweep
     }

@@ -82,7 +82,8 @@ export function createEventQueue(sources: readonly EventSource[]): EventQueue {
   order.sort((a, b) => {
     const ta = sources[srcOf[a]].times[posOf[a]];
     const tb = sources[srcOf[b]].times[posOf[b]];
-    return ta - tb || a - b;
+    // Small integers only: a double returned to the sort would be boxed on every comparison.
+    return ta < tb ? -1 : ta > tb ? 1 : a - b;
   });
   const time = new Float64Array(total);
   const target = new Int32Array(total);

@@ -8,6 +8,7 @@
 import type { Cell } from "./cell.ts";
 import { currentIon, writesCai } from "./mechanisms/_types.ts";
 import type { NodeArrays } from "./mechanisms/_types.ts";
+import type { MechanismCatalogue } from "./mechanism_catalogue.ts";
 import { prepareModel } from "./prepare_model.ts";
 import { initializeSweep } from "./run_sweep.ts";
 import { DEFAULT_SOLVER_SETTINGS, type SettingSources, type SolverSettings } from "./settings.ts";
@@ -22,6 +23,8 @@ export interface InitialStateOptions extends Partial<SolverSettings> {
   readonly dt?: number;
   /** Where the settings come from, for messages. */
   readonly where?: SettingSources;
+  /** The job's mechanisms (built-ins and compiled `.mod` files; default: the built-ins). */
+  readonly catalogue?: MechanismCatalogue;
 }
 
 /** One column: a value per segment row (section order, then segment); NaN where absent. */
@@ -76,7 +79,7 @@ export function initialState(cell: Cell, options: InitialStateOptions): StateCol
     rateTables: false,
     units: options.units ?? DEFAULT_SOLVER_SETTINGS.units,
     ...(options.where !== undefined ? { where: options.where } : {}),
-  });
+  }, options.catalogue !== undefined ? { catalogue: options.catalogue } : {});
   initializeSweep(model, []);
   const l = model.lowered;
   const rows = l.segmentNode.length;

@@ -290,8 +290,12 @@ export function pointInstances(
   const instances = options.random !== undefined
     ? { ...allocated, random: options.random }
     : allocated;
+  // Instances mostly share parameter records (one per synapse type): list each record once.
+  const entries = new Map<Readonly<Record<string, number>>, [string, number][]>();
   for (let k = 0; k < params.length; k++) {
-    for (const [p, v] of Object.entries(params[k])) instances.fields[p][k] = v;
+    let e = entries.get(params[k]);
+    if (e === undefined) entries.set(params[k], e = Object.entries(params[k]));
+    for (let j = 0; j < e.length; j++) instances.fields[e[j][0]][k] = e[j][1];
   }
   m.prepare(instances, context);
   return instances;

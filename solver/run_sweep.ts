@@ -103,46 +103,82 @@ export function initializeSweep(
   const groups: {
     mechanism: PointMechanism;
     nodes: number[];
-    params: Record<string, number>[];
+    params: Readonly<Record<string, number>>[];
+    /** Parameter records already checked against the mechanism's parameters. */
+    checked: Set<Readonly<Record<string, number>>>;
+    /** Parameter record → its parameter-set number in this group (lumping), by identity. */
+    setOf: Map<Readonly<Record<string, number>>, number>;
+    /** Canonical parameter text → parameter-set number (equal values, another record). */
+    setOfText: Map<string, number>;
+    /** Parameter-set number · nodeCount + node → the lumped instance. */
+    lumped: Map<number, number>;
     random: UniformSource[];
   }[] = [];
   const groupOf = new Map<PointMechanism, number>();
-  const lumpKey = new Map<string, number>();
-  const sources: EventSource[] = [];
+  const sources: EventSource[] = new Array(synapses.length);
   const base = model.points.length;
   let weightTotal = 0;
+  let synInstances = 0;
   const ordered = canonicalOrder(model, synapses);
   for (let s = 0; s < ordered.length; s++) {
     const syn = ordered[s];
-    for (const p of Object.keys(syn.params)) {
-      if (!Object.hasOwn(syn.mechanism.parameters, p)) {
-        throw new InputValueError(
-          { file: "synapses", key: p },
-          `Unknown parameter "${p}" of point process "${syn.mechanism.name}"`,
-        );
-      }
-    }
     let gi = groupOf.get(syn.mechanism);
     if (gi === undefined) {
       gi = groups.length;
       groupOf.set(syn.mechanism, gi);
-      groups.push({ mechanism: syn.mechanism, nodes: [], params: [], random: [] });
+      groups.push({
+        mechanism: syn.mechanism,
+        nodes: [],
+        params: [],
+        checked: new Set(),
+        setOf: new Map(),
+        setOfText: new Map(),
+        lumped: new Map(),
+        random: [],
+      });
     }
     const g = groups[gi];
+    // Synapses of one receptor type share one parameter record (also after structured cloning
+    // to a sweep worker): it is checked, and its lumping key made, once per record.
+    if (!g.checked.has(syn.params)) {
+      for (const p in syn.params) {
+        if (Object.hasOwn(syn.params, p) && !Object.hasOwn(syn.mechanism.parameters, p)) {
+          throw new InputValueError(
+            { file: "synapses", key: p },
+            `Unknown parameter "${p}" of point process "${syn.mechanism.name}"`,
+          );
+        }
+      }
+      g.checked.add(syn.params);
+    }
     const node = segmentNodeAt(lowered, syn.section, syn.x);
     let instance = -1;
-    let key = "";
-    if (model.lump && syn.mechanism.lumpable?.(syn.params) === true) {
-      key = `${gi}|${node}|${
-        JSON.stringify(Object.entries(syn.params).sort((a, b) => a[0] < b[0] ? -1 : 1))
-      }`;
-      instance = lumpKey.get(key) ?? -1;
+    let key = -1;
+    if (model.lump) {
+      let set = g.setOf.get(syn.params);
+      if (set === undefined) {
+        // −1: not lumpable; else equal parameter values get one number.
+        set = -1;
+        if (syn.mechanism.lumpable?.(syn.params) === true) {
+          const text = JSON.stringify(
+            Object.entries(syn.params).sort((a, b) => a[0] < b[0] ? -1 : 1),
+          );
+          set = g.setOfText.get(text) ?? g.setOfText.size;
+          g.setOfText.set(text, set);
+        }
+        g.setOf.set(syn.params, set);
+      }
+      if (set >= 0) {
+        key = set * lowered.nodeCount + node;
+        instance = g.lumped.get(key) ?? -1;
+      }
     }
     if (instance < 0) {
       instance = g.nodes.length;
       g.nodes.push(node);
-      g.params.push({ ...syn.params });
-      if (key !== "") lumpKey.set(key, instance);
+      g.params.push(syn.params);
+      if (key >= 0) g.lumped.set(key, instance);
+      synInstances++;
       if (syn.mechanism.randomStreams === true) {
         if (syn.random === undefined) {
           throw new InternalError(
@@ -152,7 +188,7 @@ export function initializeSweep(
         g.random.push(syn.random);
       }
     }
-    sources.push({ target: base + gi, instance, weightOffset: weightTotal, times: syn.eventTimes });
+    sources[s] = { target: base + gi, instance, weightOffset: weightTotal, times: syn.eventTimes };
     weightTotal += Math.max(syn.weights.length, syn.mechanism.weightCount ?? 0);
     if (syn.eventTimes.length > 0 && syn.mechanism.netReceive === undefined) {
       throw new InternalError(
@@ -162,12 +198,14 @@ export function initializeSweep(
   }
   const weights = new Float64Array(weightTotal);
   for (let s = 0; s < ordered.length; s++) {
-    weights.set(ordered[s].weights, sources[s].weightOffset);
+    const w = ordered[s].weights;
+    const at = sources[s].weightOffset;
+    for (let j = 0; j < w.length; j++) weights[at + j] = w[j];
   }
   const queue = createEventQueue(sources);
-  const points: PointGroup[] = [
-    ...model.points,
-    ...groups.map((g) => ({
+  const points: PointGroup[] = model.points.slice();
+  for (const g of groups) {
+    points.push({
       mechanism: g.mechanism,
       instances: pointInstances(
         g.mechanism,
@@ -177,9 +215,8 @@ export function initializeSweep(
         model.context,
         g.mechanism.randomStreams === true ? { random: g.random } : {},
       ),
-    })),
-  ];
-  const synInstances = new Set(sources.map((s) => `${s.target}|${s.instance}`)).size;
+    });
+  }
 
   // finitialize (spec/algorithm.md §8.2).
   const n = lowered.nodeCount;
@@ -544,7 +581,10 @@ function runSweepReference(
     );
   };
 
-  let t = 0;
+  // t [ms], accumulated like NEURON's: t_n + dt/2, then + dt/2 again. It lives in a typed-array
+  // cell, not a local: the step loop runs as on-stack-replaced code (one call per sweep), whose
+  // loop-carried doubles V8 may keep boxed, one heap number per update (16 B per step).
+  const now = new Float64Array(1);
   tOut[0] = 0;
   soma[0] = v[somaNode];
   if (soma[0] - soma[0] !== 0) fail(-1, soma[0], 0);
@@ -557,12 +597,12 @@ function runSweepReference(
   nodes.g.fill(0);
   for (let step = 1; step <= steps; step++) {
     // 1. events with τ ≤ t_n + dt/2
-    if (queue.next < queue.length && queue.time[queue.next] <= t + half) {
-      deliverEvents(queue, t + half, points, weights, nodes);
+    if (queue.next < queue.length && queue.time[queue.next] <= now[0] + half) {
+      deliverEvents(queue, now[0] + half, points, weights, nodes);
     }
     // 2.–4. currents at the midpoint time (eca is current: updated after every state step)
-    t += half;
-    nodes.t = t;
+    now[0] += half;
+    nodes.t = now[0];
     nodes.ica.fill(0);
     for (let m = 0; m < nm; m++) current[m](mechs[m].instances, nodes);
     for (let p = 0; p < npg; p++) pointCurrent[p](points[p].instances, nodes);
@@ -570,8 +610,8 @@ function runSweepReference(
     if (rateTables) stepVoltageFast(system, v, nodes.i, nodes.g, dt);
     else stepVoltage(system, v, nodes.i, nodes.g, dt);
     // 6. second half step
-    t += half;
-    nodes.t = t;
+    now[0] += half;
+    nodes.t = now[0];
     // 7. states at V^{n+1}, then eca from the new cai
     if (rateTables) updateTablePositions(nodes);
     for (let m = 0; m < nm; m++) advance[m](mechs[m].instances, nodes);
@@ -579,14 +619,14 @@ function runSweepReference(
     if (rateTables) nernstFromTable(caNodes, lnCao, nodes.cai, nodes.eca, nernstCa);
     else updateEca(nodes, caNodes, nernstCa);
     // 8. record; a NaN or ±Infinity anywhere reaches every node's V within the step's solve
-    tOut[step] = t;
+    tOut[step] = now[0];
     const vs = v[somaNode];
     soma[step] = vs;
-    if (vs - vs !== 0) fail(-1, vs, t);
+    if (vs - vs !== 0) fail(-1, vs, now[0]);
     for (let j = 0; j < np; j++) {
       const x = probeSrc[j][probeIdx[j]];
       traces[j][step] = x;
-      if (x - x !== 0) fail(j, x, t);
+      if (x - x !== 0) fail(j, x, now[0]);
     }
     if (onProgress !== undefined && step % 1000 === 0) onProgress(step, steps);
   }

@@ -35,6 +35,24 @@ export function isfPathMap(): string[] {
   return [`*/getting_started/example_data/=${data}`];
 }
 
+/**
+ * The ISF example job as ISF's stored run B was made: cell and network param, the path map, ISF's
+ * random numbers and seed 20250101 (arguments of `simrun run`, `slurm submit`, `network`).
+ */
+export function isfExampleArgs(): string[] {
+  const data = sharedPath("data", "isf_example");
+  return [
+    `${data}/biophysical_constraints/86_C2_center.param`,
+    `${data}/functional_constraints/network.param`,
+    "--path-map",
+    isfPathMap()[0]!,
+    "--rng",
+    "isf",
+    "--seed",
+    "20250101",
+  ];
+}
+
 /** Root of the repository. */
 export function repoDir(): string {
   return fromFileUrl(new URL("..", import.meta.url)).replace(/\/$/, "");

@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
+import { repoDir, sharedDir, sharedPath } from "./_shared.ts";
 
 /** Exact mode: NEURON's formulas in NEURON's order; the project's bar is 1e-6 mV. */
 const EXACT_MAX_ABS_DV_MV = 1e-6;
@@ -28,9 +28,9 @@ const HOC = `{create soma}
 {pt3dadd(0, 0, 20, 20)}
 `;
 
-function param(globals: string): string {
+function param(globals: string, mechanisms = "/"): string {
   return `{
-  "NMODL_mechanisms": {"channels": "/"},
+  "NMODL_mechanisms": {"channels": ${JSON.stringify(mechanisms)}},
   "mech_globals": ${globals},
   "neuron": {
     "filename": "soma.hoc",
@@ -67,11 +67,15 @@ async function reference(): Promise<{ columns: string[]; data: number[][] }> {
 }
 
 /** The soma trace of `simrun cell` (the CLI as a user runs it) for one case. */
-async function simulateCase(globals: string, rateTables: boolean): Promise<Float64Array> {
+async function simulateCase(
+  globals: string,
+  rateTables: boolean,
+  mechanisms?: string,
+): Promise<Float64Array> {
   const dir = await Deno.makeTempDir({ prefix: "simrun_mech_globals_" });
   try {
     await Deno.writeTextFile(`${dir}/soma.hoc`, HOC);
-    await Deno.writeTextFile(`${dir}/cell.param`, param(globals));
+    await Deno.writeTextFile(`${dir}/cell.param`, param(globals, mechanisms));
     const r = await runCli([
       "cell",
       `${dir}/cell.param`,
@@ -80,6 +84,9 @@ async function simulateCase(globals: string, rateTables: boolean): Promise<Float
       ...(rateTables ? [] : ["--exact"]),
     ], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
+    if (mechanisms !== undefined) {
+      assert.match(r.stderr, /replace the built-in .*Ih.*SK_E2/, "the compiled files are used");
+    }
     const lines = (await Deno.readTextFile(`${dir}/trace.csv`)).trim().split("\n");
     assert.equal(lines[0], "t,v_soma");
     return Float64Array.from(lines.slice(1), (l) => Number(l.split(",")[1]));
@@ -97,18 +104,25 @@ Deno.test("mech_globals: the NEURON reference differs between the cases (the tes
   }
 });
 
-for (const rateTables of [false, true]) {
+for (const [rateTables, compiled] of [[false, false], [true, false], [false, true], [true, true]]) {
   const bar = rateTables ? FAST_MAX_ABS_DV_MV : EXACT_MAX_ABS_DV_MV;
-  Deno.test(
-    `mech_globals: Ih ehcn and SK_E2 zTau change the trace as NEURON's (${
+  Deno.test({
+    name: `mech_globals: Ih ehcn and SK_E2 zTau change the trace as NEURON's (${
       rateTables ? "fast" : "exact"
-    } mode within ${bar} mV)`,
-    async () => {
+    } mode within ${bar} mV${
+      compiled ? "; ISF's .mod files compiled from the param's NMODL_mechanisms folder" : ""
+    })`,
+    ignore: compiled && sharedDir() === undefined,
+    fn: async () => {
       const ref = await reference();
       const t = ref.data[0];
+      // The compiled variant names ISF's channel folder in NMODL_mechanisms, as ISF's params do.
+      const mechanisms = compiled
+        ? sharedPath("data", "isf_example", "mechanisms", "channels_py3")
+        : undefined;
       for (const [name, globals] of CASES) {
         const want = ref.data[ref.columns.indexOf(name)];
-        const got = await simulateCase(globals, rateTables);
+        const got = await simulateCase(globals, rateTables, mechanisms);
         assert.equal(got.length, (want.length - 1) * EVERY + 1, `${name}: sample count`);
         let worst = 0, at = 0;
         for (let k = 0; k < want.length; k++) {
@@ -119,12 +133,12 @@ for (const rateTables of [false, true]) {
           }
         }
         console.log(
-          `${name} (${rateTables ? "fast" : "exact"}): max |ΔV| ${
+          `${name} (${rateTables ? "fast" : "exact"}${compiled ? ", compiled" : ""}): max |ΔV| ${
             worst.toExponential(2)
           } mV at ${at} ms`,
         );
         assert.ok(worst <= bar, `${name}: max |ΔV| ${worst} mV at t = ${at} ms > ${bar} mV`);
       }
     },
-  );
+  });
 }

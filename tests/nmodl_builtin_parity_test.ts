@@ -14,14 +14,9 @@ import { readFileSync } from "node:fs";
 import { parsePathMap } from "../io/path_map.ts";
 import { spikeTimes } from "../simrun/cell_run.ts";
 import { createCell } from "../simrun/create_cell.ts";
-import {
-  BUILTIN_CATALOGUE,
-  prepareModel,
-  resolveProbes,
-  runSweep,
-  type SimulationResult,
-} from "../solver/mod.ts";
-import { catalogueOf } from "./_nmodl_harness.ts";
+import { mechanismsFromSources } from "../simrun/job_mechanisms.ts";
+import { prepareModel, resolveProbes, runSweep, type SimulationResult } from "../solver/mod.ts";
+import { modSources } from "./_nmodl_harness.ts";
 import { FAST_MODE_MAX_DV_MV } from "../solver/settings.ts";
 import { isfPathMap, sharedDir, sharedPath } from "./_shared.ts";
 
@@ -74,12 +69,13 @@ function loadProtocol(name: string): Protocol {
 
 /** Runs a protocol with the built-ins or with the compiled Hay files in the catalogue. */
 async function run(p: Protocol, compiled: boolean, rateTables: boolean): Promise<SimulationResult> {
-  const catalogue = compiled ? catalogueOf(HAY) : BUILTIN_CATALOGUE;
+  const mechanisms = mechanismsFromSources(compiled ? modSources(HAY) : []);
+  const catalogue = mechanisms.catalogue;
   if (compiled) assert.deepEqual(Object.keys(catalogue.replaced).sort(), [...HAY].sort());
   const { cell, sim } = await createCell(p.paramFile, {
     pathMap: parsePathMap(isfPathMap()),
     resolveRecordingSites: false,
-    catalogue,
+    mechanisms,
   });
   const model = prepareModel(cell, {
     vInit: sim.vInit,

@@ -13,7 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createNetworkRandom } from "../network/mod.ts";
+import { createNetworkRandom, synapseStream } from "../network/mod.ts";
 import { allocateInstances } from "../solver/mechanisms/_types.ts";
 import { makeNodes, prepareContext } from "../solver/mechanisms/_testing.ts";
 import { toPointMechanism } from "../solver/nmodl/mod.ts";
@@ -24,7 +24,7 @@ import {
   loadFixture,
   modPath,
 } from "./_nmodl_harness.ts";
-import { prepareModel, runSweep } from "../solver/mod.ts";
+import { prepareModel, resolveProbes, runSweep } from "../solver/mod.ts";
 import { readFileSync } from "node:fs";
 import { fromFileUrl } from "./_url.ts";
 
@@ -222,5 +222,91 @@ Deno.test({
     const peak = Math.max(...r.soma);
     assert.ok(r.soma.every(Number.isFinite), "finite voltage");
     assert.ok(peak > -74, `releases depolarize the soma (peak ${peak} mV)`);
+  },
+});
+
+Deno.test({
+  name:
+    "ProbUDFsyn2 through runSweep with the network's per-synapse streams: releases over 400 sweeps match the model within 3 SE",
+  ignore: !fixtureRunnable(loadFixture("epsp_point")) || modPath("ProbUDFsyn2") === undefined,
+  fn() {
+    const f = loadFixture("epsp_point"); // a passive soma (geometry only)
+    const sec = f.sections[0];
+    const cell = {
+      sections: [{
+        index: 0,
+        name: "soma",
+        label: "soma",
+        parent: -1,
+        parentX: 0,
+        children: [],
+        x: new Float64Array([0, sec.L]),
+        y: new Float64Array(2),
+        z: new Float64Array(2),
+        hocDiam: new Float64Array([sec.diam, sec.diam]),
+        diam: new Float64Array([sec.diam, sec.diam]),
+        arc: new Float64Array([0, sec.L]),
+        L: sec.L,
+        relPts: new Float64Array([0, 1]),
+        nseg: 1,
+        Ra: 100,
+        cm: 1,
+        ions: {},
+        line: 1,
+        mechanisms: [{
+          name: "pas",
+          params: { g: new Float64Array([3e-5]), e: new Float64Array([-75]) },
+        }],
+      }],
+      pointProcesses: [],
+      mechGlobals: {},
+      paramFile: "release.param",
+      hocFile: "release.hoc",
+    };
+    const catalogue = catalogueOf(["ProbUDFsyn2"]);
+    const m = catalogue.compiledPoint[0];
+    const params = { Use: 0.5, Dep: 50, Fac: 0, gmax: 0.001, e: 0 };
+    const events = Array.from({ length: 10 }, (_, i) => 5 + 10 * i);
+    const model = prepareModel(cell, {
+      vInit: -75,
+      tStop: 110,
+      dt: 0.025,
+      celsius: 34,
+      rateTables: true,
+      units: "modern",
+    }, { catalogue });
+    const probes = resolveProbes(model, [{ section: 0, x: 0.5, variable: "A_ProbUDFsyn2" }], {
+      synapseMechanisms: [m],
+    });
+    const sweeps = 400;
+    const rng = createNetworkRandom("simrun", 20250101);
+    let releases = 0;
+    const perEvent = new Array<number>(events.length).fill(0);
+    for (let sweep = 0; sweep < sweeps; sweep++) {
+      rng.beginSweep(sweep);
+      const r = runSweep(model, [{
+        mechanism: m,
+        section: 0,
+        x: 0.5,
+        params,
+        weights: [1],
+        eventTimes: Float64Array.from(events),
+        random: synapseStream(rng.synapseStreamKey("L5tt_C2", 17)),
+      }], { probes });
+      // A release adds weight·factor to A; between releases A only decays.
+      const a = r.traces[0];
+      for (let k = 1; k < a.length; k++) {
+        if (a[k] > a[k - 1]) {
+          releases++;
+          const e = events.findIndex((t) => Math.abs(t - r.t[k]) < 0.026);
+          assert.ok(e >= 0, `a jump at ${r.t[k]} ms without an event`);
+          perEvent[e]++;
+        }
+      }
+    }
+    const probs = modelProbabilities(params, events);
+    console.log(within(releases, probs, sweeps, "runSweep, 400 sweeps"));
+    // The depression must show: the first event releases more often than the later ones.
+    assert.ok(perEvent[0] > perEvent[5], `per event ${perEvent}`);
   },
 });

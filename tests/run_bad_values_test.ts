@@ -7,17 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
-
-const MODEL = `${repoDir()}/examples/model`;
-const FILES = [
-  "example_pyramid.hoc",
-  "example_pyramid.param",
-  "example_network.param",
-  "example_pyramid.syn",
-  "example_pyramid.con",
-  "example_pyramid_apical_site.landmarkAscii",
-];
+import { copyModel, editFile as edit } from "./_model.ts";
 
 interface Case {
   readonly name: string;
@@ -26,13 +16,6 @@ interface Case {
   readonly args?: readonly string[];
   /** Substrings (or patterns) the one-line message must contain. */
   readonly expect: readonly (string | RegExp)[];
-}
-
-async function edit(path: string, from: string | RegExp, to: string): Promise<void> {
-  const text = await Deno.readTextFile(path);
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`test setup: ${from} not found in ${path}`);
-  await Deno.writeTextFile(path, next);
 }
 
 const PARAM = "example_pyramid.param";
@@ -164,11 +147,6 @@ const INPUT_ERRORS: Case[] = [
     expect: ["plugin bad_recorder.ts", "recorder.sites()[0]", '"m_Im"', "Im is not there"],
   },
 ];
-
-async function copyModel(dir: string): Promise<void> {
-  await Deno.mkdir(dir);
-  for (const f of FILES) await Deno.copyFile(`${MODEL}/${f}`, `${dir}/${f}`);
-}
 
 function runIn(dir: string, args: readonly string[] = []) {
   return runCli([

@@ -8,17 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { cliCommand } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
+import { copyModel, editFile as edit, names } from "./_model.ts";
 
-const MODEL = `${repoDir()}/examples/model`;
-const FILES = [
-  "example_pyramid.hoc",
-  "example_pyramid.param",
-  "example_network.param",
-  "example_pyramid.syn",
-  "example_pyramid.con",
-  "example_pyramid_apical_site.landmarkAscii",
-];
 /** Longest a refused input may take (a FIFO read would block forever). */
 const TIMEOUT_MS = 60_000;
 
@@ -47,29 +38,7 @@ async function cli(
   return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
 }
 
-async function names(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) out.push(e.name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return out.sort();
-}
-
 /** A fresh copy of the example model in a temp folder. */
-async function model(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "simrun_edges_" });
-  for (const f of FILES) await Deno.copyFile(`${MODEL}/${f}`, `${dir}/${f}`);
-  return dir;
-}
-
-async function edit(path: string, from: string | RegExp, to: string): Promise<void> {
-  const text = await Deno.readTextFile(path);
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`test setup: ${from} not found in ${path}`);
-  await Deno.writeTextFile(path, next);
-}
 
 /** `simrun run` of the copied model (1 sweep of 20 ms unless `extra` says otherwise). */
 function runArgs(dir: string, extra: readonly string[] = []): string[] {
@@ -160,7 +129,7 @@ Deno.test({
       ] as const
     ) {
       await t.step(name, async () => {
-        const dir = await model();
+        const dir = await copyModel();
         try {
           await fifo(`${dir}/${file}`);
           const r = await cli(runArgs(dir), dir);
@@ -172,7 +141,7 @@ Deno.test({
       });
     }
     await t.step("synapse activation file of a replay", async () => {
-      const dir = await model();
+      const dir = await copyModel();
       try {
         await fifo(`${dir}/act.csv`);
         const r = await cli(
@@ -197,7 +166,7 @@ Deno.test({
 });
 
 Deno.test("a device or a folder given as an input file is refused with one line", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     const dev = await cli(
       runArgs(dir).map((a) => a.endsWith("network.param") ? "/dev/zero" : a),
@@ -213,7 +182,7 @@ Deno.test("a device or a folder given as an input file is refused with one line"
 });
 
 Deno.test("option values far beyond their limits are one line with exit 2", async (t) => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     for (
       const [args, expect] of [
@@ -279,7 +248,7 @@ Deno.test("impossible hoc numbers are refused with the hoc file and line", async
   ];
   for (const [name, f, expect] of cases) {
     await t.step(name, async () => {
-      const dir = await model();
+      const dir = await copyModel();
       try {
         const hoc = `${dir}/example_pyramid.hoc`;
         const lines = (await Deno.readTextFile(hoc)).split("\n");
@@ -304,7 +273,7 @@ Deno.test("impossible hoc numbers are refused with the hoc file and line", async
 });
 
 Deno.test("a 100 MB valid param file is refused with one line", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     const big = `${dir}/big.param`;
     using f = await Deno.open(big, { write: true, create: true });
@@ -323,7 +292,7 @@ Deno.test("a 100 MB valid param file is refused with one line", async () => {
 });
 
 Deno.test("nan and inf activation times in a replay are an input error with no folder", async (t) => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     const run = await cli(runArgs(dir), dir);
     assert.equal(run.code, 0, run.stderr);
@@ -365,7 +334,7 @@ Deno.test("nan and inf activation times in a replay are an input error with no f
 });
 
 Deno.test("a missing .syn names the network param's line and key", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     await edit(`${dir}/example_network.param`, /"example_pyramid\.syn"/, '"moved.syn"');
     const r = await cli(runArgs(dir), dir);
@@ -380,7 +349,7 @@ Deno.test("a missing .syn names the network param's line and key", async () => {
 });
 
 Deno.test("hoc connect must name the section created last", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     await edit(
       `${dir}/example_pyramid.hoc`,
@@ -399,7 +368,7 @@ Deno.test("hoc connect must name the section created last", async () => {
 });
 
 Deno.test("sections without a known label are skipped as ISF does, with one warning even for 2 jobs", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     const contours = Array.from(
       { length: 248 },
@@ -426,7 +395,7 @@ Deno.test("sections without a known label are skipped as ISF does, with one warn
 });
 
 Deno.test("a .syn made for another cell, and a replay on another morphology, are warned about", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     await edit(
       `${dir}/example_pyramid.syn`,
@@ -477,7 +446,7 @@ Deno.test("a .syn made for another cell, and a replay on another morphology, are
 });
 
 Deno.test("a file where a folder should be, or a folder where a file should be: one line, exit 1", async () => {
-  const dir = await model();
+  const dir = await copyModel();
   try {
     await Deno.writeTextFile(`${dir}/plain_file`, "x");
     oneLine(
@@ -565,7 +534,7 @@ Deno.test({
     ];
     for (const [name, options, extra, expect] of cases) {
       await t.step(name, async () => {
-        const dir = await model();
+        const dir = await copyModel();
         try {
           const disk = `${dir}/disk`;
           await Deno.mkdir(disk);

@@ -5,19 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cliCommand } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
-
-const MODEL = `${repoDir()}/examples/model`;
-
-async function names(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) out.push(e.name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return out.sort();
-}
+import { MODEL, names } from "./_model.ts";
 
 async function canUnsharePid(): Promise<boolean> {
   try {

@@ -4,17 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
-
-const MODEL = `${repoDir()}/examples/model`;
-const FILES = [
-  "example_pyramid.hoc",
-  "example_pyramid.param",
-  "example_network.param",
-  "example_pyramid.syn",
-  "example_pyramid.con",
-  "example_pyramid_apical_site.landmarkAscii",
-];
+import { editFile as edit, MODEL, MODEL_FILES as FILES } from "./_model.ts";
 
 interface Case {
   readonly name: string;
@@ -23,13 +13,6 @@ interface Case {
   readonly args?: readonly string[];
   /** Substrings the one-line message must contain. */
   readonly expect: readonly (string | RegExp)[];
-}
-
-async function edit(path: string, from: string | RegExp, to: string): Promise<void> {
-  const text = await Deno.readTextFile(path);
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`test setup: ${from} not found in ${path}`);
-  await Deno.writeTextFile(path, next);
 }
 
 const CASES: Case[] = [

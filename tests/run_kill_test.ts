@@ -1,19 +1,7 @@
 /** A job killed mid-sweep leaves only its `_running` folder (no traces, no params); a rerun succeeds. */
 import assert from "node:assert/strict";
 import { cliCommand, runCli } from "./_cli.ts";
-import { repoDir } from "./_shared.ts";
-
-const MODEL = `${repoDir()}/examples/model`;
-
-async function names(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) out.push(e.name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return out.sort();
-}
+import { MODEL, names } from "./_model.ts";
 
 Deno.test("SIGKILL during a sweep leaves only the _running folder, and a rerun succeeds", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "simrun_kill_" });

@@ -5,21 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { cliCommand } from "./_cli.ts";
+import { MODEL, names } from "./_model.ts";
 import { repoDir } from "./_shared.ts";
 
-const MODEL = `${repoDir()}/examples/model`;
 /** Enough sweeps that the run is still busy when the signal comes (a sweep takes ~0.3 s). */
 const SWEEPS = "60";
-
-async function names(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) out.push(e.name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return out.sort();
-}
 
 /** Waits until sweep 0's files are in the `_running` folder; returns its name. */
 async function runningFolder(results: string): Promise<string> {

@@ -9,7 +9,7 @@ import { compareActivationFiles } from "./_activation_compare.ts";
 import { deriveSeed } from "../simrun/seeds.ts";
 import { runCli } from "./_cli.ts";
 import { compareTraces, generic, listDir, readTraces, resultOf } from "./_traces.ts";
-import { isfPathMap, repoDir, sharedDir, sharedPath } from "./_shared.ts";
+import { isfExampleArgs, repoDir, sharedDir, sharedPath } from "./_shared.ts";
 
 /** ISF's absolute prefix in the example params; the reference files hold the placeholder instead. */
 const GPFS_ROOT = "/gpfs/soma_fs/scratch/meulemeester/project_src/in_silico_framework";
@@ -22,17 +22,9 @@ Deno.test({
   async fn() {
     const tmp = await Deno.makeTempDir({ prefix: "simrun_isf_" });
     try {
-      const data = sharedPath("data", "isf_example");
       const r = await runCli([
         "run",
-        `${data}/biophysical_constraints/86_C2_center.param`,
-        `${data}/functional_constraints/network.param`,
-        "--path-map",
-        isfPathMap()[0]!,
-        "--rng",
-        "isf",
-        "--seed",
-        "20250101",
+        ...isfExampleArgs(),
         "--sweeps",
         "2",
         "--nprocs",

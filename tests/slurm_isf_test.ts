@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { compareActivationFiles } from "./_activation_compare.ts";
 import { runCli } from "./_cli.ts";
-import { isfPathMap, sharedDir, sharedPath } from "./_shared.ts";
+import { isfExampleArgs, sharedDir, sharedPath } from "./_shared.ts";
 import { cancelCampaign, NO_SLURM, waitForCampaign } from "./_slurm.ts";
 
 Deno.test({
@@ -18,18 +18,10 @@ Deno.test({
     const tmp = await Deno.makeTempDir({ prefix: "simrun_slurm_isf_" });
     let dir: string | undefined;
     try {
-      const data = sharedPath("data", "isf_example");
       const sub = await runCli([
         "slurm",
         "submit",
-        `${data}/biophysical_constraints/86_C2_center.param`,
-        `${data}/functional_constraints/network.param`,
-        "--path-map",
-        isfPathMap()[0]!,
-        "--rng",
-        "isf",
-        "--seed",
-        "20250101",
+        ...isfExampleArgs(),
         "--sweeps",
         "2",
         "--sweeps-per-task",

@@ -42,6 +42,31 @@ export interface NetworkRandom {
   prepareSpikeTrains(typeName: string, part: number, count: number): void;
   /** Stream for connection-time draws of a type: lognormal weights and release tests. */
   release(typeName: string): RandomStream;
+  /**
+   * The key of synapse `synapseId`'s own random stream in this sweep (NMODL mechanisms that draw
+   * random numbers, ISF's stochastic synapses; see {@link synapseStream}): derived from the seed,
+   * the sweep, the type and the synapse, so it depends on nothing else. Draws nothing.
+   */
+  synapseStreamKey(typeName: string, synapseId: number): string;
+}
+
+/**
+ * The uniform random stream of one synapse's mechanisms (ISF hands one NEURON `Random` to all
+ * receptors of a synapse): simrun's seedrandom generator seeded with the synapse's key.
+ *
+ * @param key the key from {@link NetworkRandom.synapseStreamKey} (or a replay's)
+ * @returns uniform numbers in [0, 1)
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { synapseStream } from "./network_random.ts";
+ * const a = synapseStream("k"), b = synapseStream("k");
+ * assert.equal(a(), b());
+ * ```
+ */
+export function synapseStream(key: string): () => number {
+  const s = new SeedrandomStream(`synapse/${key}`);
+  return () => s.random();
 }
 
 class IsfRandom implements NetworkRandom {
@@ -56,7 +81,10 @@ class IsfRandom implements NetworkRandom {
   #preparedCount = 0;
   #next = 0;
 
+  readonly #seed: number;
+
   constructor(seed: number, math: ElementaryFunctions | undefined) {
+    this.#seed = seed;
     this.#math = math;
     this.#global = new Mt19937Stream(seed, math);
     this.#private = new Mt19937Stream(0, math);
@@ -108,6 +136,10 @@ class IsfRandom implements NetworkRandom {
     this.#checkNoPrepared();
     return this.#global;
   }
+
+  synapseStreamKey(typeName: string, synapseId: number): string {
+    return `isf/${this.#seed}/${this.#next - 1}/${typeName}/${synapseId}`;
+  }
 }
 
 class SimrunRandom implements NetworkRandom {
@@ -158,6 +190,11 @@ class SimrunRandom implements NetworkRandom {
       this.#release.set(typeName, s);
     }
     return s;
+  }
+
+  synapseStreamKey(typeName: string, synapseId: number): string {
+    this.#check();
+    return `${this.#prefix}${typeName}/synapse/${synapseId}`;
   }
 }
 

@@ -49,17 +49,18 @@ function prepareGlutamate(s: MechanismInstances, c: PrepareContext): void {
     return;
   }
   // One Mg-block table per distinct (n, gama) pair (in practice all instances share one).
-  const pairs: [number, number][] = [];
+  // pairs[2t], pairs[2t + 1]: n and gama of table t.
+  const pairs: number[] = [];
   for (let k = 0; k < s.node.length; k++) {
-    let t = pairs.findIndex(([nMg, g]) => nMg === f.n[k] && g === gama[k]);
-    if (t < 0) {
-      t = pairs.length;
-      pairs.push([f.n[k], gama[k]]);
-    }
-    d.mgOffset[k] = t * MG_TABLE_LENGTH;
+    let t = 0;
+    while (t < pairs.length && !(pairs[t] === f.n[k] && pairs[t + 1] === gama[k])) t += 2;
+    if (t === pairs.length) pairs.push(f.n[k], gama[k]);
+    d.mgOffset[k] = (t / 2) * MG_TABLE_LENGTH;
   }
-  const tables = new Float64Array(pairs.length * MG_TABLE_LENGTH);
-  pairs.forEach(([nMg, g], t) => fillMgTable(tables, t * MG_TABLE_LENGTH, nMg, g));
+  const tables = new Float64Array((pairs.length / 2) * MG_TABLE_LENGTH);
+  for (let t = 0; t < pairs.length; t += 2) {
+    fillMgTable(tables, (t / 2) * MG_TABLE_LENGTH, pairs[t], pairs[t + 1]);
+  }
   d.mgTables = tables;
 }
 
@@ -143,18 +144,14 @@ const MG_TABLE_LENGTH = MG_INTERVALS * 8;
 function fillMgTable(c: Float64Array, offset: number, nMg: number, gama: number): void {
   const h = 1 / MG_INV_STEP;
   const step = Math.exp(-gama * .001);
-  // Value and h·derivative of 1/(1 + n·s·exp(−gama·v)) (s = 1, or `step` for v + .001).
-  const at = (v: number, s: number): [number, number] => {
-    const ex = s * Math.exp(-gama * v);
-    const b = 1 / (1 + nMg * ex);
-    return [b, h * gama * nMg * ex * b * b];
-  };
   for (let i = 0; i < MG_INTERVALS; i++) {
     const v0 = MG_V_MIN + i * h;
     for (let q = 0; q < 2; q++) {
       const s = q === 0 ? 1 : step;
-      const [f0, d0] = at(v0, s);
-      const [f1, d1] = at(v0 + h, s);
+      const f0 = mgBlock(v0, s, nMg, gama);
+      const d0 = mgSlope(v0, s, nMg, gama, h);
+      const f1 = mgBlock(v0 + h, s, nMg, gama);
+      const d1 = mgSlope(v0 + h, s, nMg, gama, h);
       const b = offset + i * 8 + q * 4;
       c[b] = f0;
       c[b + 1] = d0;
@@ -162,6 +159,19 @@ function fillMgTable(c: Float64Array, offset: number, nMg: number, gama: number)
       c[b + 3] = 2 * (f0 - f1) + d0 + d1;
     }
   }
+}
+
+/** 1/(1 + n·s·exp(−gama·v)) (s = 1, or exp(−gama·.001) for v + .001). */
+function mgBlock(v: number, s: number, nMg: number, gama: number): number {
+  const ex = s * Math.exp(-gama * v);
+  return 1 / (1 + nMg * ex);
+}
+
+/** h times the derivative of {@link mgBlock} in v. */
+function mgSlope(v: number, s: number, nMg: number, gama: number, h: number): number {
+  const ex = s * Math.exp(-gama * v);
+  const b = 1 / (1 + nMg * ex);
+  return h * gama * nMg * ex * b * b;
 }
 
 /**

@@ -45,4 +45,27 @@ export function synapseMechanism(name: string): PointMechanism | undefined {
   return SYNAPSE_MECHANISMS.find((m) => m.name === name);
 }
 
+/**
+ * The receptor catalogue of a job: the built-in synapses, each replaced by a compiled point
+ * process of the same name (the user's `.mod` file is what NEURON would run), then the other
+ * compiled point processes (ISF's ProbAMPANMDA2, ProbUDFsyn2, …) in the order given.
+ *
+ * @param compiled the job's compiled point processes
+ * @returns every mechanism a network param's `receptors` may name
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { synapseCatalogue } from "./mod.ts";
+ * assert.deepEqual(synapseCatalogue().map((m) => m.name), ["gaba_syn", "glutamate_syn"]);
+ * ```
+ */
+export function synapseCatalogue(
+  compiled: readonly PointMechanism[] = [],
+): readonly PointMechanism[] {
+  const byName = new Map(compiled.map((m) => [m.name, m]));
+  const builtins = SYNAPSE_MECHANISMS.map((m) => byName.get(m.name) ?? m);
+  const names = new Set(builtins.map((m) => m.name));
+  return [...builtins, ...compiled.filter((m) => !names.has(m.name))];
+}
+
 export { GABA_SYN, GLUTAMATE_SYN };

@@ -9,7 +9,10 @@ import { cnexpGate } from "./_gate.ts";
 import { advanceTwoGatesTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
 import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
-let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+// Results of rates(): m∞, τm [ms], h∞, τh [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(4);
+const M_INF = 0, M_TAU = 1, H_INF = 2, H_TAU = 3;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV]; the guard shifts a local copy of v. */
 function rates(vm: number): void {
@@ -17,12 +20,12 @@ function rates(vm: number): void {
   if (v === -27) v = v + 0.0001;
   const mAlpha = (0.055 * (-27 - v)) / (Math.exp((-27 - v) / 3.8) - 1);
   const mBeta = 0.94 * Math.exp((-75 - v) / 17);
-  mInf = mAlpha / (mAlpha + mBeta);
-  mTau = 1 / (mAlpha + mBeta); // [ms]
+  RATES[M_INF] = mAlpha / (mAlpha + mBeta);
+  RATES[M_TAU] = 1 / (mAlpha + mBeta); // [ms]
   const hAlpha = 0.000457 * Math.exp((-13 - v) / 50);
   const hBeta = 0.0065 / (Math.exp((-v - 15) / 28) + 1);
-  hInf = hAlpha / (hAlpha + hBeta);
-  hTau = 1 / (hAlpha + hBeta); // [ms]
+  RATES[H_INF] = hAlpha / (hAlpha + hBeta);
+  RATES[H_TAU] = 1 / (hAlpha + hBeta); // [ms]
 }
 
 function initCaHVA(s: MechanismInstances, n: NodeArrays): void {
@@ -31,8 +34,8 @@ function initCaHVA(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
-    h[k] = hInf;
+    m[k] = RATES[M_INF];
+    h[k] = RATES[H_INF];
   }
 }
 
@@ -59,18 +62,18 @@ function advanceCaHVA(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
-    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
+    h[k] = cnexpGate(h[k], RATES[H_INF], RATES[H_TAU], dt);
   }
 }
 
 /** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
-  out[2] = hInf;
-  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
+  out[2] = RATES[H_INF];
+  out[3] = 1 - Math.exp(dt * (-1.0 / RATES[H_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */

@@ -9,7 +9,10 @@ import { cnexpGate } from "./_gate.ts";
 import { advanceOneGateTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
 import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
-let mInf = 0, mTau = 0;
+// Results of rates(): m∞, τm [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(2);
+const M_INF = 0, M_TAU = 1;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV]; the guard shifts a local copy of v. */
 function rates(vm: number): void {
@@ -17,8 +20,8 @@ function rates(vm: number): void {
   if (v === -154.9) v = v + 0.0001;
   const mAlpha = 0.001 * 6.43 * (v + 154.9) / (Math.exp((v + 154.9) / 11.9) - 1);
   const mBeta = 0.001 * 193 * Math.exp(v / 33.1);
-  mInf = mAlpha / (mAlpha + mBeta);
-  mTau = 1 / (mAlpha + mBeta); // [ms]
+  RATES[M_INF] = mAlpha / (mAlpha + mBeta);
+  RATES[M_TAU] = 1 / (mAlpha + mBeta); // [ms]
 }
 
 function initIh(s: MechanismInstances, n: NodeArrays): void {
@@ -27,7 +30,7 @@ function initIh(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
+    m[k] = RATES[M_INF];
   }
 }
 
@@ -53,15 +56,15 @@ function advanceIh(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
   }
 }
 
 /** m∞ and 1 − exp(−dt/τm) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm) for the model's dt (fast mode). */

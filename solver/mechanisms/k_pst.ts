@@ -12,20 +12,23 @@ import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext }
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
 
-let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+// Results of rates(): m∞, τm [ms], h∞, τh [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(4);
+const M_INF = 0, M_TAU = 1, H_INF = 2, H_TAU = 3;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV] (the file evaluates at v + 10). */
 function rates(vm: number): void {
   const v = vm + 10;
-  mInf = 1 / (1 + Math.exp(-(v + 1) / 12));
+  RATES[M_INF] = 1 / (1 + Math.exp(-(v + 1) / 12));
   if (v < -50) {
-    mTau = (1.25 + 175.03 * Math.exp(-v * -0.026)) / QT;
+    RATES[M_TAU] = (1.25 + 175.03 * Math.exp(-v * -0.026)) / QT;
   } else {
-    mTau = (1.25 + 13 * Math.exp(-v * 0.026)) / QT;
+    RATES[M_TAU] = (1.25 + 13 * Math.exp(-v * 0.026)) / QT;
   }
-  hInf = 1 / (1 + Math.exp(-(v + 54) / -11));
+  RATES[H_INF] = 1 / (1 + Math.exp(-(v + 54) / -11));
   const x = (v + 75) / 48; // ((v+75)/48)^2: pow(x, 2) is x·x exactly rounded
-  hTau = (360 + (1010 + 24 * (v + 55)) * Math.exp(-(x * x))) / QT;
+  RATES[H_TAU] = (360 + (1010 + 24 * (v + 55)) * Math.exp(-(x * x))) / QT;
 }
 
 function initKPst(s: MechanismInstances, n: NodeArrays): void {
@@ -34,8 +37,8 @@ function initKPst(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
-    h[k] = hInf;
+    m[k] = RATES[M_INF];
+    h[k] = RATES[H_INF];
   }
 }
 
@@ -61,18 +64,18 @@ function advanceKPst(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
-    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
+    h[k] = cnexpGate(h[k], RATES[H_INF], RATES[H_TAU], dt);
   }
 }
 
 /** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
-  out[2] = hInf;
-  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
+  out[2] = RATES[H_INF];
+  out[3] = 1 - Math.exp(dt * (-1.0 / RATES[H_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */

@@ -12,17 +12,20 @@ import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext }
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
 
-let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+// Results of rates(): m∞, τm [ms], h∞, τh [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(4);
+const M_INF = 0, M_TAU = 1, H_INF = 2, H_TAU = 3;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV] (the file evaluates at v + 10). */
 function rates(vm: number): void {
   const v = vm + 10;
-  mInf = 1 / (1 + Math.exp(-(v + 0) / 19));
+  RATES[M_INF] = 1 / (1 + Math.exp(-(v + 0) / 19));
   const xm = (v + 71) / 59; // ^2 as x·x
-  mTau = (0.34 + 0.92 * Math.exp(-(xm * xm))) / QT;
-  hInf = 1 / (1 + Math.exp(-(v + 66) / -10));
+  RATES[M_TAU] = (0.34 + 0.92 * Math.exp(-(xm * xm))) / QT;
+  RATES[H_INF] = 1 / (1 + Math.exp(-(v + 66) / -10));
   const xh = (v + 73) / 23;
-  hTau = (8 + 49 * Math.exp(-(xh * xh))) / QT;
+  RATES[H_TAU] = (8 + 49 * Math.exp(-(xh * xh))) / QT;
 }
 
 function initKTst(s: MechanismInstances, n: NodeArrays): void {
@@ -31,8 +34,8 @@ function initKTst(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
-    h[k] = hInf;
+    m[k] = RATES[M_INF];
+    h[k] = RATES[H_INF];
   }
 }
 
@@ -59,18 +62,18 @@ function advanceKTst(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
-    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
+    h[k] = cnexpGate(h[k], RATES[H_INF], RATES[H_TAU], dt);
   }
 }
 
 /** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
-  out[2] = hInf;
-  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
+  out[2] = RATES[H_INF];
+  out[3] = 1 - Math.exp(dt * (-1.0 / RATES[H_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */

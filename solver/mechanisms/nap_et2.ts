@@ -12,22 +12,25 @@ import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext }
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
 
-let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+// Results of rates(): m∞, τm [ms], h∞, τh [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(4);
+const M_INF = 0, M_TAU = 1, H_INF = 2, H_TAU = 3;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV]; the guards shift a local copy of v. */
 function rates(vm: number): void {
   let v = vm;
-  mInf = 1.0 / (1 + Math.exp((v - -52.6) / -4.6));
+  RATES[M_INF] = 1.0 / (1 + Math.exp((v - -52.6) / -4.6));
   if (v === -38) v = v + 0.0001;
   const mAlpha = (0.182 * (v - -38)) / (1 - Math.exp(-(v - -38) / 6));
   const mBeta = (0.124 * (-v - 38)) / (1 - Math.exp(-(-v - 38) / 6));
-  mTau = 6 * (1 / (mAlpha + mBeta)) / QT; // [ms]
+  RATES[M_TAU] = 6 * (1 / (mAlpha + mBeta)) / QT; // [ms]
   if (v === -17) v = v + 0.0001;
   if (v === -64.4) v = v + 0.0001;
-  hInf = 1.0 / (1 + Math.exp((v - -48.8) / 10));
+  RATES[H_INF] = 1.0 / (1 + Math.exp((v - -48.8) / 10));
   const hAlpha = -2.88e-6 * (v + 17) / (1 - Math.exp((v + 17) / 4.63));
   const hBeta = 6.94e-6 * (v + 64.4) / (1 - Math.exp(-(v + 64.4) / 2.63));
-  hTau = (1 / (hAlpha + hBeta)) / QT; // [ms]
+  RATES[H_TAU] = (1 / (hAlpha + hBeta)) / QT; // [ms]
 }
 
 function initNapEt2(s: MechanismInstances, n: NodeArrays): void {
@@ -36,8 +39,8 @@ function initNapEt2(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
-    h[k] = hInf;
+    m[k] = RATES[M_INF];
+    h[k] = RATES[H_INF];
   }
 }
 
@@ -63,18 +66,18 @@ function advanceNapEt2(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
-    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
+    h[k] = cnexpGate(h[k], RATES[H_INF], RATES[H_TAU], dt);
   }
 }
 
 /** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
-  out[2] = hInf;
-  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
+  out[2] = RATES[H_INF];
+  out[3] = 1 - Math.exp(dt * (-1.0 / RATES[H_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */

@@ -11,8 +11,10 @@ import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext }
 /** qt = 2.3^((34−21)/10), fixed in the source model (no celsius dependence). */
 const QT = 2.952882641412121;
 
-// Results of rates(), module scratch (no allocation per call).
-let mInf = 0, mTau = 0, hInf = 0, hTau = 0;
+// Results of rates(): m∞, τm [ms], h∞, τh [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(4);
+const M_INF = 0, M_TAU = 1, H_INF = 2, H_TAU = 3;
 
 /** PROCEDURE rates() at membrane potential `vm` [mV]; the guards shift a local copy of v. */
 function rates(vm: number): void {
@@ -20,13 +22,13 @@ function rates(vm: number): void {
   if (v === -38) v = v + 0.0001;
   const mAlpha = (0.182 * (v - -38)) / (1 - Math.exp(-(v - -38) / 6));
   const mBeta = (0.124 * (-v - 38)) / (1 - Math.exp(-(-v - 38) / 6));
-  mTau = (1 / (mAlpha + mBeta)) / QT; // [ms]
-  mInf = mAlpha / (mAlpha + mBeta);
+  RATES[M_TAU] = (1 / (mAlpha + mBeta)) / QT; // [ms]
+  RATES[M_INF] = mAlpha / (mAlpha + mBeta);
   if (v === -66) v = v + 0.0001;
   const hAlpha = (-0.015 * (v - -66)) / (1 - Math.exp((v - -66) / 6));
   const hBeta = (-0.015 * (-v - 66)) / (1 - Math.exp((-v - 66) / 6));
-  hTau = (1 / (hAlpha + hBeta)) / QT; // [ms]
-  hInf = hAlpha / (hAlpha + hBeta);
+  RATES[H_TAU] = (1 / (hAlpha + hBeta)) / QT; // [ms]
+  RATES[H_INF] = hAlpha / (hAlpha + hBeta);
 }
 
 function initNaTaT(s: MechanismInstances, n: NodeArrays): void {
@@ -35,8 +37,8 @@ function initNaTaT(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
-    h[k] = hInf;
+    m[k] = RATES[M_INF];
+    h[k] = RATES[H_INF];
   }
 }
 
@@ -62,18 +64,18 @@ function advanceNaTaT(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
-    h[k] = cnexpGate(h[k], hInf, hTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
+    h[k] = cnexpGate(h[k], RATES[H_INF], RATES[H_TAU], dt);
   }
 }
 
 /** m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
-  out[2] = hInf;
-  out[3] = 1 - Math.exp(dt * (-1.0 / hTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
+  out[2] = RATES[H_INF];
+  out[3] = 1 - Math.exp(dt * (-1.0 / RATES[H_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm), h∞, 1 − exp(−dt/τh) for the model's dt (fast mode). */

@@ -9,12 +9,15 @@ import { cnexpGate } from "./_gate.ts";
 import { advanceOneGateTabulated, prepareRateTable, RATE_TABLE_SLOT } from "./_rate_table.ts";
 import type { DensityMechanism, MechanismInstances, NodeArrays, PrepareContext } from "./_types.ts";
 
-let mInf = 0, mTau = 0;
+// Results of rates(): m∞, τm [ms]. A typed array, since a double
+// stored in a module `let` is boxed: one heap allocation per store, four per instance-step.
+const RATES = new Float64Array(2);
+const M_INF = 0, M_TAU = 1;
 
 /** PROCEDURE rates() at membrane potential `v` [mV]. */
 function rates(v: number): void {
-  mInf = 1 / (1 + Math.exp((v - 18.700) / -9.700));
-  mTau = 0.2 * 20.000 / (1 + Math.exp((v - -46.560) / -44.140)); // [ms]
+  RATES[M_INF] = 1 / (1 + Math.exp((v - 18.700) / -9.700));
+  RATES[M_TAU] = 0.2 * 20.000 / (1 + Math.exp((v - -46.560) / -44.140)); // [ms]
 }
 
 function initSKv31(s: MechanismInstances, n: NodeArrays): void {
@@ -23,7 +26,7 @@ function initSKv31(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = mInf;
+    m[k] = RATES[M_INF];
   }
 }
 
@@ -48,15 +51,15 @@ function advanceSKv31(s: MechanismInstances, n: NodeArrays): void {
   const v = n.v, dt = n.dt;
   for (let k = 0; k < node.length; k++) {
     rates(v[node[k]]);
-    m[k] = cnexpGate(m[k], mInf, mTau, dt);
+    m[k] = cnexpGate(m[k], RATES[M_INF], RATES[M_TAU], dt);
   }
 }
 
 /** m∞ and 1 − exp(−dt/τm) at `v` [mV]: the quantities of the rate table. */
 function gateValues(v: number, dt: number, out: Float64Array): void {
   rates(v);
-  out[0] = mInf;
-  out[1] = 1 - Math.exp(dt * (-1.0 / mTau));
+  out[0] = RATES[M_INF];
+  out[1] = 1 - Math.exp(dt * (-1.0 / RATES[M_TAU]));
 }
 
 /** Builds the rate table of m∞, 1 − exp(−dt/τm) for the model's dt (fast mode). */

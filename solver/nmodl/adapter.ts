@@ -40,6 +40,8 @@ import type {
   PrepareContext,
 } from "../mechanisms/_types.ts";
 import { planGateTables } from "./_gate_tables.ts";
+import { lumpableWith } from "./_lumping.ts";
+import { QUIET_SLOT, quietEligible, quietInstance } from "./_quiet.ts";
 import {
   clearSelfEvents,
   createSelfEvents,
@@ -70,6 +72,8 @@ const FAST_GLOBALS_SLOT = "nmodl.fastGlobals";
 const FAST_UNIFORM_SLOT = "nmodl.fastUniform";
 /** Derived slot: [celsius] of the fast-mode tables [°C]. */
 const FAST_CELSIUS_SLOT = "nmodl.fastCelsius";
+/** Derived slot: [1] after INITIAL until the instances are classified quiet or active. */
+const QUIET_PENDING_SLOT = "nmodl.quietPending";
 /** Derived slot: the step factor 1 − exp(dt·…) of each concentration gate. */
 const CONC_FACTOR_SLOT = "nmodl.concFactor";
 
@@ -180,6 +184,13 @@ function derivedOf(ir: MechanismIR, fast: FastPlan | string): Record<string, Der
   if (ir.kind === "point") {
     out[EVENTS_SLOT] = { size: "table", description: "pending self events (net_send)" };
     out[WEIGHTS_SLOT] = { size: "table", description: "weights of the last NetCon event" };
+  }
+  if (quietEligible(ir)) {
+    out[QUIET_SLOT] = {
+      size: "instance",
+      description: "1: quiet since INITIAL, current and advance skipped (exact); 0: active",
+    };
+    out[QUIET_PENDING_SLOT] = { size: "table", description: "[1] until the quiet flags are set" };
   }
   if (typeof fast !== "string") {
     out[FAST_OK_SLOT] = { size: "table", description: "[1] when the rate tables are built" };
@@ -345,6 +356,7 @@ function base(
         d[EVENTS_SLOT] = createSelfEvents();
         d[WEIGHTS_SLOT] = NO_WEIGHTS;
       }
+      if (Object.hasOwn(d, QUIET_SLOT)) d[QUIET_PENDING_SLOT] = new Float64Array(1);
       k.prepare(s, prepareNodes(ctx));
       if (typeof fast !== "string") prepareFast(ir, fast, s, ctx, G);
     },
@@ -373,6 +385,28 @@ function densityEntry(c: CompiledMechanism): DensityMechanism {
   };
 }
 
+/**
+ * The lumping test of a compiled point process (solver/nmodl/_lumping.ts), remembered per set of
+ * parameter values (the engine asks once per synaptic input).
+ */
+function lumpableFn(
+  ir: MechanismIR,
+): ((params: Readonly<Record<string, number>>) => boolean) | undefined {
+  if (ir.kind !== "point" || ir.netReceive === undefined || ir.random !== undefined) {
+    return undefined;
+  }
+  const known = new Map<string, boolean>();
+  return (params) => {
+    const key = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join(",");
+    let r = known.get(key);
+    if (r === undefined) {
+      r = lumpableWith(ir, params);
+      known.set(key, r);
+    }
+    return r;
+  };
+}
+
 function currentNothing(_s: MechanismInstances, _n: NodeArrays): void {
   // The mechanism has no BREAKPOINT current.
 }
@@ -380,7 +414,24 @@ function currentNothing(_s: MechanismInstances, _n: NodeArrays): void {
 function pointEntry(c: CompiledMechanism): PointMechanism {
   const k: GeneratedMechanism = c.kernels;
   const ev = new Float64Array(4);
-  const receive = k.netReceive;
+  const quiet = quietEligible(c.ir);
+  const ir = c.ir;
+  const generated = k.netReceive;
+  // An event makes an instance active for the rest of the sweep (no longer skipped).
+  const receive: typeof generated = generated === undefined || !quiet
+    ? generated
+    : (s, n, i, W, o, flag) => {
+      s.derived[QUIET_SLOT][i] = 0;
+      generated(s, n, i, W, o, flag);
+    };
+  /** Decides for instances not yet known whether they are quiet (their first current). */
+  function classify(s: MechanismInstances, n: NodeArrays): void {
+    const q = s.derived[QUIET_SLOT];
+    for (let i = 0; i < q.length; i++) {
+      if (q[i] === -1) q[i] = quietInstance(ir, s, i, n.dt, n.celsius) ? 1 : 0;
+    }
+    s.derived[QUIET_PENDING_SLOT][0] = 0;
+  }
   /** Delivers the self events due at n.t (the midpoint of the step), in time order. */
   function deliverSelf(s: MechanismInstances, n: NodeArrays): void {
     const d = s.derived;
@@ -403,12 +454,17 @@ function pointEntry(c: CompiledMechanism): PointMechanism {
     init(s, n) {
       clearSelfEvents(s.derived[EVENTS_SLOT]);
       s.derived[WEIGHTS_SLOT] = NO_WEIGHTS;
+      if (quiet) {
+        s.derived[QUIET_SLOT].fill(-1);
+        s.derived[QUIET_PENDING_SLOT][0] = 1;
+      }
       k.init(s, nodes(n));
     },
     current: receive === undefined
       ? (current === undefined ? currentNothing : (s, n) => current(s, nodes(n)))
       : (s, n) => {
         deliverSelf(s, n);
+        if (quiet && s.derived[QUIET_PENDING_SLOT][0] === 1) classify(s, n);
         if (current !== undefined) current(s, nodes(n));
       },
     advance: (s, n) => k.advance(s, nodes(n)),
@@ -417,7 +473,7 @@ function pointEntry(c: CompiledMechanism): PointMechanism {
       s.derived[WEIGHTS_SLOT] = weights;
       receive(s, nodes(n), i, weights, offset, 0);
     },
-    lumpable: undefined,
+    lumpable: lumpableFn(c.ir),
     weightCount: c.ir.netReceive?.args.length ?? 0,
     ...(netReceiveInit !== undefined
       ? {

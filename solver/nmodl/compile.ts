@@ -9,6 +9,7 @@ import { InputSyntaxError, InputValueError } from "../../io/mod.ts";
 import { analyze } from "./_analyze.ts";
 import { optimize } from "./_optimize.ts";
 import { parseNmodl } from "./_parser.ts";
+import { quietEligible } from "./_quiet.ts";
 import type { MechanismIR } from "./ir.ts";
 import { type GeneratedMechanism, generateJs } from "./js_backend.ts";
 
@@ -66,10 +67,10 @@ export type CompileResult =
 export function compileNmodl(text: string, options: CompileOptions): CompileResult {
   try {
     const ir = optimize(analyze(parseNmodl(text, options.file)));
-    const kernels = generateJs(
-      ir,
-      options.conductance === undefined ? {} : { conductance: options.conductance },
-    );
+    const kernels = generateJs(ir, {
+      ...(options.conductance === undefined ? {} : { conductance: options.conductance }),
+      quiet: quietEligible(ir),
+    });
     return {
       ok: true,
       mechanism: {

@@ -175,7 +175,15 @@ export interface JsBackendOptions {
    * always NEURON's [I(V + 0.001) − I(V)]/0.001. Default `analytic`.
    */
   readonly conductance?: "analytic" | "numeric";
+  /**
+   * Skip instances marked quiet (1 in the `nmodl.quiet` derived slot) in `current` and
+   * `advance` (solver/nmodl/_quiet.ts proves when that is exact). Default false.
+   */
+  readonly quiet?: boolean;
 }
+
+/** Derived slot of the quiet flags (see solver/nmodl/_quiet.ts). */
+export const QUIET_FLAGS_SLOT = "nmodl.quiet";
 
 /** Serialises a double as a JS literal that reads back exactly. */
 function num(x: number): string {
@@ -554,7 +562,7 @@ function localDecls(e: Emitter, count: number): string {
   return s;
 }
 
-function kernelSource(ir: MechanismIR, name: string, k: KernelIR): KernelSource {
+function kernelSource(ir: MechanismIR, name: string, k: KernelIR, quiet = false): KernelSource {
   const e = new Emitter(ir, !hasImplicit(k.body), name);
   e.promote = e.letLocals;
   const body = e.stmts(k.body, "    ");
@@ -566,7 +574,10 @@ function kernelSource(ir: MechanismIR, name: string, k: KernelIR): KernelSource 
     text += `  tK = t; dtK = dt; celK = celsius; GK = G; TK = T; TMK = TM; SK = s;\n`;
   }
   text += bindings(e);
-  text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
+  if (quiet) text += `  const Q = D[KQ];\n`;
+  text += `  for (let k = 0; k < node.length; k++) {\n`;
+  if (quiet) text += `    if (Q[k] === 1) continue;\n`;
+  text += `    const c = node[k];\n`;
   text += localDecls(e, k.locals);
   text += e.promotedDecls("    ");
   text += body;
@@ -619,6 +630,7 @@ function currentSource(
   ir: MechanismIR,
   c: CurrentKernelIR,
   conductance: "analytic" | "numeric",
+  quiet: boolean,
 ): KernelSource {
   const e = new Emitter(ir, true);
   e.promote = true;
@@ -657,7 +669,10 @@ function currentSource(
     `function current(s, n) {\n  const node = s.node, F = s.fields, D = s.derived, G = D[KG], T = D[KT], TM = D[KTM];\n`;
   text += `  const t = n.t, dt = n.dt, celsius = n.celsius, NI = n.i, NG = n.g;\n  const o = -1;\n`;
   text += bindings(e);
-  text += `  for (let k = 0; k < node.length; k++) {\n    const c = node[k];\n`;
+  if (quiet) text += `  const Q = D[KQ];\n`;
+  text += `  for (let k = 0; k < node.length; k++) {\n`;
+  if (quiet) text += `    if (Q[k] === 1) continue;\n`;
+  text += `    const c = node[k];\n`;
   text += localDecls(e, locals);
   text += e.promotedDecls("    ");
   text += inner;
@@ -777,9 +792,12 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
   }
   const parts: KernelSource[] = [];
   parts.push(kernelSource(ir, "init", ir.init));
-  parts.push(kernelSource(ir, "advance", ir.advance));
+  const quiet = options.quiet === true;
+  parts.push(kernelSource(ir, "advance", ir.advance, quiet));
   parts.push(kernelSource(ir, "prepare", ir.prepare));
-  if (ir.current) parts.push(currentSource(ir, ir.current, options.conductance ?? "analytic"));
+  if (ir.current) {
+    parts.push(currentSource(ir, ir.current, options.conductance ?? "analytic", quiet));
+  }
   if (ir.netReceive) {
     parts.push(netReceiveSource(ir, "netReceive", ir.netReceive.body, ir.netReceive.locals));
     if (ir.netReceive.initial.length > 0) {
@@ -791,7 +809,8 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
   const maxLocals = Math.max(ir.init.locals, ir.advance.locals, 1);
   let src = `"use strict";\nlet curK = 0, curC = 0, tK = 0, dtK = 0, celK = 0, GK, TK, TMK, SK;\n`;
   // Field and slot names are data (R.names), indexed by the code; none is spelled in it.
-  src += `const KF = R.names, KG = R.globalsSlot, KT = R.tablesSlot, KTM = R.tableMetaSlot;\n`;
+  src += `const KF = R.names, KG = R.globalsSlot, KT = R.tablesSlot, KTM = R.tableMetaSlot, ` +
+    `KQ = R.quietSlot;\n`;
   src += `const EXP700 = Math.exp(700);\n`;
   src += `function nexp(x) { return x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x); }\n`;
   src += `const L = new Float64Array(${maxLocals});\n`;
@@ -813,6 +832,7 @@ export function generateJs(ir: MechanismIR, options: JsBackendOptions = {}): Gen
     globalsSlot: GLOBALS_SLOT,
     tablesSlot: TABLES_SLOT,
     tableMetaSlot: TABLE_META_SLOT,
+    quietSlot: QUIET_FLAGS_SLOT,
     newtonSolve,
     newtonWorkspace,
     fmin,

@@ -233,10 +233,13 @@ interface MechPlan {
   opaqueInstances?: MechanismInstances;
 }
 
-/** The engine's math imports: the functions the IR's JavaScript backend calls. */
-const EXP700 = Math.exp(700);
+/**
+ * The engine's math imports: the functions the IR's JavaScript backend calls, V8's own where
+ * they exist (a call needs no wrapper and boxes nothing). `exp` is clamped to NEURON's hoc_Exp
+ * around the call (kernel_lowering.ts).
+ */
 const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: (x) => (x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x)),
+  exp: Math.exp,
   log: Math.log,
   log10: Math.log10,
   fabs: Math.abs,
@@ -475,7 +478,8 @@ function fieldsOf(e: Expr, out: Set<number> = new Set()): Set<number> {
 class Engine {
   readonly mem: EngineMemory;
   readonly plans: MechPlan[];
-  readonly step: (tMid: number, tEnd: number) => void;
+  /** One step; reads its times from the memory's `time` region. */
+  readonly step: () => void;
   readonly netReceive: ((k: number, lane: number, w: number, t: number) => void)[];
   readonly lanes: readonly EngineLane[];
   readonly model: EngineModel;
@@ -524,6 +528,9 @@ class Engine {
       { name: nernst.lnCao, kind: "f64", length: model.caNodes.length, perLane: false },
       { name: nernst.lnTable, kind: "f64", length: ln.length, perLane: false },
     );
+    // The step's times [ms]: t + dt/2 (currents) and t + dt (states), written by the step loop
+    // (a call from JavaScript with double arguments may box them).
+    requests.push({ name: "time", kind: "f64", length: 2, perLane: false });
     const weightRegions = lanes.map((lane, s) => {
       const name = `weights.${s}`;
       requests.push({
@@ -792,18 +799,21 @@ class Engine {
       const cur = (model.rateTables ? m.fast?.current : undefined) ?? m.current;
       const adv = (model.rateTables ? m.fast?.advance : undefined) ?? m.advance;
       const nodes = opaqueNodes!;
-      opaqueImports[`cur${p.index}`] = (t: number) => {
-        nodes.t = t;
+      // No arguments: a double passed from WebAssembly to JavaScript is boxed; the step's
+      // times are read from the memory.
+      const time = f64View(mem, "time");
+      opaqueImports[`cur${p.index}`] = () => {
+        nodes.t = time[0];
         cur(inst, nodes);
       };
-      opaqueImports[`adv${p.index}`] = (t: number) => {
-        nodes.t = t;
+      opaqueImports[`adv${p.index}`] = () => {
+        nodes.t = time[1];
         adv(inst, nodes);
       };
       for (const what of ["cur", "adv"]) {
         opaqueIndex.set(
           `${what}${p.index}`,
-          mb.importFunction("opaque", `${what}${p.index}`, { params: ["f64"], results: [] }),
+          mb.importFunction("opaque", `${what}${p.index}`, { params: [], results: [] }),
         );
       }
       p.opaqueInstances = inst;
@@ -811,34 +821,46 @@ class Engine {
     const imports = tier === "js" ? undefined : importEngineMemory(mb as ModuleBuilder, mem);
     if (tier === "js") mb.importMemory("env", "memory", { initial: 1 });
     const ctx: LoweringContext = { mem, math, dt: model.dt, celsius: model.celsius };
-    const kernels: { cur: number | undefined; adv: number | undefined }[] = [];
+    const kernels: { cur: number | undefined; adv: number | undefined; opaque: boolean }[] = [];
     for (const p of plans) {
       if (p.opaque !== undefined) {
         kernels.push({
           cur: opaqueIndex.get(`cur${p.index}`),
           adv: opaqueIndex.get(`adv${p.index}`),
+          opaque: true,
         });
         continue;
       }
-      kernels.push({ cur: this.#emitCurrent(mb, ctx, p), adv: this.#emitAdvance(mb, ctx, p, pos) });
+      kernels.push({
+        cur: this.#emitCurrent(mb, ctx, p),
+        adv: this.#emitAdvance(mb, ctx, p, pos),
+        opaque: false,
+      });
     }
     const solve = emitHinesSolve(mb, mem, variant, "solve", n);
     const positions = mb.addFunction({ params: [], results: [] });
     if (model.rateTables) emitPositions(positions, ctx, n, pos);
     const eca = mb.addFunction({ params: [], results: [] });
     emitNernst(eca, ctx, model.caNodes.length, model.nernstCa, model.rateTables, nernst, pos);
-    const step = mb.addFunction({ params: ["f64", "f64"], results: [] }, { exportAs: "step" });
+    const step = mb.addFunction({ params: [], results: [] }, { exportAs: "step" });
+    const timeAt = mem.regions.get("time")!.offset;
     emitZero(step, ctx, "ica");
     for (const k of kernels) {
       if (k.cur === undefined) continue;
-      step.op("local.get", 0);
+      if (!k.opaque) {
+        step.i32Const(0);
+        step.op("f64.load", timeAt);
+      }
       step.op("call", k.cur);
     }
     step.op("call", solve);
     if (model.rateTables) step.op("call", positions.index);
     for (const k of kernels) {
       if (k.adv === undefined) continue;
-      step.op("local.get", 1);
+      if (!k.opaque) {
+        step.i32Const(0);
+        step.op("f64.load", timeAt + 8);
+      }
       step.op("call", k.adv);
     }
     step.op("call", eca.index);
@@ -849,7 +871,8 @@ class Engine {
     parts.push({ name: "zero ica", index: zero.index, arg: undefined });
     kernels.forEach((k, j) => {
       if (k.cur !== undefined) {
-        parts.push({ name: `current ${plans[j].mechanism.name}`, index: k.cur, arg: 0 });
+        const arg = k.opaque ? undefined : 0;
+        parts.push({ name: `current ${plans[j].mechanism.name}`, index: k.cur, arg });
       }
     });
     parts.push({ name: "Hines solve", index: solve, arg: undefined });
@@ -858,7 +881,8 @@ class Engine {
     }
     kernels.forEach((k, j) => {
       if (k.adv !== undefined) {
-        parts.push({ name: `advance ${plans[j].mechanism.name}`, index: k.adv, arg: 1 });
+        const arg = k.opaque ? undefined : 1;
+        parts.push({ name: `advance ${plans[j].mechanism.name}`, index: k.adv, arg });
       }
     });
     parts.push({ name: "Nernst eca", index: eca.index, arg: undefined });
@@ -892,7 +916,7 @@ class Engine {
         opaque: opaqueImports,
       }).exports as Record<string, unknown>;
     }
-    this.step = exports.step as (a: number, b: number) => void;
+    this.step = exports.step as () => void;
     this.parts = parts.map((part, j) => ({
       name: part.name,
       fn: exports[`part${j}`] as (a: number, b: number) => void,
@@ -1226,22 +1250,18 @@ class Engine {
         { timeMs: t, ...(sweep !== undefined ? { sweep } : {}) },
       );
     };
-    const record = (step: number, t: number) => {
-      for (let s = 0; s < L; s++) {
-        const r = results[s];
-        r.t[step] = t;
-        const vs = F64[somaAt[s]];
-        r.soma[step] = vs;
-        if (vs - vs !== 0) fail(s, -1, vs, t);
-        for (let j = 0; j < np; j++) {
-          const x = F64[at[j * L + s]];
-          r.traces[j][step] = x;
-          if (x - x !== 0) fail(s, j, x, t);
-        }
+    for (let s = 0; s < L; s++) {
+      const r = results[s];
+      const vs = F64[somaAt[s]];
+      r.soma[0] = vs;
+      if (vs - vs !== 0) fail(s, -1, vs, 0);
+      for (let j = 0; j < np; j++) {
+        const x = F64[at[j * L + s]];
+        r.traces[j][0] = x;
+        if (x - x !== 0) fail(s, j, x, 0);
       }
-    };
+    }
     // Before the first step, i and g are zero (NEURON's finitialize leaves the RHS cleared).
-    record(0, 0);
     this.#clear("i");
     this.#clear("g");
     const dt = model.dt, half = 0.5 * dt;
@@ -1250,9 +1270,12 @@ class Engine {
     const onProgress = options.onProgress;
     const profile = options.profile;
     const parts = this.parts;
-    let t = 0;
+    // t [ms] in a typed-array cell: this loop runs on-stack-replaced (one call per sweep), where
+    // V8 may keep a loop-carried double boxed, one heap number per update.
+    const now = new Float64Array(1);
+    const time = f64View(mem, "time");
     for (let n = 1; n <= steps; n++) {
-      const tm = t + half;
+      const tm = now[0] + half;
       for (let s = 0; s < L; s++) {
         const e = ev[s];
         let c = cursor[s];
@@ -1262,18 +1285,32 @@ class Engine {
         }
         cursor[s] = c;
       }
-      t += half;
-      const tMid = t;
-      t += half;
-      if (profile === undefined) step(tMid, t);
+      now[0] += half;
+      const tMid = now[0];
+      now[0] += half;
+      time[0] = tMid;
+      time[1] = now[0];
+      if (profile === undefined) step();
       else {
         for (const part of parts) {
           const t0 = profile.now();
-          part.fn(tMid, t);
+          part.fn(tMid, now[0]);
           profile.ms[part.name] = (profile.ms[part.name] ?? 0) + profile.now() - t0;
         }
       }
-      record(n, t);
+      // Recording, inline (a call with a double argument may box it).
+      for (let s = 0; s < L; s++) {
+        const r = results[s];
+        r.t[n] = now[0];
+        const vs = F64[somaAt[s]];
+        r.soma[n] = vs;
+        if (vs - vs !== 0) fail(s, -1, vs, now[0]);
+        for (let j = 0; j < np; j++) {
+          const x = F64[at[j * L + s]];
+          r.traces[j][n] = x;
+          if (x - x !== 0) fail(s, j, x, now[0]);
+        }
+      }
       if (onProgress !== undefined && n % 1000 === 0) onProgress(n, steps);
     }
     if (onProgress !== undefined) onProgress(steps, steps);

@@ -29,6 +29,9 @@ const V_TABLE_MIN = -150;
 const V_TABLE_STEP = 0.25;
 const V_TABLE_INTERVALS = 1000;
 
+/** NEURON's hoc_Exp bound: exp(x) is 0 below −700 and exp(700) above 700. */
+const EXP_LIMIT = 700;
+
 /** How a kernel maps lanes to instances and sweeps. */
 export type Layout = "scalar" | "inst2" | "lock";
 
@@ -366,6 +369,8 @@ export class IrEmitter {
   readonly #scratch: { f: number[]; v: number[]; i64: number[] } = { f: [], v: [], i64: [] };
   /** Scratch locals handed out per statement. */
   #scratchUse = { f: 0, v: 0, i64: 0 };
+  /** The argument local of inline `exp` clamps. */
+  #expArg: number | undefined;
 
   constructor(
     fb: FunctionEmitter,
@@ -773,6 +778,35 @@ export class IrEmitter {
     }
   }
 
+  /**
+   * Calls math import `fn` on the scalar arguments on the stack. `exp` is NEURON's hoc_Exp
+   * (0 below −700, exp(700) above 700; the JavaScript backend's `nexp`), clamped here around a
+   * direct import of `Math.exp`: V8 calls a built-in Math function imported by WebAssembly
+   * without boxing its argument and result, where a JavaScript wrapper would allocate two heap
+   * numbers per call.
+   */
+  #invoke(fn: string, index: number): void {
+    const fb = this.fb;
+    if (fn !== "exp") {
+      fb.op("call", index);
+      return;
+    }
+    const x = this.#expArg ??= fb.local("f64");
+    fb.op("local.tee", x);
+    fb.f64Const(-EXP_LIMIT);
+    fb.op("f64.max");
+    fb.f64Const(EXP_LIMIT);
+    fb.op("f64.min");
+    fb.op("call", index);
+    fb.f64Const(0);
+    // x < −700 ? 0 : exp(clamped x); NaN compares false and keeps exp(NaN) = NaN.
+    fb.op("local.get", x);
+    fb.f64Const(-EXP_LIMIT);
+    fb.op("f64.lt");
+    fb.op("i32.eqz");
+    fb.op("select");
+  }
+
   /** Calls a math import, lane by lane in vector layouts. */
   #call(fn: string, args: readonly Expr[]): void {
     const index = this.ctx.math[fn];
@@ -780,7 +814,7 @@ export class IrEmitter {
     const fb = this.fb;
     if (!this.vector) {
       for (const a of args) this.expr(a);
-      fb.op("call", index);
+      this.#invoke(fn, index);
       return;
     }
     const vs = args.map((a) => {
@@ -795,7 +829,7 @@ export class IrEmitter {
         fb.op("local.get", v);
         fb.op("f64x2.extract_lane", lane);
       }
-      fb.op("call", index);
+      this.#invoke(fn, index);
       if (lane === 0) fb.op("local.set", r0);
     }
     // stack: r1
@@ -887,7 +921,7 @@ export class IrEmitter {
           fb.op("f64x2.extract_lane", lane);
         }
       } else for (const a of args) this.expr(a);
-      fb.op("call", index);
+      this.#invoke(fn, index);
       fb.op("local.set", r0);
       fb.op("end");
       if (this.vector) {
