@@ -51,6 +51,7 @@ export {
   CELSIUS_RANGE,
   checkModelSettings,
   DEFAULT_SOLVER_SETTINGS,
+  ENGINE_CHOICES,
   FAST_MODE_MAX_DV_MV,
   HOC_EPSILON,
   MAX_STEPS,
@@ -59,6 +60,7 @@ export {
   VINIT_RANGE_MV,
 } from "./settings.ts";
 export type {
+  EngineChoice,
   ModelSettings,
   SettingSources,
   SolverSettings,

@@ -9,7 +9,8 @@
  *   block over v, which moves V by at most 1e-6 mV from the reference loop (cubic interpolation
  *   on the rate tables' 0.25 mV grid, relative error ≲ 1e-10; measured ≤ 1e-7 mV over 345 ms);
  * - without WebAssembly (V8 `--jitless`) a sweep runs on the JavaScript tier with the bits of
- *   the SIMD tier.
+ *   the SIMD tier;
+ * - `simrun cell --engine E` prints the same bytes for every E (the cell has no synapse).
  *
  * Tolerance: none (bit identity) except the stated fast-mode bound against the reference loop.
  *
@@ -242,4 +243,25 @@ console.log(JSON.stringify({ tier: selectEngineTier(), soma: Array.from(r.soma) 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("simrun cell --engine: every choice prints the same bytes in fast and exact mode; a bad choice exits 2 with one line", async () => {
+  const { runCli } = await import("./_cli.ts");
+  const param = `${repoDir()}/examples/model/example_pyramid.param`;
+  for (const mode of [[], ["--exact"]]) {
+    const csv = async (engine: string) => {
+      const r = await runCli(["cell", param, "--tstop", "20", ...mode, "--engine", engine]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    const reference = await csv("reference");
+    assert.ok(reference.split("\n").length > 800, "one line per step");
+    for (const engine of ["auto", "simd", "scalar", "js"]) {
+      assert.equal(await csv(engine), reference, `--engine ${engine} ${mode.join(" ")}`);
+    }
+  }
+  const bad = await runCli(["cell", param, "--tstop", "20", "--engine", "gpu"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+  assert.match(bad.stderr, /--engine expects auto, simd, scalar, js, reference, got "gpu"/);
 });

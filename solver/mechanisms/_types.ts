@@ -225,6 +225,8 @@ export interface MechanismBase {
    * The compiled description the kernels were generated from (the NMODL compiler's IR): the
    * WebAssembly engine (solver/wasm) lowers it into its own kernels. Absent for a hand-written
    * entry, whose kernels the engine calls as they are.
+   *
+   * @internal
    */
   readonly ir?: MechanismIR;
 }
