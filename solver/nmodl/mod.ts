@@ -47,7 +47,7 @@ export {
   toPointMechanism,
 } from "./adapter.ts";
 export type { FastModeLayout } from "./adapter.ts";
-export { GLOBALS_SLOT, TABLE_META_SLOT, TABLES_SLOT } from "./js_backend.ts";
+export { GLOBALS_SLOT, QUIET_FLAGS_SLOT, TABLE_META_SLOT, TABLES_SLOT } from "./js_backend.ts";
 export { generateJs } from "./js_backend.ts";
 export type {
   GeneratedKernel,

@@ -38,6 +38,7 @@ import {
   fastModeLayout,
   GLOBALS_SLOT,
   type MechanismIR,
+  QUIET_FLAGS_SLOT as QUIET_SLOT,
   type Stmt,
   TABLE_META_SLOT,
   TABLES_SLOT,
@@ -634,6 +635,14 @@ class Engine {
         present = `${prefix}.present`;
         requests.push({ name: present, kind: "f64", length: count, perLane: true });
       }
+      let quiet: string | undefined;
+      if (
+        kind === "point" && ir !== undefined && opaque === undefined &&
+        (instanceSets ?? [staging]).every((x) => x.derived[QUIET_SLOT] !== undefined)
+      ) {
+        quiet = `${prefix}.quiet`;
+        requests.push({ name: quiet, kind: "f64", length: count, perLane: true });
+      }
       const vTables = new Map<Expr, { region: string; vLocal: number; table: Float64Array }>();
       if (
         ir !== undefined && opaque === undefined && model.rateTables && ir.current !== undefined
@@ -725,6 +734,7 @@ class Engine {
           globals: `${prefix}.G`,
           ...(tables !== undefined ? { tables } : {}),
           ...(present !== undefined ? { present } : {}),
+          ...(quiet !== undefined ? { quiet } : {}),
         },
         real,
         staging,
@@ -1102,6 +1112,12 @@ class Engine {
     em.promote(fieldsTouched(nr.body));
     em.stmts(nr.body);
     em.flush();
+    if (p.regions.quiet !== undefined) {
+      // An event makes the instance active for the rest of the sweep.
+      fb.op("local.get", field);
+      fb.f64Const(0);
+      fb.op("f64.store", ctx.mem.regions.get(p.regions.quiet)!.offset);
+    }
   }
 
   /** Copies the shared data and every lane's initial state into the memory. */
@@ -1188,6 +1204,19 @@ class Engine {
       const view = f64View(mem, p.regions.present);
       for (let slot = 0; slot < p.regions.count; slot++) {
         for (let s = 0; s < L; s++) view[slot * L + s] = own[s][slot] !== undefined ? 1 : 0;
+      }
+    }
+    if (p.regions.quiet !== undefined) {
+      // The staging's classification after finitialize (1 quiet, 0 active); an absent or
+      // padding instance writes no node and counts as quiet.
+      const view = f64View(mem, p.regions.quiet);
+      for (let slot = 0; slot < p.regions.count; slot++) {
+        for (let s = 0; s < L; s++) {
+          const src = own[s][slot];
+          view[slot * L + s] = src === undefined || src.inst.derived[QUIET_SLOT][src.k] !== 0
+            ? 1
+            : 0;
+        }
       }
     }
     for (const vt of p.vTables.values()) f64View(mem, vt.region).set(vt.table);

@@ -108,6 +108,12 @@ export interface MechanismRegions {
   readonly tables?: { readonly values: string; readonly meta: string };
   /** Per-lane f64 region: 1 where the instance exists in that sweep (lock-step synapses). */
   readonly present?: string;
+  /**
+   * Per-lane f64 region: 1 while the instance is quiet (solver/nmodl's quiet synapses: its
+   * current is ±0 and its advance a fixed point until its first event), else 0. An iteration
+   * whose instances are all quiet in every lane is skipped, which changes no bit.
+   */
+  readonly quiet?: string;
 }
 
 /** Constants and imports a kernel needs. */
@@ -1376,7 +1382,24 @@ export function emitInstanceLoop(
     fb.op("i32.shl");
     fb.op("local.set", addr.node1!);
   }
-  body();
+  if (regions.quiet !== undefined) {
+    // Skip unless some instance of the iteration is active in some lane.
+    const quietOff = ctx.mem.regions.get(regions.quiet)!.offset;
+    fb.op("local.get", addr.field);
+    if (layout === "scalar") {
+      fb.op("f64.load", quietOff);
+      fb.f64Const(1);
+      fb.op("f64.ne");
+    } else {
+      fb.op("v128.load", quietOff);
+      fb.f64x2Const(1);
+      fb.op("f64x2.ne");
+      fb.op("v128.any_true");
+    }
+    fb.if();
+    body();
+    fb.op("end");
+  } else body();
   fb.op("local.get", addr.k);
   fb.i32Const(step);
   fb.op("i32.add");
