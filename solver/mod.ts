@@ -87,8 +87,15 @@ export type {
   ModSource,
   UnavailableMechanism,
 } from "./mechanism_catalogue.ts";
-export { initializeSweep, runSweep } from "./run_sweep.ts";
-export type { RunSweepOptions, SimulationResult, SweepState, SynapticInput } from "./run_sweep.ts";
+export { initializeSweep, runsLockStep, runSweep, runSweeps } from "./run_sweep.ts";
+export type {
+  RunSweepOptions,
+  RunSweepsOptions,
+  SimulationResult,
+  SweepInput,
+  SweepState,
+  SynapticInput,
+} from "./run_sweep.ts";
 export { simulate } from "./simulation.ts";
 export {
   builtinDensityMechanisms,

@@ -16,7 +16,13 @@ import type { EventQueue, EventSource } from "./event_queue.ts";
 import { stepVoltage, stepVoltageFast } from "./hines_solver.ts";
 import { nernstFromTable, updateTablePositions } from "./mechanisms/_rate_table.ts";
 import { writesCai } from "./mechanisms/_types.ts";
-import type { Kernel, NodeArrays, PointMechanism, UniformSource } from "./mechanisms/_types.ts";
+import type {
+  Kernel,
+  Mechanism,
+  NodeArrays,
+  PointMechanism,
+  UniformSource,
+} from "./mechanisms/_types.ts";
 import { pointInstances } from "./prepare_model.ts";
 import type { PointGroup, PreparedModel, Probe } from "./prepare_model.ts";
 import {
@@ -24,6 +30,7 @@ import {
   type EngineModel,
   type EngineProbe,
   type EngineTier,
+  lowersMechanism,
   runEngine,
   selectEngineTier,
 } from "./wasm/mod.ts";
@@ -413,9 +420,28 @@ export function engineTier(model: PreparedModel): EngineTier | undefined {
 }
 
 /**
+ * Whether sweeps of this model run two at a time in lock-step SIMD lanes: on the SIMD tier,
+ * when the engine lowers every mechanism of the cell and of the sweeps.
+ *
+ * @param model the prepared model
+ * @param sweeps the sweeps' synaptic inputs
+ * @returns true when {@link runSweeps} pairs them
+ */
+export function runsLockStep(model: PreparedModel, sweeps: readonly SweepInput[]): boolean {
+  if (engineTier(model) !== "simd") return false;
+  const used = new Set<Mechanism>();
+  for (const lm of model.lowered.mechanisms) used.add(lm.mechanism);
+  for (const pg of model.points) used.add(pg.mechanism);
+  for (const s of sweeps) for (const syn of s.synapses) used.add(syn.mechanism);
+  for (const m of used) if (!lowersMechanism(m)) return false;
+  return true;
+}
+
+/**
  * Runs sweeps of a prepared model: on the engine (solver/wasm), two at a time in lock-step SIMD
- * lanes where the tier allows it, or one by one in the reference loop. Each sweep's result is
- * the one it gets alone, bit for bit.
+ * lanes where {@link runsLockStep}, else one by one (on the engine or in the reference loop).
+ * Each sweep's result is the one it gets alone, bit for bit. When a pair fails, each of its
+ * sweeps is run again alone, so that a sweep's error or result is its own.
  *
  * @param model the prepared model (reset for every sweep)
  * @param sweeps the sweeps' synaptic inputs
@@ -438,10 +464,18 @@ export function runSweeps(
     );
   }
   const out: SimulationResult[] = [];
-  const lanes = tier === "simd" ? 2 : 1;
+  const lanes = runsLockStep(model, sweeps) ? 2 : 1;
   for (let j = 0; j < sweeps.length; j += lanes) {
     const group = sweeps.slice(j, j + lanes);
-    out.push(...runGroup(model, group, tier, options));
+    if (group.length === 1) {
+      out.push(...runGroup(model, group, tier, options));
+      continue;
+    }
+    try {
+      out.push(...runGroup(model, group, tier, options));
+    } catch {
+      for (const s of group) out.push(...runGroup(model, [s], tier, options));
+    }
   }
   return out;
 }

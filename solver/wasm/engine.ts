@@ -61,6 +61,7 @@ import {
   kernelLayout,
   lnTable,
   type NernstRegions,
+  pairedRateTable,
   type PositionRegions,
 } from "./engine_kernels.ts";
 import { JsModuleBuilder } from "./js_module.ts";
@@ -684,6 +685,7 @@ class Engine {
       if (fast !== undefined) {
         fastRegions = {
           voltage: fast.voltage.map((_, g) => `${prefix}.rt${g}`),
+          ...(simd ? { paired: true } : {}),
           conc: fast.conc.map((_, g) => `${prefix}.ct${g}`),
           factors: `${prefix}.CF`,
           uniform: `${prefix}.U`,
@@ -1229,7 +1231,11 @@ class Engine {
       }
       if (p.fast !== undefined) {
         const fr = p.fastRegions!;
-        p.fast.voltage.forEach((v, g) => f64View(mem, fr.voltage[g]).set(d[v.slot]));
+        p.fast.voltage.forEach((v, g) =>
+          f64View(mem, fr.voltage[g]).set(
+            fr.paired === true ? pairedRateTable(d[v.slot], 2 * v.gates.length) : d[v.slot],
+          )
+        );
         p.fast.conc.forEach((c, g) => f64View(mem, fr.conc[g]).set(d[c.slot]));
         f64View(mem, fr.factors).set(d[p.fast.factorSlot]);
         f64View(mem, fr.uniform).set(d[p.fast.uniformSlot]);
@@ -1402,6 +1408,18 @@ class Engine {
     }
     return { time: e.time, length: e.length, fn, slot, w };
   }
+}
+
+/**
+ * Whether the engine lowers a mechanism into its own kernels (then it may run in lock-step
+ * lanes); otherwise it runs the mechanism's JavaScript kernels, one sweep at a time.
+ *
+ * @param mechanism a mechanism of the model or a sweep
+ * @returns true when it has IR the engine can lower and draws no random numbers
+ */
+export function lowersMechanism(mechanism: Mechanism): boolean {
+  return mechanism.ir !== undefined && unsupportedReason(mechanism.ir) === undefined &&
+    mechanism.randomStreams !== true;
 }
 
 /**

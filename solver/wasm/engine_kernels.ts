@@ -94,10 +94,36 @@ function emitCubic(fb: FunctionEmitter, addr: number, off: number, f: number): v
   fb.op("f64.add");
 }
 
+/**
+ * A voltage group's rate table (per interval, q functions of 4 cubic coefficients) with the two
+ * functions of each gate (x∞, 1 − exp(−dt/τ)) interleaved coefficient by coefficient, so that
+ * one f64x2 load reads coefficient k of both: per interval, per gate, [c0ₓ, c0F, c1ₓ, c1F, …].
+ *
+ * @param table the table as built (functions one after the other per interval)
+ * @param q functions per interval (even)
+ * @returns the interleaved table, of the same length
+ */
+export function pairedRateTable(table: Float64Array, q: number): Float64Array {
+  const out = new Float64Array(table.length);
+  const block = 4 * q;
+  for (let b = 0; b + block <= table.length; b += block) {
+    for (let j = 0; j < q; j++) {
+      const lane = j & 1, pair = j >> 1;
+      for (let k = 0; k < 4; k++) out[b + 8 * pair + 2 * k + lane] = table[b + 4 * j + k];
+    }
+  }
+  return out;
+}
+
 /** The engine regions of a mechanism's fast mode. */
 export interface FastRegions {
   /** Shared f64 region of each voltage group's rate table. */
   readonly voltage: readonly string[];
+  /**
+   * The voltage tables are interleaved by gate ({@link pairedRateTable}) and evaluated two
+   * functions per f64x2 (SIMD tier).
+   */
+  readonly paired?: boolean;
   /** Shared f64 region of each concentration gate's table. */
   readonly conc: readonly string[];
   /** Shared f64 region: the concentration gates' factors. */
@@ -150,6 +176,8 @@ export function emitFastAdvance(
   const iv = fb.local("i32"), f = fb.local("f64"), b = fb.local("i32");
   const xk = fb.local("f64");
   const ins = Array.from({ length: 4 }, () => fb.local("f64"));
+  const fv = fr.paired === true ? fb.local("v128") : undefined;
+  const pv = fr.paired === true ? fb.local("v128") : undefined;
   const cArgX = fb.local("f64");
   // The gate function (exact fallback) reads the fast mode's own globals.
   const gateRegions: MechanismRegions = { ...regions, globals: fr.globals };
@@ -186,9 +214,38 @@ export function emitFastAdvance(
         fb.i32Const(Math.log2(q) + 5);
         fb.op("i32.shl");
         fb.op("local.set", b);
-        for (let j = 0; j < q; j++) {
-          emitCubic(fb, b, off(fr.voltage[g]) + 32 * j, f);
-          fb.op("local.set", ins[j]);
+        if (fr.paired === true) {
+          // x∞ and F of one gate per f64x2: ((c3·f + c2)·f + c1)·f + c0 in each lane.
+          fb.op("local.get", f);
+          fb.op("f64x2.splat");
+          fb.op("local.set", fv!);
+          for (let pair = 0; pair < q / 2; pair++) {
+            const at = off(fr.voltage[g]) + 64 * pair;
+            fb.op("local.get", b);
+            fb.op("v128.load", at + 48);
+            fb.op("local.get", fv!);
+            fb.op("f64x2.mul");
+            for (const k of [2, 1, 0]) {
+              fb.op("local.get", b);
+              fb.op("v128.load", at + 16 * k);
+              fb.op("f64x2.add");
+              if (k > 0) {
+                fb.op("local.get", fv!);
+                fb.op("f64x2.mul");
+              }
+            }
+            fb.op("local.tee", pv!);
+            fb.op("f64x2.extract_lane", 0);
+            fb.op("local.set", ins[2 * pair]);
+            fb.op("local.get", pv!);
+            fb.op("f64x2.extract_lane", 1);
+            fb.op("local.set", ins[2 * pair + 1]);
+          }
+        } else {
+          for (let j = 0; j < q; j++) {
+            emitCubic(fb, b, off(fr.voltage[g]) + 32 * j, f);
+            fb.op("local.set", ins[j]);
+          }
         }
         fb.op("else");
         fb.op("local.get", addr.node);

@@ -75,7 +75,7 @@ export { emitHinesSolve, fillHinesRegions, hinesRegions, setHinesDt } from "./wa
 export type { HinesMatrix, HinesVariant } from "./wasm_hines.ts";
 export { detectEngineTier, selectEngineTier } from "./wasm_support.ts";
 export type { EngineTier, SelectTierOptions } from "./wasm_support.ts";
-export { runEngine } from "./engine.ts";
+export { lowersMechanism, runEngine } from "./engine.ts";
 export type {
   EngineEvents,
   EngineGroup,
