@@ -180,8 +180,8 @@ export class SweepPool {
 
   /**
    * Simulates one sweep. Sweeps submitted in the same turn of the event loop are simulated
-   * together, {@link SWEEP_LANES} at a time; a single sweep waits for a partner only until the
-   * turn ends.
+   * together, {@link SWEEP_LANES} at a time, where that leaves no worker idle; a single sweep
+   * waits for a partner only until the turn ends.
    *
    * @param packed packed synaptic inputs (its `times` buffer is transferred to a worker)
    * @param sweep the sweep number, for messages
@@ -221,14 +221,12 @@ export class SweepPool {
       while (this.#queue.length > 0) this.#runHere(local, this.#queue.splice(0, SWEEP_LANES));
       return;
     }
-    // Pairs go to idle workers; a last single sweep only when nothing runs (then no partner
-    // can come from a result the caller awaits).
-    while (
-      this.#idle.length > 0 &&
-      (this.#queue.length >= SWEEP_LANES || (this.#queue.length > 0 && this.#running.size === 0))
-    ) {
+    // Pairs while the queue fills every idle worker with one; else single sweeps, so that
+    // idle workers are never left waiting while another one runs a pair.
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const size = this.#queue.length >= SWEEP_LANES * this.#idle.length ? SWEEP_LANES : 1;
       const w = this.#idle.pop()!;
-      const tasks = this.#queue.splice(0, SWEEP_LANES);
+      const tasks = this.#queue.splice(0, size);
       this.#running.set(w, tasks);
       const msg: SweepRequest = {
         type: "sweeps",
