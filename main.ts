@@ -462,14 +462,16 @@ async function plotJobs(
   png: PngRenderer,
 ): Promise<void> {
   try {
-    for (const r of results) {
-      await plotResultFolder(r.output, {
+    // All folders at once: one folder's SVGs are drawn while the worker renders another's PNGs.
+    const done = await Promise.allSettled(results.map((r) =>
+      plotResultFolder(r.output, {
         pathMap,
         paramDir: dirname(cellParam),
         png,
         ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
-      });
-    }
+      })
+    ));
+    for (const d of done) if (d.status === "rejected") throw d.reason;
   } finally {
     png.close();
   }
