@@ -495,6 +495,24 @@ const RUN_JOB_OPTIONS = {
   ...MECHANISMS,
 } as const;
 
+/** The options `run` and `replay` pass alike to their jobs. */
+function jobOptions(o: Values, p: readonly string[], pathMap: PathMap, threads: number) {
+  return {
+    cellParam: p[0]!,
+    networkParam: p[1]!,
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    ...tStopArg(str(o, "tstop")),
+    tar: o.tar === true,
+    pathMap,
+    plugins: strs(o, "plugin"),
+    ...pluginSandbox(o),
+    ...solverOptions(o),
+    ...mechanismFolders(o),
+    threads,
+    progress: o.quiet === true ? "quiet" as const : undefined,
+  };
+}
+
 /** `--nprocs P` (jobs of one run, default 1). */
 function nprocsArg(o: Values): number {
   return num(str(o, "nprocs"), "--nprocs", { integer: true, min: 1, max: MAX_JOBS }) ?? 1;
@@ -520,7 +538,7 @@ async function cmdRun(args: string[]): Promise<number> {
     );
   }
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
-  const sandbox = pluginSandbox(o);
+  const job = jobOptions(o, p, pathMap, threads);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
@@ -530,22 +548,11 @@ async function cmdRun(args: string[]): Promise<number> {
     );
   }
   const results = await runJobs({
-    cellParam: p[0]!,
-    networkParam: p[1]!,
-    dirPrefix: str(o, "dir-prefix") ?? "",
+    ...job,
     nSweeps,
     seeds,
-    ...tStopArg(str(o, "tstop")),
     rng: rngKind(str(o, "rng")),
     ...(range ? { sweepRange: range } : {}),
-    tar: o.tar === true,
-    pathMap,
-    plugins: strs(o, "plugin"),
-    ...sandbox,
-    ...solverOptions(o),
-    ...mechanismFolders(o),
-    threads,
-    progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
   if (png) await plotJobs(results, p[0]!, pathMap, quiet, png);
@@ -573,23 +580,12 @@ async function cmdReplay(args: string[]): Promise<number> {
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
   const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
-  const sandbox = pluginSandbox(o);
+  const job = jobOptions(o, p, pathMap, threads);
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   const results = await runReplay({
-    cellParam: p[0]!,
-    networkParam: p[1]!,
+    ...job,
     synapseFiles: p.slice(2),
-    dirPrefix: str(o, "dir-prefix") ?? "",
     nprocs,
-    ...tStopArg(str(o, "tstop")),
-    tar: o.tar === true,
-    pathMap,
-    plugins: strs(o, "plugin"),
-    ...sandbox,
-    ...solverOptions(o),
-    ...mechanismFolders(o),
-    threads,
-    progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
   if (png) await plotJobs(results, p[0]!, pathMap, o.quiet === true, png);
