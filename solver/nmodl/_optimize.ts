@@ -19,34 +19,7 @@ import type {
   Slot,
   Stmt,
 } from "./ir.ts";
-
-/** NEURON's `hoc_Exp` (the `exp` of every mechanism): 0 below −700, exp(700) above 700. */
-export function nrnExp(x: number): number {
-  return x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x);
-}
-const EXP700 = Math.exp(700);
-
-const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: nrnExp,
-  log: Math.log,
-  log10: Math.log10,
-  fabs: Math.abs,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  pow: Math.pow,
-  fmod: (a, b) => a % b,
-};
+import { MATH_FUNCTIONS as MATH } from "./_math.ts";
 
 /** Folds constant subexpressions. */
 export function foldExpr(e: Expr): Expr {
