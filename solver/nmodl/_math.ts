@@ -6,6 +6,7 @@
  * @module
  */
 import { fmax, fmin } from "./_runtime.ts";
+import type { ArithmeticOp, LogicOp } from "./ir.ts";
 
 const EXP700 = Math.exp(700);
 
@@ -43,3 +44,45 @@ export const MATH_FUNCTIONS: Readonly<Record<string, (...a: number[]) => number>
   fmin,
   fmax,
 };
+
+/**
+ * A binary operation on two known values, as the kernels compute it: C double arithmetic
+ * (`mod` is `fmod`), comparisons and logic giving 1 or 0 (C truth: nonzero, NaN included).
+ *
+ * @param op the operation
+ * @param x left operand
+ * @param y right operand
+ * @returns the result
+ */
+export function evalBinary(op: ArithmeticOp | LogicOp, x: number, y: number): number {
+  switch (op) {
+    case "add":
+      return x + y;
+    case "sub":
+      return x - y;
+    case "mul":
+      return x * y;
+    case "div":
+      return x / y;
+    case "pow":
+      return Math.pow(x, y);
+    case "mod":
+      return x % y;
+    case "lt":
+      return +(x < y);
+    case "le":
+      return +(x <= y);
+    case "gt":
+      return +(x > y);
+    case "ge":
+      return +(x >= y);
+    case "eq":
+      return +(x === y);
+    case "ne":
+      return +(x !== y);
+    case "and":
+      return +(x !== 0 && y !== 0);
+    case "or":
+      return +(x !== 0 || y !== 0);
+  }
+}

@@ -19,7 +19,7 @@ import type {
   Slot,
   Stmt,
 } from "./ir.ts";
-import { MATH_FUNCTIONS as MATH } from "./_math.ts";
+import { evalBinary, MATH_FUNCTIONS as MATH } from "./_math.ts";
 
 /** Folds constant subexpressions. */
 export function foldExpr(e: Expr): Expr {
@@ -48,35 +48,7 @@ export function foldExpr(e: Expr): Expr {
     default: {
       const a = foldExpr(e.a), b = foldExpr(e.b);
       if (a.op === "const" && b.op === "const") {
-        const x = a.value, y = b.value;
-        const v = e.op === "add"
-          ? x + y
-          : e.op === "sub"
-          ? x - y
-          : e.op === "mul"
-          ? x * y
-          : e.op === "div"
-          ? x / y
-          : e.op === "pow"
-          ? Math.pow(x, y)
-          : e.op === "mod"
-          ? x % y
-          : e.op === "lt"
-          ? +(x < y)
-          : e.op === "le"
-          ? +(x <= y)
-          : e.op === "gt"
-          ? +(x > y)
-          : e.op === "ge"
-          ? +(x >= y)
-          : e.op === "eq"
-          ? +(x === y)
-          : e.op === "ne"
-          ? +(x !== y)
-          : e.op === "and"
-          ? +(x !== 0 && y !== 0)
-          : +(x !== 0 || y !== 0);
-        return { op: "const", value: v };
+        return { op: "const", value: evalBinary(e.op, a.value, b.value) };
       }
       return { op: e.op, a, b } as Expr;
     }

@@ -22,8 +22,8 @@
  * @module
  */
 import type { MechanismInstances } from "../mechanisms/_types.ts";
-import { MATH_FUNCTIONS as MATH } from "./_math.ts";
-import type { Expr, MechanismIR, Slot, Stmt } from "./ir.ts";
+import { evalBinary, MATH_FUNCTIONS as MATH } from "./_math.ts";
+import type { ArithmeticOp, Expr, LogicOp, MechanismIR, Slot, Stmt } from "./ir.ts";
 import { GLOBALS_SLOT, isDerivedField, QUIET_FLAGS_SLOT } from "./js_backend.ts";
 
 /** Derived slot: per instance −1 (not yet known), 1 (quiet: skipped), 0 (active). */
@@ -178,40 +178,9 @@ class Evaluator {
     }
   }
 
-  binary(op: string, a: Abs, b: Abs): Abs {
+  binary(op: ArithmeticOp | LogicOp, a: Abs, b: Abs): Abs {
     if (a.c !== undefined && b.c !== undefined) {
-      const x = a.c, y = b.c;
-      switch (op) {
-        case "add":
-          return num(x + y);
-        case "sub":
-          return num(x - y);
-        case "mul":
-          return num(x * y);
-        case "div":
-          return num(x / y);
-        case "pow":
-          return num(Math.pow(x, y));
-        case "mod":
-          return num(x % y);
-        case "lt":
-          return num(x < y ? 1 : 0);
-        case "le":
-          return num(x <= y ? 1 : 0);
-        case "gt":
-          return num(x > y ? 1 : 0);
-        case "ge":
-          return num(x >= y ? 1 : 0);
-        case "eq":
-          return num(x === y ? 1 : 0);
-        case "ne":
-          return num(x !== y ? 1 : 0);
-        case "and":
-          return num(truth(x) && truth(y) ? 1 : 0);
-        case "or":
-          return num(truth(x) || truth(y) ? 1 : 0);
-      }
-      throw new NotQuiet();
+      return num(evalBinary(op, a.c, b.c));
     }
     switch (op) {
       case "add":
