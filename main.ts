@@ -477,14 +477,11 @@ async function plotJobs(
   }
 }
 
-/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
-const RUN_JOB_OPTIONS = {
+/** The options of every command that runs jobs (`run`, `replay`, `slurm submit`). */
+const JOB_OPTIONS = {
   "dir-prefix": { type: "string" },
-  sweeps: { type: "string" },
   nprocs: { type: "string" },
   tstop: { type: "string" },
-  seed: { type: "string" },
-  rng: { type: "string" },
   tar: { type: "boolean" },
   quiet: { type: "boolean" },
   ...SOLVER,
@@ -493,6 +490,14 @@ const RUN_JOB_OPTIONS = {
   ...PLUGIN_SANDBOX,
   ...PATH_MAP,
   ...MECHANISMS,
+} as const;
+
+/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
+const RUN_JOB_OPTIONS = {
+  ...JOB_OPTIONS,
+  sweeps: { type: "string" },
+  seed: { type: "string" },
+  rng: { type: "string" },
 } as const;
 
 /** The options `run` and `replay` pass alike to their jobs. */
@@ -560,20 +565,7 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdReplay(args: string[]): Promise<number> {
-  const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
-    ...MECHANISMS,
-    ...PLOT_FLAG,
-  });
+  const { values: o, positionals: p } = parse(args, { ...JOB_OPTIONS, ...PLOT_FLAG });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
   checkPlotFlag(o);
