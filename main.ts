@@ -478,27 +478,26 @@ async function plotJobs(
   png: PngRenderer,
 ): Promise<void> {
   try {
-    for (const r of results) {
-      await plotResultFolder(r.output, {
+    // All folders at once: one folder's SVGs are drawn while the worker renders another's PNGs.
+    const done = await Promise.allSettled(results.map((r) =>
+      plotResultFolder(r.output, {
         pathMap,
         paramDir: dirname(cellParam),
         png,
         ...(quiet ? {} : { onProgress: (line: string) => console.error(line) }),
-      });
-    }
+      })
+    ));
+    for (const d of done) if (d.status === "rejected") throw d.reason;
   } finally {
     png.close();
   }
 }
 
-/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
-const RUN_JOB_OPTIONS = {
+/** The options of every command that runs jobs (`run`, `replay`, `slurm submit`). */
+const JOB_OPTIONS = {
   "dir-prefix": { type: "string" },
-  sweeps: { type: "string" },
   nprocs: { type: "string" },
   tstop: { type: "string" },
-  seed: { type: "string" },
-  rng: { type: "string" },
   tar: { type: "boolean" },
   quiet: { type: "boolean" },
   ...SOLVER,
@@ -508,6 +507,32 @@ const RUN_JOB_OPTIONS = {
   ...PATH_MAP,
   ...MECHANISMS,
 } as const;
+
+/** The options of `simrun run` that `simrun slurm submit` takes too (ISF's run_new_simulations). */
+const RUN_JOB_OPTIONS = {
+  ...JOB_OPTIONS,
+  sweeps: { type: "string" },
+  seed: { type: "string" },
+  rng: { type: "string" },
+} as const;
+
+/** The options `run` and `replay` pass alike to their jobs. */
+function jobOptions(o: Values, p: readonly string[], pathMap: PathMap, threads: number) {
+  return {
+    cellParam: p[0]!,
+    networkParam: p[1]!,
+    dirPrefix: str(o, "dir-prefix") ?? "",
+    ...tStopArg(str(o, "tstop")),
+    tar: o.tar === true,
+    pathMap,
+    plugins: strs(o, "plugin"),
+    ...pluginSandbox(o),
+    ...solverOptions(o),
+    ...mechanismFolders(o),
+    threads,
+    progress: o.quiet === true ? "quiet" as const : undefined,
+  };
+}
 
 /** `--nprocs P` (jobs of one run, default 1). */
 function nprocsArg(o: Values): number {
@@ -534,7 +559,7 @@ async function cmdRun(args: string[]): Promise<number> {
     );
   }
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
-  const sandbox = pluginSandbox(o);
+  const job = jobOptions(o, p, pathMap, threads);
   const seeds = jobSeeds(nprocs, seed);
   const quiet = o.quiet === true;
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
@@ -544,22 +569,11 @@ async function cmdRun(args: string[]): Promise<number> {
     );
   }
   const results = await runJobs({
-    cellParam: p[0]!,
-    networkParam: p[1]!,
-    dirPrefix: str(o, "dir-prefix") ?? "",
+    ...job,
     nSweeps,
     seeds,
-    ...tStopArg(str(o, "tstop")),
     rng: rngKind(str(o, "rng")),
     ...(range ? { sweepRange: range } : {}),
-    tar: o.tar === true,
-    pathMap,
-    plugins: strs(o, "plugin"),
-    ...sandbox,
-    ...solverOptions(o),
-    ...mechanismFolders(o),
-    threads,
-    progress: quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
   if (png) await plotJobs(results, p[0]!, pathMap, quiet, png);
@@ -567,43 +581,19 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdReplay(args: string[]): Promise<number> {
-  const { values: o, positionals: p } = parse(args, {
-    "dir-prefix": { type: "string" },
-    nprocs: { type: "string" },
-    tstop: { type: "string" },
-    tar: { type: "boolean" },
-    quiet: { type: "boolean" },
-    ...SOLVER,
-    ...THREADS,
-    ...RECORDER_PLUGINS,
-    ...PLUGIN_SANDBOX,
-    ...PATH_MAP,
-    ...MECHANISMS,
-    ...PLOT_FLAG,
-  });
+  const { values: o, positionals: p } = parse(args, { ...JOB_OPTIONS, ...PLOT_FLAG });
   if (o.help) return help("replay");
   positionals(p, 3, "replay", true);
   checkPlotFlag(o);
   const pathMap = pathMapFromArgsAndEnv(strs(o, "path-map"));
   const nprocs = nprocsArg(o);
   const threads = threadsArg(o);
-  const sandbox = pluginSandbox(o);
+  const job = jobOptions(o, p, pathMap, threads);
   const png = o.plot === true ? new PngRenderer() : undefined; // compiles resvg during the run
   const results = await runReplay({
-    cellParam: p[0]!,
-    networkParam: p[1]!,
+    ...job,
     synapseFiles: p.slice(2),
-    dirPrefix: str(o, "dir-prefix") ?? "",
     nprocs,
-    ...tStopArg(str(o, "tstop")),
-    tar: o.tar === true,
-    pathMap,
-    plugins: strs(o, "plugin"),
-    ...sandbox,
-    ...solverOptions(o),
-    ...mechanismFolders(o),
-    threads,
-    progress: o.quiet ? "quiet" : undefined,
   });
   for (const r of results) console.log(r.output);
   if (png) await plotJobs(results, p[0]!, pathMap, o.quiet === true, png);

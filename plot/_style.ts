@@ -83,6 +83,9 @@ export function baseConfig(): VegaLiteSpec {
     legend: { labelFontSize: 11, titleFontSize: 12 },
     title: { fontSize: 15, anchor: "start", subtitleFontSize: 12, subtitleColor: "#555" },
     view: { stroke: "#ddd" },
+    // Round joins: a trace's min/max envelope zigzags at sub-pixel steps, and resvg takes ~4×
+    // longer to rasterize those joins mitred (vm figure of the demo: 290 → 67 ms per PNG).
+    line: { strokeJoin: "round" },
   };
 }
 

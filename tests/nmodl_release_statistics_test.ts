@@ -164,37 +164,7 @@ Deno.test({
     const catalogue = catalogueOf(["ProbUDFsyn2"]);
     const m = catalogue.compiledPoint[0];
     const sec = f.sections[0];
-    const cell = {
-      sections: [{
-        index: 0,
-        name: "soma",
-        label: "soma",
-        parent: -1,
-        parentX: 0,
-        children: [],
-        x: new Float64Array([0, sec.L]),
-        y: new Float64Array(2),
-        z: new Float64Array(2),
-        hocDiam: new Float64Array([sec.diam, sec.diam]),
-        diam: new Float64Array([sec.diam, sec.diam]),
-        arc: new Float64Array([0, sec.L]),
-        L: sec.L,
-        relPts: new Float64Array([0, 1]),
-        nseg: 1,
-        Ra: 100,
-        cm: 1,
-        ions: {},
-        line: 1,
-        mechanisms: [{
-          name: "pas",
-          params: { g: new Float64Array([3e-5]), e: new Float64Array([-75]) },
-        }],
-      }],
-      pointProcesses: [],
-      mechGlobals: {},
-      paramFile: "release.param",
-      hocFile: "release.hoc",
-    };
+    const cell = passiveSoma(sec);
     const times = Float64Array.from({ length: 20 }, (_, i) => 10 + 5 * i);
     const model = prepareModel(cell, {
       vInit: -75,
@@ -232,37 +202,7 @@ Deno.test({
   fn() {
     const f = loadFixture("epsp_point"); // a passive soma (geometry only)
     const sec = f.sections[0];
-    const cell = {
-      sections: [{
-        index: 0,
-        name: "soma",
-        label: "soma",
-        parent: -1,
-        parentX: 0,
-        children: [],
-        x: new Float64Array([0, sec.L]),
-        y: new Float64Array(2),
-        z: new Float64Array(2),
-        hocDiam: new Float64Array([sec.diam, sec.diam]),
-        diam: new Float64Array([sec.diam, sec.diam]),
-        arc: new Float64Array([0, sec.L]),
-        L: sec.L,
-        relPts: new Float64Array([0, 1]),
-        nseg: 1,
-        Ra: 100,
-        cm: 1,
-        ions: {},
-        line: 1,
-        mechanisms: [{
-          name: "pas",
-          params: { g: new Float64Array([3e-5]), e: new Float64Array([-75]) },
-        }],
-      }],
-      pointProcesses: [],
-      mechGlobals: {},
-      paramFile: "release.param",
-      hocFile: "release.hoc",
-    };
+    const cell = passiveSoma(sec);
     const catalogue = catalogueOf(["ProbUDFsyn2"]);
     const m = catalogue.compiledPoint[0];
     const params = { Use: 0.5, Dep: 50, Fac: 0, gmax: 0.001, e: 0 };
@@ -310,3 +250,38 @@ Deno.test({
     assert.ok(perEvent[0] > perEvent[5], `per event ${perEvent}`);
   },
 });
+
+/** A one-segment passive soma with the fixture's geometry, for the release statistics. */
+function passiveSoma(sec: { L: number; diam: number }) {
+  return {
+    sections: [{
+      index: 0,
+      name: "soma",
+      label: "soma",
+      parent: -1,
+      parentX: 0,
+      children: [],
+      x: new Float64Array([0, sec.L]),
+      y: new Float64Array(2),
+      z: new Float64Array(2),
+      hocDiam: new Float64Array([sec.diam, sec.diam]),
+      diam: new Float64Array([sec.diam, sec.diam]),
+      arc: new Float64Array([0, sec.L]),
+      L: sec.L,
+      relPts: new Float64Array([0, 1]),
+      nseg: 1,
+      Ra: 100,
+      cm: 1,
+      ions: {},
+      line: 1,
+      mechanisms: [{
+        name: "pas",
+        params: { g: new Float64Array([3e-5]), e: new Float64Array([-75]) },
+      }],
+    }],
+    pointProcesses: [],
+    mechGlobals: {},
+    paramFile: "release.param",
+    hocFile: "release.hoc",
+  };
+}

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { evalBinary, MATH_FUNCTIONS } from "./_math.ts";
 import { inlineDerived } from "./_optimize.ts";
 import type { Expr, MechanismIR, Slot, Stmt } from "./ir.ts";
 
@@ -48,16 +49,6 @@ function cnexp(value: Expr, x: Slot): { F: Expr; T: Expr } | undefined {
   if (d.op !== "sub" || !isX(d.b)) return undefined;
   return { F: m.a, T: d.a };
 }
-
-const EXP700 = Math.exp(700);
-const FN: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: (x) => (x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x)),
-  log: Math.log,
-  log10: Math.log10,
-  fabs: Math.abs,
-  sqrt: Math.sqrt,
-  pow: Math.pow,
-};
 
 class Degrees {
   readonly locals = new Map<number, Val>();
@@ -121,7 +112,7 @@ class Degrees {
       case "call": {
         const args = e.args.map((x) => this.expr(x));
         if (args.some((a) => a.deg !== "const")) return OTHER;
-        const f = FN[e.fn];
+        const f = MATH_FUNCTIONS[e.fn];
         if (f !== undefined && args.every((a) => a.c !== undefined)) {
           return { c: f(...args.map((a) => a.c!)), deg: "const" };
         }
@@ -131,19 +122,7 @@ class Degrees {
         const a = this.expr(e.a), b = this.expr(e.b);
         if (a.deg === "const" && b.deg === "const") {
           if (a.c === undefined || b.c === undefined) return CONST;
-          const x = a.c, y = b.c;
-          const r = e.op === "add"
-            ? x + y
-            : e.op === "sub"
-            ? x - y
-            : e.op === "mul"
-            ? x * y
-            : e.op === "div"
-            ? x / y
-            : e.op === "pow"
-            ? Math.pow(x, y)
-            : undefined;
-          return r === undefined ? CONST : { c: r, deg: "const" };
+          return { c: evalBinary(e.op, a.c, b.c), deg: "const" };
         }
         if (a.deg === "other" || b.deg === "other") return OTHER;
         const zero = (v: Val) => v.c !== undefined && v.c === 0;

@@ -19,34 +19,7 @@ import type {
   Slot,
   Stmt,
 } from "./ir.ts";
-
-/** NEURON's `hoc_Exp` (the `exp` of every mechanism): 0 below −700, exp(700) above 700. */
-export function nrnExp(x: number): number {
-  return x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x);
-}
-const EXP700 = Math.exp(700);
-
-const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: nrnExp,
-  log: Math.log,
-  log10: Math.log10,
-  fabs: Math.abs,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  pow: Math.pow,
-  fmod: (a, b) => a % b,
-};
+import { evalBinary, MATH_FUNCTIONS as MATH } from "./_math.ts";
 
 /** Folds constant subexpressions. */
 export function foldExpr(e: Expr): Expr {
@@ -75,35 +48,7 @@ export function foldExpr(e: Expr): Expr {
     default: {
       const a = foldExpr(e.a), b = foldExpr(e.b);
       if (a.op === "const" && b.op === "const") {
-        const x = a.value, y = b.value;
-        const v = e.op === "add"
-          ? x + y
-          : e.op === "sub"
-          ? x - y
-          : e.op === "mul"
-          ? x * y
-          : e.op === "div"
-          ? x / y
-          : e.op === "pow"
-          ? Math.pow(x, y)
-          : e.op === "mod"
-          ? x % y
-          : e.op === "lt"
-          ? +(x < y)
-          : e.op === "le"
-          ? +(x <= y)
-          : e.op === "gt"
-          ? +(x > y)
-          : e.op === "ge"
-          ? +(x >= y)
-          : e.op === "eq"
-          ? +(x === y)
-          : e.op === "ne"
-          ? +(x !== y)
-          : e.op === "and"
-          ? +(x !== 0 && y !== 0)
-          : +(x !== 0 || y !== 0);
-        return { op: "const", value: v };
+        return { op: "const", value: evalBinary(e.op, a.value, b.value) };
       }
       return { op: e.op, a, b } as Expr;
     }

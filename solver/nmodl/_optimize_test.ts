@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { analyze } from "./_analyze.ts";
-import { foldExpr, nrnExp, optimize } from "./_optimize.ts";
+import { foldExpr, optimize } from "./_optimize.ts";
 import { parseNmodl } from "./_parser.ts";
 
 Deno.test("foldExpr() folds constants with the kernels' own operations", () => {
@@ -18,13 +18,6 @@ Deno.test("foldExpr() folds constants with the kernels' own operations", () => {
     op: "const",
     value: Math.exp(700),
   });
-});
-
-Deno.test("nrnExp() is NEURON's hoc_Exp: 0 below −700, exp(700) above 700", () => {
-  assert.equal(nrnExp(-701), 0);
-  assert.equal(nrnExp(701), Math.exp(700));
-  assert.equal(nrnExp(1), Math.exp(1));
-  assert.ok(Number.isNaN(nrnExp(NaN)));
 });
 
 Deno.test("optimize() hoists parameter/dt-only expressions into prepare and keeps invisible ASSIGNED in locals", () => {

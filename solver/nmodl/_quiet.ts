@@ -22,8 +22,8 @@
  * @module
  */
 import type { MechanismInstances } from "../mechanisms/_types.ts";
-import { fmax, fmin } from "./_runtime.ts";
-import type { Expr, MechanismIR, Slot, Stmt } from "./ir.ts";
+import { evalBinary, MATH_FUNCTIONS as MATH } from "./_math.ts";
+import type { ArithmeticOp, Expr, LogicOp, MechanismIR, Slot, Stmt } from "./ir.ts";
 import { GLOBALS_SLOT, isDerivedField, QUIET_FLAGS_SLOT } from "./js_backend.ts";
 
 /** Derived slot: per instance −1 (not yet known), 1 (quiet: skipped), 0 (active). */
@@ -82,36 +82,6 @@ function unknown(p: Partial<Abs>): Abs {
   const finite = a.finite || a.bounded || a.zero;
   return { ...a, finite, nanfree: a.nanfree || finite, bounded: a.bounded || a.zero };
 }
-
-const EXP700 = Math.exp(700);
-function nexp(x: number): number {
-  return x < -700 ? 0 : x > 700 ? EXP700 : Math.exp(x);
-}
-
-/** The backend's math functions (js_backend.ts MATH_JS), for concrete evaluation. */
-const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: nexp,
-  log: Math.log,
-  log10: Math.log10,
-  fabs: Math.abs,
-  sqrt: Math.sqrt,
-  pow: Math.pow,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  fmod: (a, b) => a % b,
-  fmin,
-  fmax,
-};
 
 /** C truth of a concrete value (NaN is true). */
 function truth(x: number): boolean {
@@ -208,40 +178,9 @@ class Evaluator {
     }
   }
 
-  binary(op: string, a: Abs, b: Abs): Abs {
+  binary(op: ArithmeticOp | LogicOp, a: Abs, b: Abs): Abs {
     if (a.c !== undefined && b.c !== undefined) {
-      const x = a.c, y = b.c;
-      switch (op) {
-        case "add":
-          return num(x + y);
-        case "sub":
-          return num(x - y);
-        case "mul":
-          return num(x * y);
-        case "div":
-          return num(x / y);
-        case "pow":
-          return num(Math.pow(x, y));
-        case "mod":
-          return num(x % y);
-        case "lt":
-          return num(x < y ? 1 : 0);
-        case "le":
-          return num(x <= y ? 1 : 0);
-        case "gt":
-          return num(x > y ? 1 : 0);
-        case "ge":
-          return num(x >= y ? 1 : 0);
-        case "eq":
-          return num(x === y ? 1 : 0);
-        case "ne":
-          return num(x !== y ? 1 : 0);
-        case "and":
-          return num(truth(x) && truth(y) ? 1 : 0);
-        case "or":
-          return num(truth(x) || truth(y) ? 1 : 0);
-      }
-      throw new NotQuiet();
+      return num(evalBinary(op, a.c, b.c));
     }
     switch (op) {
       case "add":
