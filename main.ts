@@ -13,6 +13,7 @@ import {
   CampaignError,
   campaignStatus,
   createCell,
+  ENGINE_CHOICES,
   formatCampaignStatus,
   initialState,
   inspectTables,
@@ -40,6 +41,7 @@ import {
 } from "./mod.ts";
 import type {
   CreateCellOptions,
+  EngineChoice,
   JobResult,
   PathMap,
   PlotFormat,
@@ -92,7 +94,9 @@ const MECHANISMS_HELP =
 
 const SOLVER_HELP =
   `  --exact               evaluate channel rates exactly as NEURON (no rate tables; ~4x slower)
-  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones`;
+  --legacy-units        NEURON <= 7 physical constants (R, F) instead of the modern ones
+  --engine E            auto (default: WebAssembly with SIMD where the runtime has it), simd,
+                        scalar, js (the same bits) or reference (the plain JavaScript loop)`;
 
 const HELP: Record<string, string> = {
   main: `simrun: NEURON-exact single-cell simulations in a synaptic network (ISF-compatible)
@@ -397,18 +401,30 @@ const PLUGIN_SANDBOX = {
   "plugin-time-limit": { type: "string" },
 } as const;
 /** Solver variants (`run`, `replay`, `cell`). */
-const SOLVER = { exact: { type: "boolean" }, "legacy-units": { type: "boolean" } } as const;
+const SOLVER = {
+  exact: { type: "boolean" },
+  "legacy-units": { type: "boolean" },
+  engine: { type: "string" },
+} as const;
 /** `--threads T` (`run`, `replay`). */
 const THREADS = { threads: { type: "string" } } as const;
 /** Recorder plugins (`run`, `replay`). */
 const RECORDER_PLUGINS = { plugin: { type: "string", multiple: true } } as const;
 
-/** `--exact` and `--legacy-units` → the solver settings of `runJobs`, `runReplay` and `runCell`. */
+/**
+ * `--exact`, `--legacy-units` and `--engine E` → the solver settings of `runJobs`, `runReplay`
+ * and `runCell`.
+ */
 function solverOptions(o: Values): { solver: SolverSettings } {
+  const engine = str(o, "engine");
+  if (engine !== undefined && !(ENGINE_CHOICES as readonly string[]).includes(engine)) {
+    throw new UsageError(`--engine expects ${ENGINE_CHOICES.join(", ")}, got "${engine}"`);
+  }
   return {
     solver: {
       rateTables: o.exact !== true,
       units: o["legacy-units"] === true ? "legacy" : "modern",
+      ...(engine !== undefined ? { engine: engine as EngineChoice } : {}),
     },
   };
 }
@@ -730,6 +746,11 @@ async function cmdSlurmSubmit(args: string[]): Promise<number> {
   positionals(p, 2, "slurm submit");
   const k = num(str(o, "sweeps-per-task"), "--sweeps-per-task", { integer: true, min: 1 });
   if (k === undefined) throw new UsageError("slurm submit requires --sweeps-per-task K");
+  if (o.engine !== undefined) {
+    throw new UsageError(
+      "--engine is not an option of slurm submit (tasks run the default engine)",
+    );
+  }
   const sandbox = pluginSandbox(o);
   const { solver } = solverOptions(o);
   const r = await submitCampaign(p[0]!, p[1]!, {

@@ -72,6 +72,7 @@ export type { BuildCellOptions } from "./solver/mod.ts";
 export {
   checkModelSettings,
   DEFAULT_SOLVER_SETTINGS,
+  ENGINE_CHOICES,
   FAST_MODE_MAX_DV_MV,
   MAX_STEPS,
   prepareModel,
@@ -79,6 +80,7 @@ export {
   runSweep,
 } from "./solver/mod.ts";
 export type {
+  EngineChoice,
   LoweredCell,
   LoweredMechanism,
   ModelSettings,

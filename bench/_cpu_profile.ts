@@ -57,6 +57,7 @@ const PHASE_OF: Readonly<Record<string, Phase>> = {
   unpackSweep: "network",
   // simulation: finitialize and the step loop
   runSweep: "simulation",
+  runSweeps: "simulation",
   // writing: formatting and files
   formatTraces: "writing",
   formatSynapseActivations: "writing",

@@ -1,15 +1,14 @@
 /**
  * Whole ISF example job (2 sweeps, tStop 345 ms, `--rng isf`) through the CLI, as a user runs it:
- * wall time against ISF's 32.7 s and the peak resident memory of the process (one job), with the
+ * wall time against ISF's 30.9 s (bench/_reference_times.ts; issue 13's goal with one thread:
+ * ≤ 0.05×) and the peak resident memory of the process (one job), with the
  * sweeps simulated one after the other (`--threads 1`) and in two sweep workers (`--threads 2`).
  *
  * @module
  */
 import { cliCommand } from "../tests/_cli.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
-
-/** ISF + NEURON 8.2.2 on the same 2-sweep job, incl. writing (shared/reference/README.md) [s]. */
-const ISF_JOB_S = 32.7;
+import { ISF_JOB_S, ratio, TARGET } from "./_reference_times.ts";
 
 /** Resident memory of a process [MiB] via `ps` (reading /proc needs --allow-all in Deno), or undefined. */
 async function rssMiB(pid: number): Promise<number | undefined> {
@@ -93,9 +92,9 @@ async function jobLine(threads: number): Promise<string> {
     const mem = peak === undefined
       ? "peak RSS n/a"
       : `peak RSS ${peak.toFixed(0)} MiB (sampled every 0.2 s)`;
-    return `${what}: ${s.toFixed(1)} s (ISF ${ISF_JOB_S} s, ${
-      (s / ISF_JOB_S).toFixed(2)
-    }×), ${mem}`;
+    return `${what}: ${
+      ratio(s, ISF_JOB_S, "ISF whole job", threads === 1 ? TARGET.job : undefined)
+    }, ${mem}`;
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

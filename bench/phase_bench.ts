@@ -21,6 +21,7 @@
  * @module
  */
 import { cliCommand } from "../tests/_cli.ts";
+import { ISF_JOB_S, NEURON_A2_S, NEURON_REPLAY_S } from "./_reference_times.ts";
 import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
 import {
   type CpuProfile,
@@ -30,8 +31,8 @@ import {
   phaseTimes,
 } from "./_cpu_profile.ts";
 
-/** NEURON/ISF on the same work, this machine type (shared/reference/README.md) [s]. */
-const REFERENCE_S = { cell: 4.4, replay: 8.1, run: 32.7 } as const;
+/** NEURON/ISF on the same work, this machine type (issue 13's side-by-side table) [s]. */
+const REFERENCE_S = { cell: NEURON_A2_S, replay: NEURON_REPLAY_S, run: ISF_JOB_S } as const;
 
 /** One workload: its CLI arguments for an output folder, and what the reference measures. */
 interface Workload {

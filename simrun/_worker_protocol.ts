@@ -188,11 +188,14 @@ export interface PackedSweep {
 export type SweepRequest =
   | { readonly type: "init"; readonly setup: SweepSetup }
   | {
-    readonly type: "sweep";
-    readonly id: number;
-    /** The sweep number (for messages). */
-    readonly sweep: number;
-    readonly packed: PackedSweep;
+    readonly type: "sweeps";
+    /** One or two sweeps, simulated together (lock-step lanes where the engine allows). */
+    readonly sweeps: readonly {
+      readonly id: number;
+      /** The sweep number (for messages). */
+      readonly sweep: number;
+      readonly packed: PackedSweep;
+    }[];
   };
 
 /** Messages from a sweep worker. */

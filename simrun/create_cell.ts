@@ -129,6 +129,7 @@ export function modelSettings(
     celsius: sim.celsius,
     rateTables: solver.rateTables,
     units: solver.units,
+    ...(solver.engine !== undefined ? { engine: solver.engine } : {}),
     where: {
       vInit: sim.where.vInit,
       tStop: override.tStop?.where ?? sim.where.tStop,

@@ -183,11 +183,13 @@ export async function executeJob(
       };
       // §3 step 7.1: a fresh realization per sweep, in sweep order in this thread (the isf
       // generator continues across sweeps); 7.3: simulate. At most `capacity` sweeps are
-      // realized and not yet written.
+      // realized and not yet written; they are handed over `lanes` at a time, so that they
+      // can run in lock-step lanes.
       const inFlight: { realization: SweepNetwork; result: Promise<SimulationResult> }[] = [];
       let next = 0;
       for (let k = 0; k < sweeps.length; k++) {
-        while (next < sweeps.length && next < k + pool.capacity) {
+        const refill = inFlight.length <= pool.capacity - pool.lanes;
+        while (refill && next < sweeps.length && next < k + pool.capacity) {
           const realization = net.realize(sweeps[next]!);
           const result = pool.simulate(
             packSweep(realization.synapses, net.mechanisms),

@@ -5,6 +5,10 @@
  * thread realizes the networks in sweep order and writes the files either way; the files are
  * byte-identical for any T.
  *
+ * Sweeps go two at a time ({@link SWEEP_LANES}) to the thread or worker that simulates them, which
+ * runs them in lock-step SIMD lanes where the engine allows (solver's `runSweeps`; a sweep's
+ * result is bit for bit the one it gets alone).
+ *
  * A sweep crosses to a worker as plain data (`_worker_protocol.ts`): receptor mechanism *names*
  * (the worker maps them with the job's receptor catalogue, compiled from the same `.mod` files as
  * in the job's thread) and one packed, transferred Float64Array of event times; the traces come
@@ -17,8 +21,9 @@ import {
   type PointMechanism,
   type PreparedModel,
   type Probe,
-  runSweep,
+  runSweeps,
   type SimulationResult,
+  type SynapticInput,
 } from "../solver/mod.ts";
 import {
   deserializeError,
@@ -35,6 +40,36 @@ interface Task {
   readonly packed: PackedSweep;
   readonly resolve: (r: SimulationResult) => void;
   readonly reject: (e: Error) => void;
+}
+
+/** Sweeps simulated together: lock-step lanes of the engine. */
+export const SWEEP_LANES = 2;
+
+/** The outcome of one sweep of a group: its result or its own error. */
+export type SweepOutcome =
+  | { readonly ok: true; readonly result: SimulationResult }
+  | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Simulates a group of sweeps (lock-step lanes where the engine allows) and returns each
+ * sweep's own outcome: when the group fails, each sweep is run again alone.
+ *
+ * @param model the job's prepared model
+ * @param probes its probes
+ * @param group the sweeps' inputs and numbers
+ * @returns one outcome per sweep, in order
+ */
+export function simulateGroup(
+  model: PreparedModel,
+  probes: readonly Probe[],
+  group: readonly { readonly synapses: readonly SynapticInput[]; readonly sweep: number }[],
+): SweepOutcome[] {
+  try {
+    return runSweeps(model, group, { probes }).map((result) => ({ ok: true, result }));
+  } catch (error) {
+    if (group.length === 1) return [{ ok: false, error }];
+  }
+  return group.map((s) => simulateGroup(model, probes, [s])[0]);
 }
 
 /**
@@ -76,7 +111,8 @@ export class SweepPool {
   readonly #workers: Worker[] = [];
   readonly #idle: Worker[] = [];
   readonly #queue: Task[] = [];
-  readonly #running = new Map<Worker, Task>();
+  readonly #running = new Map<Worker, Task[]>();
+  #dispatchQueued = false;
   #local: LocalModel | undefined;
   #receptor: (name: string) => PointMechanism = receptorLookup([]);
   #ready = false;
@@ -113,9 +149,14 @@ export class SweepPool {
     return this.#workers.length;
   }
 
-  /** Sweeps that may be in flight at once: the number of workers, at least 1. */
+  /** Sweeps that may be in flight at once: {@link SWEEP_LANES} per worker (or this thread). */
   get capacity(): number {
-    return Math.max(1, this.#workers.length);
+    return SWEEP_LANES * Math.max(1, this.#workers.length);
+  }
+
+  /** Sweeps handed over together: a caller that submits this many at once lets them pair. */
+  get lanes(): number {
+    return SWEEP_LANES;
   }
 
   /**
@@ -138,7 +179,9 @@ export class SweepPool {
   }
 
   /**
-   * Simulates one sweep.
+   * Simulates one sweep. Sweeps submitted in the same turn of the event loop are simulated
+   * together, {@link SWEEP_LANES} at a time, where that leaves no worker idle; a single sweep
+   * waits for a partner only until the turn ends.
    *
    * @param packed packed synaptic inputs (its `times` buffer is transferred to a worker)
    * @param sweep the sweep number, for messages
@@ -149,19 +192,14 @@ export class SweepPool {
       if (this.#failure !== undefined) return reject(this.#failure);
       if (this.#closed) return reject(new InternalError("sweep pool is closed"));
       if (!this.#ready) return reject(new InternalError("sweep pool used before init()"));
-      const local = this.#local;
-      if (local !== undefined) {
-        try {
-          const inputs = unpackSweep(packed, this.#receptor);
-          resolve(runSweep(local.model, inputs, { probes: local.probes, sweep }));
-        } catch (e) {
-          this.#failure ??= e as Error;
-          reject(e as Error);
-        }
-        return;
-      }
       this.#queue.push({ id: this.#nextId++, sweep, packed, resolve, reject });
-      this.#dispatch();
+      if (!this.#dispatchQueued) {
+        this.#dispatchQueued = true;
+        queueMicrotask(() => {
+          this.#dispatchQueued = false;
+          this.#dispatch();
+        });
+      }
     });
   }
 
@@ -171,33 +209,69 @@ export class SweepPool {
     this.#closed = true;
     for (const w of this.#workers) w.terminate();
     const err = this.#failure ?? new InternalError("sweep pool terminated");
-    for (const t of [...this.#running.values(), ...this.#queue]) t.reject(err);
+    for (const t of [...[...this.#running.values()].flat(), ...this.#queue]) t.reject(err);
     this.#running.clear();
     this.#queue.length = 0;
   }
 
   #dispatch(): void {
+    if (this.#closed || this.#failure !== undefined) return;
+    const local = this.#local;
+    if (local !== undefined) {
+      while (this.#queue.length > 0) this.#runHere(local, this.#queue.splice(0, SWEEP_LANES));
+      return;
+    }
+    // Pairs while the queue fills every idle worker with one; else single sweeps, so that
+    // idle workers are never left waiting while another one runs a pair.
     while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const size = this.#queue.length >= SWEEP_LANES * this.#idle.length ? SWEEP_LANES : 1;
       const w = this.#idle.pop()!;
-      const task = this.#queue.shift()!;
-      this.#running.set(w, task);
+      const tasks = this.#queue.splice(0, size);
+      this.#running.set(w, tasks);
       const msg: SweepRequest = {
-        type: "sweep",
-        id: task.id,
-        sweep: task.sweep,
-        packed: task.packed,
+        type: "sweeps",
+        sweeps: tasks.map((t) => ({ id: t.id, sweep: t.sweep, packed: t.packed })),
       };
-      w.postMessage(msg, [task.packed.times.buffer]);
+      w.postMessage(msg, tasks.map((t) => t.packed.times.buffer));
+    }
+  }
+
+  /** Simulates a group in this thread; a failure rejects the sweeps queued behind it. */
+  #runHere(local: LocalModel, tasks: Task[]): void {
+    let outcomes: SweepOutcome[];
+    try {
+      const group = tasks.map((t) => ({
+        synapses: unpackSweep(t.packed, this.#receptor),
+        sweep: t.sweep,
+      }));
+      outcomes = simulateGroup(local.model, local.probes, group);
+    } catch (error) {
+      outcomes = tasks.map(() => ({ ok: false, error }));
+    }
+    tasks.forEach((t, j) => {
+      const o = outcomes[j];
+      if (o.ok && this.#failure === undefined) return t.resolve(o.result);
+      this.#failure ??= (o.ok ? undefined : o.error) as Error;
+      t.reject(this.#failure);
+    });
+    if (this.#failure !== undefined) {
+      for (const t of this.#queue) t.reject(this.#failure);
+      this.#queue.length = 0;
     }
   }
 
   #reply(w: Worker, m: SweepReply): void {
-    const task = this.#running.get(w);
-    if (task === undefined || task.id !== m.id) {
+    const tasks = this.#running.get(w);
+    const task = tasks?.[0];
+    if (tasks === undefined || task === undefined || task.id !== m.id) {
       this.#fail(new InternalError(`sweep worker replied to an unknown sweep ${m.id}`));
       return;
     }
-    this.#running.delete(w);
+    tasks.shift();
+    if (tasks.length === 0) {
+      this.#running.delete(w);
+      this.#idle.push(w);
+    }
     if (m.type === "error") {
       const e = deserializeError(m.error);
       this.#failure ??= e;
@@ -206,7 +280,6 @@ export class SweepPool {
       this.#queue.length = 0;
       return;
     }
-    this.#idle.push(w);
     task.resolve({ t: m.t, soma: m.soma, traces: m.traces });
     if (this.#failure === undefined) this.#dispatch();
   }

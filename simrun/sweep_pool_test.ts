@@ -5,7 +5,7 @@ import { SYNAPSE_MECHANISMS, synapseMechanism } from "../network/mod.ts";
 import { type ModelSettings, prepareModel, resolveProbes, runSweep } from "../solver/mod.ts";
 import { createCell } from "./create_cell.ts";
 import { packSweep, type SweepSetup, synapticInputs } from "./_worker_protocol.ts";
-import { SweepPool } from "./sweep_pool.ts";
+import { SWEEP_LANES, SweepPool } from "./sweep_pool.ts";
 
 const EXAMPLE_CELL = new URL("../examples/model/example_pyramid.param", import.meta.url).pathname;
 
@@ -83,7 +83,7 @@ Deno.test("SweepPool: workers and the in-thread pool give runSweep()'s traces, b
     const pool = new SweepPool(size);
     try {
       pool.init(s, local(s));
-      assert.equal(pool.capacity, Math.max(1, size));
+      assert.equal(pool.capacity, SWEEP_LANES * Math.max(1, size));
       // Three sweeps over two workers: one worker runs two, in any order of completion.
       const got = await Promise.all(
         [0, 1, 2].map((k) => pool.simulate(packSweep(synapses(), KNOWN), k)),

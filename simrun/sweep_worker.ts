@@ -1,7 +1,8 @@
 /**
  * Sweep worker entry (`--threads T`, simrun/sweep_pool.ts): receives the job's setup once and
- * prepares its own model from it (identical to the job thread's), then runs one sweep per
- * message and returns its traces (transferred). Errors go back as plain data and fail the job.
+ * prepares its own model from it (identical to the job thread's), then runs the one or two sweeps
+ * of each message (lock-step lanes where the engine allows) and returns each sweep's traces
+ * (transferred) or its error, as plain data; an error fails the job.
  *
  * @module
  */
@@ -11,7 +12,6 @@ import {
   prepareModel,
   type Probe,
   resolveProbes,
-  runSweep,
 } from "../solver/mod.ts";
 import {
   serializeError,
@@ -20,7 +20,7 @@ import {
   unpackSweep,
 } from "./_worker_protocol.ts";
 import { mechanismsFromSources } from "./job_mechanisms.ts";
-import { receptorLookup } from "./sweep_pool.ts";
+import { receptorLookup, simulateGroup, type SweepOutcome } from "./sweep_pool.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<SweepRequest>) => void) | null;
@@ -46,18 +46,28 @@ self.onmessage = (e: MessageEvent<SweepRequest>) => {
     }
     return;
   }
+  let outcomes: SweepOutcome[];
   try {
     if (setupError !== undefined) throw setupError;
     if (model === undefined) throw new Error("sweep before init");
-    const res = runSweep(model, unpackSweep(m.packed, receptorMechanism), {
-      probes,
-      sweep: m.sweep,
-    });
+    const group = m.sweeps.map((s) => ({
+      synapses: unpackSweep(s.packed, receptorMechanism),
+      sweep: s.sweep,
+    }));
+    outcomes = simulateGroup(model, probes, group);
+  } catch (error) {
+    outcomes = m.sweeps.map(() => ({ ok: false, error }));
+  }
+  m.sweeps.forEach((s, j) => {
+    const o = outcomes[j];
+    if (!o.ok) {
+      self.postMessage({ type: "error", id: s.id, error: serializeError(o.error) });
+      return;
+    }
+    const res = o.result;
     self.postMessage(
-      { type: "result", id: m.id, t: res.t, soma: res.soma, traces: res.traces },
+      { type: "result", id: s.id, t: res.t, soma: res.soma, traces: res.traces },
       [res.t, res.soma, ...res.traces].map((a) => a.buffer as ArrayBuffer),
     );
-  } catch (err) {
-    self.postMessage({ type: "error", id: m.id, error: serializeError(err) });
-  }
+  });
 };

@@ -16,7 +16,7 @@
  */
 import { type InputLocation, InputSyntaxError, InputValueError } from "../io/mod.ts";
 import type { DensityMechanism, PointMechanism } from "./mechanisms/_types.ts";
-import { DENSITY_MECHANISMS, PAS, POINT_MECHANISMS } from "./mechanisms/mod.ts";
+import { builtinDensityMechanisms, builtinPointMechanisms } from "./builtin_mechanisms.ts";
 import { compileNmodl, toMechanism } from "./nmodl/mod.ts";
 
 /** One `.mod` file as read: its path (as the user named it, for messages) and its text. */
@@ -65,10 +65,17 @@ export interface MechanismCatalogueOptions {
   readonly conductance?: "analytic" | "numeric";
 }
 
-/** The built-in catalogue: no user files. */
+/**
+ * The built-in catalogue: no user files. Its mechanisms are our NMODL descriptions, compiled on
+ * first use (solver/builtin_mechanisms.ts).
+ */
 export const BUILTIN_CATALOGUE: MechanismCatalogue = {
-  density: DENSITY_MECHANISMS,
-  point: POINT_MECHANISMS,
+  get density(): readonly DensityMechanism[] {
+    return builtinDensityMechanisms();
+  },
+  get point(): readonly PointMechanism[] {
+    return builtinPointMechanisms();
+  },
   compiledPoint: [],
   unavailable: {},
   replaced: {},
@@ -160,7 +167,10 @@ export function buildMechanismCatalogue(
   // Density mechanisms: pas first (NEURON's own), then the files in C order.
   const entries: Entry[] = [];
   let order = 0;
-  for (const m of DENSITY_MECHANISMS) {
+  const builtinDensity = builtinDensityMechanisms();
+  const builtinPoint = builtinPointMechanisms();
+  const PAS = builtinDensity[0];
+  for (const m of builtinDensity) {
     if (m === PAS) continue;
     const user = compiledByName.get(m.name);
     if (user !== undefined) {
@@ -184,11 +194,11 @@ export function buildMechanismCatalogue(
   ];
   const compiledNames = new Set(compiledPoint.map((m) => m.name));
   const point: PointMechanism[] = [
-    ...POINT_MECHANISMS.filter((m) => !compiledNames.has(m.name)),
+    ...builtinPoint.filter((m) => !compiledNames.has(m.name)),
     ...compiledPoint,
   ];
   const builtinPoints = new Set([
-    ...POINT_MECHANISMS.map((m) => m.name),
+    ...builtinPoint.map((m) => m.name),
     ...(options.builtinPointNames ?? []),
   ]);
   for (const m of compiledPoint) {

@@ -51,6 +51,7 @@ export {
   CELSIUS_RANGE,
   checkModelSettings,
   DEFAULT_SOLVER_SETTINGS,
+  ENGINE_CHOICES,
   FAST_MODE_MAX_DV_MV,
   HOC_EPSILON,
   MAX_STEPS,
@@ -59,6 +60,7 @@ export {
   VINIT_RANGE_MV,
 } from "./settings.ts";
 export type {
+  EngineChoice,
   ModelSettings,
   SettingSources,
   SolverSettings,
@@ -85,9 +87,21 @@ export type {
   ModSource,
   UnavailableMechanism,
 } from "./mechanism_catalogue.ts";
-export { initializeSweep, runSweep } from "./run_sweep.ts";
-export type { RunSweepOptions, SimulationResult, SweepState, SynapticInput } from "./run_sweep.ts";
+export { initializeSweep, runsLockStep, runSweep, runSweeps } from "./run_sweep.ts";
+export type {
+  RunSweepOptions,
+  RunSweepsOptions,
+  SimulationResult,
+  SweepInput,
+  SweepState,
+  SynapticInput,
+} from "./run_sweep.ts";
 export { simulate } from "./simulation.ts";
+export {
+  builtinDensityMechanisms,
+  builtinPointMechanisms,
+  compileBuiltin,
+} from "./builtin_mechanisms.ts";
 export type { SimulationOptions } from "./simulation.ts";
 
 export {
@@ -104,6 +118,7 @@ export {
   prepareNothing,
   writesCai,
 } from "./mechanisms/mod.ts";
+export { GABA_SYN_NMODL, GLUTAMATE_SYN_NMODL } from "./mechanisms/mod.ts";
 export type {
   DensityMechanism,
   DerivedSlot,

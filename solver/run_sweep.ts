@@ -16,9 +16,24 @@ import type { EventQueue, EventSource } from "./event_queue.ts";
 import { stepVoltage, stepVoltageFast } from "./hines_solver.ts";
 import { nernstFromTable, updateTablePositions } from "./mechanisms/_rate_table.ts";
 import { writesCai } from "./mechanisms/_types.ts";
-import type { Kernel, NodeArrays, PointMechanism, UniformSource } from "./mechanisms/_types.ts";
+import type {
+  Kernel,
+  Mechanism,
+  NodeArrays,
+  PointMechanism,
+  UniformSource,
+} from "./mechanisms/_types.ts";
 import { pointInstances } from "./prepare_model.ts";
 import type { PointGroup, PreparedModel, Probe } from "./prepare_model.ts";
+import {
+  type EngineLane,
+  type EngineModel,
+  type EngineProbe,
+  type EngineTier,
+  lowersMechanism,
+  runEngine,
+  selectEngineTier,
+} from "./wasm/mod.ts";
 
 /** Synaptic input on one point process (one NetCon into one synapse). */
 export interface SynapticInput {
@@ -111,8 +126,9 @@ export function initializeSweep(
   const base = model.points.length;
   let weightTotal = 0;
   let synInstances = 0;
-  for (let s = 0; s < synapses.length; s++) {
-    const syn = synapses[s];
+  const ordered = canonicalOrder(model, synapses);
+  for (let s = 0; s < ordered.length; s++) {
+    const syn = ordered[s];
     let gi = groupOf.get(syn.mechanism);
     if (gi === undefined) {
       gi = groups.length;
@@ -188,8 +204,8 @@ export function initializeSweep(
     }
   }
   const weights = new Float64Array(weightTotal);
-  for (let s = 0; s < synapses.length; s++) {
-    const w = synapses[s].weights;
+  for (let s = 0; s < ordered.length; s++) {
+    const w = ordered[s].weights;
     const at = sources[s].weightOffset;
     for (let j = 0; j < w.length; j++) weights[at + j] = w[j];
   }
@@ -242,6 +258,32 @@ export function initializeSweep(
     weights,
     synapseCount: { inputs: synapses.length, instances: synInstances },
   };
+}
+
+/**
+ * The sweep's synapses in a canonical order: by mechanism name, node, parameter values, then as
+ * given. The node sums of synapse currents then do not depend on the order in which the network
+ * listed the synapses, and a sweep sums them in the same order alone as in a lock-step group
+ * (the engine lays out its lanes' synapses in this order).
+ */
+function canonicalOrder(
+  model: PreparedModel,
+  synapses: readonly SynapticInput[],
+): readonly SynapticInput[] {
+  const keyed = synapses.map((syn, j) => ({
+    syn,
+    j,
+    name: syn.mechanism.name,
+    node: segmentNodeAt(model.lowered, syn.section, syn.x),
+    params: Object.keys(syn.mechanism.parameters).map((p) =>
+      String(Object.hasOwn(syn.params, p) ? syn.params[p] : syn.mechanism.parameters[p].default)
+    ).join(","),
+  }));
+  keyed.sort((a, b) =>
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.node - b.node ||
+    (a.params < b.params ? -1 : a.params > b.params ? 1 : 0) || a.j - b.j
+  );
+  return keyed.map((k) => k.syn);
 }
 
 /** eca = (k_T/2)·ln(cao/cai) at the nodes where cai is dynamic. */
@@ -342,6 +384,189 @@ function probeName(probes: readonly Probe[], j: number): string {
  * ```
  */
 export function runSweep(
+  model: PreparedModel,
+  synapses: readonly SynapticInput[],
+  options: RunSweepOptions = {},
+): SimulationResult {
+  return runSweeps(model, [{
+    synapses,
+    ...(options.sweep !== undefined ? { sweep: options.sweep } : {}),
+  }], options)[0];
+}
+
+/** One sweep's inputs for {@link runSweeps}. */
+export interface SweepInput {
+  /** The sweep's synaptic inputs. */
+  readonly synapses: readonly SynapticInput[];
+  /** The sweep number, for messages. */
+  readonly sweep?: number;
+}
+
+/** Options of {@link runSweeps}. */
+export interface RunSweepsOptions {
+  /** Recorded variables besides the soma voltage (`resolveProbes`), in order. */
+  readonly probes?: readonly Probe[];
+  /** Called every 1000 steps and at the end with (steps done, total steps) of each group. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Diagnostics: time the engine's kernels one by one (see solver/wasm's RunEngineOptions). */
+  readonly profile?: { readonly now: () => number; readonly ms: Record<string, number> };
+}
+
+/** The engine tier a model's settings ask for, or undefined for the reference loop. */
+export function engineTier(model: PreparedModel): EngineTier | undefined {
+  const choice = model.settings.engine ?? "auto";
+  if (choice === "reference") return undefined;
+  return selectEngineTier({ atMost: choice === "auto" ? "simd" : choice });
+}
+
+/**
+ * Whether sweeps of this model run two at a time in lock-step SIMD lanes: on the SIMD tier,
+ * when the engine lowers every mechanism of the cell and of the sweeps.
+ *
+ * @param model the prepared model
+ * @param sweeps the sweeps' synaptic inputs
+ * @returns true when {@link runSweeps} pairs them
+ */
+export function runsLockStep(model: PreparedModel, sweeps: readonly SweepInput[]): boolean {
+  if (engineTier(model) !== "simd") return false;
+  const used = new Set<Mechanism>();
+  for (const lm of model.lowered.mechanisms) used.add(lm.mechanism);
+  for (const pg of model.points) used.add(pg.mechanism);
+  for (const s of sweeps) for (const syn of s.synapses) used.add(syn.mechanism);
+  for (const m of used) if (!lowersMechanism(m)) return false;
+  return true;
+}
+
+/**
+ * Runs sweeps of a prepared model: on the engine (solver/wasm), two at a time in lock-step SIMD
+ * lanes where {@link runsLockStep}, else one by one (on the engine or in the reference loop).
+ * Each sweep's result is the one it gets alone, bit for bit. When a pair fails, each of its
+ * sweeps is run again alone, so that a sweep's error or result is its own.
+ *
+ * @param model the prepared model (reset for every sweep)
+ * @param sweeps the sweeps' synaptic inputs
+ * @param options probes and progress
+ * @returns one result per sweep, in order
+ * @throws SimulationError when a soma potential or recorded value becomes non-finite
+ */
+export function runSweeps(
+  model: PreparedModel,
+  sweeps: readonly SweepInput[],
+  options: RunSweepsOptions = {},
+): SimulationResult[] {
+  const tier = engineTier(model);
+  if (tier === undefined) {
+    return sweeps.map((s) =>
+      runSweepReference(model, s.synapses, {
+        ...options,
+        ...(s.sweep !== undefined ? { sweep: s.sweep } : {}),
+      })
+    );
+  }
+  const out: SimulationResult[] = [];
+  const lanes = runsLockStep(model, sweeps) ? 2 : 1;
+  for (let j = 0; j < sweeps.length; j += lanes) {
+    const group = sweeps.slice(j, j + lanes);
+    if (group.length === 1) {
+      out.push(...runGroup(model, group, tier, options));
+      continue;
+    }
+    try {
+      out.push(...runGroup(model, group, tier, options));
+    } catch {
+      for (const s of group) out.push(...runGroup(model, [s], tier, options));
+    }
+  }
+  return out;
+}
+
+/** The engine's view of a prepared model. */
+function engineModel(model: PreparedModel): EngineModel {
+  const l = model.lowered;
+  return {
+    nodeCount: l.nodeCount,
+    matrix: model.system,
+    area: l.area,
+    ena: l.ena,
+    ek: l.ek,
+    cao: model.nodes.cao,
+    caNodes: l.caDynamicNodes,
+    lnCao: model.lnCao,
+    nernstCa: model.nernstCa,
+    dt: model.settings.dt,
+    celsius: model.settings.celsius,
+    faraday: model.context.faraday,
+    rateTables: model.settings.rateTables,
+    somaNode: model.somaNode,
+    density: l.mechanisms.map((lm) => ({ mechanism: lm.mechanism, instances: lm.instances })),
+    cellPoints: model.points,
+  };
+}
+
+/** Runs one group of sweeps (one, or two lock-step lanes) on the engine. */
+function runGroup(
+  model: PreparedModel,
+  group: readonly SweepInput[],
+  tier: EngineTier,
+  options: RunSweepsOptions,
+): SimulationResult[] {
+  const probes = options.probes ?? [];
+  const lanes: EngineLane[] = [];
+  const states: SweepState[] = [];
+  for (const sweep of group) {
+    const st = initializeSweep(model, sweep.synapses);
+    states.push(st);
+    const n = model.nodes;
+    lanes.push({
+      ...(sweep.sweep !== undefined ? { sweep: sweep.sweep } : {}),
+      nodes: {
+        v: Float64Array.from(n.v),
+        i: Float64Array.from(n.i),
+        g: Float64Array.from(n.g),
+        cai: Float64Array.from(n.cai),
+        eca: Float64Array.from(n.eca),
+        ica: Float64Array.from(n.ica),
+      },
+      points: st.points,
+      events: st.queue,
+      weights: st.weights,
+    });
+  }
+  const engineProbes: EngineProbe[] = probes.map((p) => {
+    if (p.owner === "node") return { kind: "node", array: p.variable, node: p.index };
+    if (p.perSweep) {
+      return {
+        kind: "synapse",
+        field: p.variable,
+        perLane: states.map((st, s) => {
+          const b = bindSynapseProbe(p, st, group[s].sweep);
+          const g = st.points.findIndex((pg) => pg.instances.fields[p.variable] === b.source);
+          return { group: g, instance: b.index };
+        }),
+      };
+    }
+    const d = model.lowered.mechanisms.findIndex((lm) =>
+      lm.instances.fields[p.variable] === p.source
+    );
+    if (d >= 0) {
+      return { kind: "field", group: "density", index: d, field: p.variable, instance: p.index };
+    }
+    const c = model.points.findIndex((pg) => pg.instances.fields[p.variable] === p.source);
+    return { kind: "field", group: "cellPoint", index: c, field: p.variable, instance: p.index };
+  });
+  const results = runEngine(engineModel(model), lanes, {
+    tier: lanes.length > 1 ? tier : tier,
+    steps: model.steps,
+    probes: engineProbes,
+    probeName: (j) => probeName(probes, j),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
+  return results.map((r) => ({ t: r.t, soma: r.soma, traces: r.traces }));
+}
+
+/** The reference step loop: the mechanisms' own kernels in JavaScript. */
+function runSweepReference(
   model: PreparedModel,
   synapses: readonly SynapticInput[],
   options: RunSweepOptions = {},

@@ -47,7 +47,27 @@ export interface SolverSettings {
   readonly rateTables: boolean;
   /** Physical constants (default `modern`). */
   readonly units: UnitSystem;
+  /**
+   * Which engine steps the sweeps (default `auto`): the WebAssembly engine (solver/wasm) with
+   * SIMD where the runtime has it (`simd`), scalar WebAssembly (`scalar`), or the engine's
+   * instructions as JavaScript (`js`), all giving the same bits per sweep; `reference` is the
+   * plain JavaScript step loop with the mechanisms' own kernels (solver/run_sweep.ts), kept as
+   * the reference of the engine.
+   */
+  readonly engine?: EngineChoice;
 }
+
+/** The engine choices of {@link SolverSettings.engine}. */
+export type EngineChoice = "auto" | "simd" | "scalar" | "js" | "reference";
+
+/** The accepted values of {@link SolverSettings.engine}, for option parsing. */
+export const ENGINE_CHOICES: readonly EngineChoice[] = [
+  "auto",
+  "simd",
+  "scalar",
+  "js",
+  "reference",
+];
 
 /** Fast mode with modern units: what `simrun` runs unless told otherwise. */
 export const DEFAULT_SOLVER_SETTINGS: SolverSettings = { rateTables: true, units: "modern" };

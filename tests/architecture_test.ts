@@ -3,7 +3,8 @@
  * (io ← solver ← network ← plugins ← simrun ← cluster ← mod.ts ← main.ts, and the side branch
  * io ← plot ← mod.ts), no files import each other in a circle (type-only and dynamic imports
  * included), another layer is entered only through its `mod.ts` (§3, §5.1), solver/ and network/
- * are pure (no Deno.*, Date.now, Math.random), and nothing uses `export default`.
+ * are pure (no Deno.*, Date.now, Math.random), the solver's sub-layers solver/nmodl and solver/wasm
+ * are leaves entered through their mod.ts, and nothing uses `export default`.
  *
  * @module
  */
@@ -217,34 +218,69 @@ Deno.test("architecture: solver/ and network/ touch no Deno.*, Date.now or Math.
 });
 
 /**
- * solver/nmodl (the NMODL compiler) sits inside the solver layer as a leaf: it may import its
- * own files, the mechanism contract and rate tables of solver/mechanisms, and io/mod.ts (error
- * types); the rest of the solver enters it only through solver/nmodl/mod.ts.
+ * Sub-layers of the solver: folders that are leaves inside solver/, each with the only files outside
+ * itself it may import. The rest of the solver (and nothing else) enters a sub-layer only through
+ * its mod.ts. The order of this table is their rank: solver/nmodl (the NMODL compiler) sits below
+ * solver/wasm (the WebAssembly engine), which lowers the compiler's IR.
  */
-const NMODL_ALLOWED = [
-  "solver/mechanisms/_types.ts",
-  "solver/mechanisms/_rate_table.ts",
-  "io/mod.ts",
-];
+const SUBLAYERS: Record<string, readonly string[]> = {
+  "solver/nmodl": [
+    "solver/mechanisms/_types.ts",
+    "solver/mechanisms/_rate_table.ts",
+    "io/mod.ts",
+  ],
+  "solver/wasm": [
+    "solver/nmodl/mod.ts",
+    "solver/mechanisms/_types.ts",
+    "solver/mechanisms/_rate_table.ts",
+    "io/mod.ts",
+  ],
+};
 
-Deno.test("architecture: solver/nmodl imports only the mechanism contract, rate tables and io/mod.ts", () => {
+/**
+ * The files through which the rest of the solver enters a sub-layer: its mod.ts, and for the
+ * compiler its IR (solver/nmodl/ir.ts: plain data that imports nothing, the contract between the
+ * compiler, the mechanism contract that carries it and the engine that lowers it).
+ */
+const ENTRIES: Record<string, readonly string[]> = {
+  "solver/nmodl": ["solver/nmodl/mod.ts", "solver/nmodl/ir.ts"],
+  "solver/wasm": ["solver/wasm/mod.ts"],
+};
+
+/** The sub-layer holding a repository-relative path, if any. */
+function subLayerOf(rel: string): string | undefined {
+  return Object.keys(SUBLAYERS).find((s) => rel.startsWith(`${s}/`));
+}
+
+Deno.test("architecture: solver/nmodl and solver/wasm import only their listed files, and are entered through their mod.ts", () => {
   const bad: string[] = [];
   for (const file of files) {
     const rel = relative(root, file);
-    const inNmodl = rel.startsWith("solver/nmodl/");
+    const from = subLayerOf(rel);
     for (const spec of imports(stripComments(readFileSync(file, "utf8")))) {
       if (!spec.startsWith(".")) continue;
       const target = relative(root, resolve(dirname(file), spec));
-      const targetInNmodl = target.startsWith("solver/nmodl/");
-      if (inNmodl && !targetInNmodl && !NMODL_ALLOWED.includes(target)) {
+      const to = subLayerOf(target);
+      if (from !== undefined && to !== from && !SUBLAYERS[from].includes(target)) {
         bad.push(`${rel} imports ${target}`);
       }
-      if (!inNmodl && targetInNmodl && target !== "solver/nmodl/mod.ts") {
-        bad.push(`${rel} imports ${target} (use solver/nmodl/mod.ts)`);
+      if (to !== undefined && to !== from && !ENTRIES[to].includes(target)) {
+        bad.push(`${rel} imports ${target} (use ${ENTRIES[to].join(" or ")})`);
       }
     }
   }
-  assert.deepEqual(bad, [], `imports across solver/nmodl's boundary:\n${bad.join("\n")}`);
+  assert.deepEqual(bad, [], `imports across a solver sub-layer's boundary:\n${bad.join("\n")}`);
+});
+
+Deno.test("architecture: every solver sub-layer has a mod.ts", () => {
+  const missing = Object.keys(SUBLAYERS).filter((l) => {
+    try {
+      return !statSync(join(root, l, "mod.ts")).isFile();
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(missing, [], `sub-layers without mod.ts: ${missing.join(", ")}`);
 });
 
 Deno.test("architecture: no default exports", () => {

@@ -1,7 +1,8 @@
 /**
  * `--threads T` through the real CLI on the small example model: the sweeps of a job simulated in
  * T sweep workers give byte-identical files to `--threads 1` (both random-stream kinds, replay,
- * several jobs), recorder plugins still get the sweeps in order, a failing recorder still leaves
+ * several jobs) and to sweeps simulated one at a time (`--engine scalar`: the default pairs them
+ * in lock-step lanes), recorder plugins still get the sweeps in order, a failing recorder still leaves
  * only the `_running` folder with exit code 1, and a bad T is a usage error.
  *
  * @module
@@ -137,6 +138,11 @@ for (const rng of ["simrun", "isf"] as const) {
         assert.equal(r.code, 0, r.stderr);
         assertSameResults(expected, await results(`${tmp}/t${threads}`), `--threads ${threads}`);
       }
+      // The default engine runs the sweeps of a job in lock-step pairs where the runtime has
+      // WebAssembly SIMD; the scalar tier runs them one at a time, with the same bits.
+      const single = await simrun(`${tmp}/scalar`, [...args, "--engine", "scalar"]);
+      assert.equal(single.code, 0, single.stderr);
+      assertSameResults(expected, await results(`${tmp}/scalar`), "--engine scalar");
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }

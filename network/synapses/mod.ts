@@ -1,6 +1,9 @@
 /**
  * Synapse point processes of ISF's network (spec/mechanisms.md §4): `gaba_syn` and
- * `glutamate_syn`, in NEURON's registration (state-update) order.
+ * `glutamate_syn`, in NEURON's registration (state-update) order. The network runs them from our
+ * NMODL descriptions (solver's `GABA_SYN_NMODL`, `GLUTAMATE_SYN_NMODL`, compiled like every
+ * other mechanism); `GABA_SYN` and `GLUTAMATE_SYN` are the hand-written reference entries whose
+ * parameter ranges, constraints and lumpability the compiled entries take.
  *
  * @example
  * ```ts
@@ -11,12 +14,20 @@
  *
  * @module
  */
-import type { PointMechanism } from "../../solver/mod.ts";
+import {
+  compileBuiltin,
+  GABA_SYN_NMODL,
+  GLUTAMATE_SYN_NMODL,
+  type PointMechanism,
+} from "../../solver/mod.ts";
 import { GABA_SYN } from "./gaba_syn.ts";
 import { GLUTAMATE_SYN } from "./glutamate_syn.ts";
 
 /** The synapse mechanisms in NEURON's state-update order (spec/mechanisms.md §1.6). */
-export const SYNAPSE_MECHANISMS: readonly PointMechanism[] = [GABA_SYN, GLUTAMATE_SYN];
+export const SYNAPSE_MECHANISMS: readonly PointMechanism[] = [
+  compileBuiltin(GABA_SYN_NMODL, GABA_SYN),
+  compileBuiltin(GLUTAMATE_SYN_NMODL, GLUTAMATE_SYN),
+];
 
 /**
  * Finds a synapse mechanism by its POINT_PROCESS name (the receptor key of a network param).

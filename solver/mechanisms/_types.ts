@@ -24,6 +24,7 @@
  *
  * @module
  */
+import type { MechanismIR } from "../nmodl/ir.ts";
 
 /** Shared per-node state of one simulated cell. Arrays have one entry per node. */
 export interface NodeArrays {
@@ -220,6 +221,14 @@ export interface MechanismBase {
    * {@link MechanismInstances.random}, which only synaptic inputs provide. Absent: none.
    */
   readonly randomStreams?: boolean;
+  /**
+   * The compiled description the kernels were generated from (the NMODL compiler's IR): the
+   * WebAssembly engine (solver/wasm) lowers it into its own kernels. Absent for a hand-written
+   * entry, whose kernels the engine calls as they are.
+   *
+   * @internal
+   */
+  readonly ir?: MechanismIR;
 }
 
 /** A density mechanism (NMODL SUFFIX): one file under solver/mechanisms/ exports one. */

@@ -130,3 +130,21 @@ export {
   SK_E2,
   SKV3_1,
 };
+
+// Our NMODL descriptions of the built-ins (compiled by solver/builtin_mechanisms.ts).
+export { CA_HVA_NMODL } from "./builtin/ca_hva.ts";
+export { CA_LVAST_NMODL } from "./builtin/ca_lvast.ts";
+export { CADYNAMICS_E2_NMODL } from "./builtin/cadynamics_e2.ts";
+export { EPSP_NMODL } from "./builtin/epsp.ts";
+export { GABA_SYN_NMODL } from "./builtin/gaba_syn.ts";
+export { GLUTAMATE_SYN_NMODL } from "./builtin/glutamate_syn.ts";
+export { ICLAMP_NMODL } from "./builtin/iclamp.ts";
+export { IH_NMODL } from "./builtin/ih.ts";
+export { IM_NMODL } from "./builtin/im.ts";
+export { K_PST_NMODL } from "./builtin/k_pst.ts";
+export { K_TST_NMODL } from "./builtin/k_tst.ts";
+export { NAP_ET2_NMODL } from "./builtin/nap_et2.ts";
+export { NATA_T_NMODL } from "./builtin/nata_t.ts";
+export { PAS_NMODL } from "./builtin/pas.ts";
+export { SK_E2_NMODL } from "./builtin/sk_e2.ts";
+export { SKV3_1_NMODL } from "./builtin/skv3_1.ts";

@@ -51,7 +51,7 @@ import {
   selfEventCount,
 } from "./_self_events.ts";
 import type { CompiledMechanism } from "./compile.ts";
-import type { MechanismIR } from "./ir.ts";
+import type { MechanismIR, Stmt } from "./ir.ts";
 import {
   generateGateFunction,
   GLOBALS_SLOT,
@@ -343,6 +343,7 @@ function base(
     assigned: assignedOf(ir),
     derived: derivedOf(ir, fast),
     ...(ir.random !== undefined ? { randomStreams: true } : {}),
+    ir,
     prepare(s: MechanismInstances, ctx: PrepareContext): void {
       const d = s.derived;
       const G = globalValues(ir, s, ctx);
@@ -528,6 +529,76 @@ export function toDensityMechanism(c: CompiledMechanism): DensityMechanism {
 export function toPointMechanism(c: CompiledMechanism): PointMechanism {
   if (c.kind !== "point") throw new RangeError(`${c.name} is a density mechanism`);
   return pointEntry(c);
+}
+
+/** Where the fast mode of a compiled channel keeps its tables (for another backend). */
+export interface FastModeLayout {
+  /** Derived slot holding [1] when the tables of an instance set were built. */
+  readonly okSlot: string;
+  /** Derived slot of the globals the tables were built with (the gate function's G). */
+  readonly globalsSlot: string;
+  /** Derived slot of the uniform RANGE parameters by field index (the gate function's U). */
+  readonly uniformSlot: string;
+  /** Derived slot of the concentration gates' step factors 1 − exp(−dt/τ). */
+  readonly factorSlot: string;
+  /** Voltage-gate groups (one or two gates), each one rate table (q = 2 per gate). */
+  readonly voltage: readonly {
+    readonly slot: string;
+    readonly gates: readonly number[];
+    readonly fields: readonly number[];
+  }[];
+  /** Concentration gates, each one table of x∞ (q = 1) and a factor. */
+  readonly conc: readonly {
+    readonly slot: string;
+    readonly gate: number;
+    readonly field: number;
+  }[];
+  /** Node variable index of the concentration, or −1. */
+  readonly concentrationNode: number;
+  /** The gate function's body: writes x∞ and the step factor of gate i into rhs 2i, 2i + 1. */
+  readonly gateBody: readonly Stmt[];
+  /** Locals of the gate body. */
+  readonly locals: number;
+  /** Number of gates. */
+  readonly gateCount: number;
+}
+
+/**
+ * The fast-mode layout of a compiled density mechanism: the slots its `prepare` fills and the
+ * gate groups its fast `advance` walks (the pairing the JavaScript kernels use), or undefined
+ * when it has no fast mode.
+ *
+ * @param ir the mechanism's IR
+ * @returns the layout, or undefined
+ */
+export function fastModeLayout(ir: MechanismIR): FastModeLayout | undefined {
+  if (ir.kind === "point") return undefined;
+  const plan = planGateTables(ir);
+  if (!plan.ok) return undefined;
+  const vGates = plan.gates.map((g, i) => ({ ...g, i })).filter((g) => g.over === "v");
+  const voltage: { slot: string; gates: number[]; fields: number[] }[] = [];
+  for (let p = 0; p < vGates.length; p += 2) {
+    const pair = vGates.slice(p, p + 2);
+    voltage.push({
+      slot: rateSlot(voltage.length),
+      gates: pair.map((g) => g.i),
+      fields: pair.map((g) => g.field),
+    });
+  }
+  const conc = plan.gates.map((g, i) => ({ ...g, i })).filter((g) => g.over === "concentration")
+    .map((g, j) => ({ slot: concSlot(j), gate: g.i, field: g.field }));
+  return {
+    okSlot: FAST_OK_SLOT,
+    globalsSlot: FAST_GLOBALS_SLOT,
+    uniformSlot: FAST_UNIFORM_SLOT,
+    factorSlot: CONC_FACTOR_SLOT,
+    voltage,
+    conc,
+    concentrationNode: plan.concentrationNode,
+    gateBody: plan.gateBody,
+    locals: plan.locals,
+    gateCount: plan.gates.length,
+  };
 }
 
 /**

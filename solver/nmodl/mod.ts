@@ -39,7 +39,15 @@
 
 export { compileNmodl } from "./compile.ts";
 export type { CompiledMechanism, CompileOptions, CompileResult } from "./compile.ts";
-export { exactOnlyReason, toDensityMechanism, toMechanism, toPointMechanism } from "./adapter.ts";
+export {
+  exactOnlyReason,
+  fastModeLayout,
+  toDensityMechanism,
+  toMechanism,
+  toPointMechanism,
+} from "./adapter.ts";
+export type { FastModeLayout } from "./adapter.ts";
+export { GLOBALS_SLOT, QUIET_FLAGS_SLOT, TABLE_META_SLOT, TABLES_SLOT } from "./js_backend.ts";
 export { generateJs } from "./js_backend.ts";
 export type {
   GeneratedKernel,

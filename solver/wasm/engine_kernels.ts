@@ -1,0 +1,588 @@
+/**
+ * The engine's per-step functions besides the mechanisms' IR kernels: the fast mode's gate
+ * updates from rate tables (the tables and pairing of solver/nmodl's fast mode, the arithmetic of
+ * solver/mechanisms/_rate_table.ts's kernels), the rate-table positions of the node voltages, the
+ * calcium Nernst potential (from the ln table in fast mode, `Math.log` in exact mode), and
+ * zeroing a node array. Each performs the JavaScript kernels' operations in their order, per
+ * lane.
+ *
+ * @module
+ */
+import {
+  buildConcentrationTable,
+  CONC_TABLE_EXP_MAX,
+  CONC_TABLE_EXP_MIN,
+  CONC_TABLE_PER_OCTAVE,
+  TABLE_STEP,
+  TABLE_V_MAX,
+  TABLE_V_MIN,
+} from "../mechanisms/_rate_table.ts";
+import type { FastModeLayout, MechanismIR } from "../nmodl/mod.ts";
+import {
+  addressLocals,
+  emitInstanceLoop,
+  IrEmitter,
+  type Layout,
+  type LoweringContext,
+  type MechanismRegions,
+} from "./kernel_lowering.ts";
+import type { FunctionEmitter } from "./wasm_builder.ts";
+
+/** Intervals of a voltage rate table. */
+export const V_INTERVALS: number = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
+/** Intervals of a concentration table. */
+export const CONC_INTERVALS: number = (CONC_TABLE_EXP_MAX - CONC_TABLE_EXP_MIN) *
+  CONC_TABLE_PER_OCTAVE;
+const CONC_SHIFT = 20 - Math.log2(CONC_TABLE_PER_OCTAVE);
+const CONC_BASE = (1023 + CONC_TABLE_EXP_MIN) * CONC_TABLE_PER_OCTAVE;
+
+/**
+ * The concentration grid (the one of _rate_table.ts, rebuilt with the same exact operations):
+ * left end and 1/width of every interval.
+ *
+ * @returns start [mM] and inverse width [1/mM] per interval
+ */
+export function concentrationGrid(): { start: Float64Array; invWidth: Float64Array } {
+  const start = new Float64Array(CONC_INTERVALS), invWidth = new Float64Array(CONC_INTERVALS);
+  for (let i = 0; i < CONC_INTERVALS; i++) {
+    const e = CONC_TABLE_EXP_MIN + Math.floor(i / CONC_TABLE_PER_OCTAVE);
+    const w = 2 ** e / CONC_TABLE_PER_OCTAVE;
+    start[i] = 2 ** e + (i % CONC_TABLE_PER_OCTAVE) * w;
+    invWidth[i] = 1 / w;
+  }
+  return { start, invWidth };
+}
+
+/** ln c on the concentration grid: the table `nernstFromTable` uses, built identically. */
+export function lnTable(): Float64Array {
+  return buildConcentrationTable(1, (x, out) => {
+    out[0] = Math.log(x);
+  });
+}
+
+/** Emits `hi = (high word of x) >> shift − base`: the concentration interval (i32). */
+function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
+  x();
+  fb.op("i64.reinterpret_f64");
+  fb.i64Const(32n);
+  fb.op("i64.shr_u");
+  fb.op("i32.wrap_i64");
+  fb.i32Const(CONC_SHIFT);
+  fb.op("i32.shr_s");
+  fb.i32Const(CONC_BASE);
+  fb.op("i32.sub");
+}
+
+/** Emits a cubic ((c3·f + c2)·f + c1)·f + c0 with coefficients at byte `addr` + off (scalar). */
+function emitCubic(fb: FunctionEmitter, addr: number, off: number, f: number): void {
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 24);
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 16);
+  fb.op("f64.add");
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 8);
+  fb.op("f64.add");
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off);
+  fb.op("f64.add");
+}
+
+/**
+ * A voltage group's rate table (per interval, q functions of 4 cubic coefficients) with the two
+ * functions of each gate (x∞, 1 − exp(−dt/τ)) interleaved coefficient by coefficient, so that
+ * one f64x2 load reads coefficient k of both: per interval, per gate, [c0ₓ, c0F, c1ₓ, c1F, …].
+ *
+ * @param table the table as built (functions one after the other per interval)
+ * @param q functions per interval (even)
+ * @returns the interleaved table, of the same length
+ */
+export function pairedRateTable(table: Float64Array, q: number): Float64Array {
+  const out = new Float64Array(table.length);
+  const block = 4 * q;
+  for (let b = 0; b + block <= table.length; b += block) {
+    for (let j = 0; j < q; j++) {
+      const lane = j & 1, pair = j >> 1;
+      for (let k = 0; k < 4; k++) out[b + 8 * pair + 2 * k + lane] = table[b + 4 * j + k];
+    }
+  }
+  return out;
+}
+
+/** The engine regions of a mechanism's fast mode. */
+export interface FastRegions {
+  /** Shared f64 region of each voltage group's rate table. */
+  readonly voltage: readonly string[];
+  /**
+   * The voltage tables are interleaved by gate ({@link pairedRateTable}) and evaluated two
+   * functions per f64x2 (SIMD tier).
+   */
+  readonly paired?: boolean;
+  /** Shared f64 region of each concentration gate's table. */
+  readonly conc: readonly string[];
+  /** Shared f64 region: the concentration gates' factors. */
+  readonly factors: string;
+  /** Shared f64 region: the uniform RANGE parameters by field index. */
+  readonly uniform: string;
+  /** Shared f64 region: the globals the tables were built with. */
+  readonly globals: string;
+}
+
+/** Node-level regions the fast advance reads. */
+export interface PositionRegions {
+  /** Per-lane i32: rate-table interval of each node's V (−1 outside). */
+  readonly interval: string;
+  /** Per-lane f64: position of V in its interval. */
+  readonly frac: string;
+  /** Shared f64 regions of the concentration grid. */
+  readonly concStart: string;
+  /** Shared f64: 1/width per concentration interval. */
+  readonly concInvWidth: string;
+}
+
+/**
+ * Emits the fast `advance` of a compiled channel: every gate from its rate table at the node's
+ * table position (the exact gate function outside the table), x ← x + F·(x∞ − x). Scalar, one
+ * loop per lane of the memory (the gathers of table coefficients are per lane anyway).
+ *
+ * @param fb the function
+ * @param ctx memory and constants
+ * @param ir the mechanism
+ * @param regions its regions
+ * @param fast its fast-mode layout
+ * @param fr the fast-mode regions
+ * @param pos node positions and the concentration grid
+ */
+export function emitFastAdvance(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  ir: MechanismIR,
+  regions: MechanismRegions,
+  fast: FastModeLayout,
+  fr: FastRegions,
+  pos: PositionRegions,
+): void {
+  const lanes = ctx.mem.lanes;
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const addr = addressLocals(fb, "scalar", lanes);
+  const vArg = fb.local("f64"), cArg = fb.local("f64");
+  const rhs = Array.from({ length: 2 * fast.gateCount }, () => fb.local("f64"));
+  const iv = fb.local("i32"), f = fb.local("f64"), b = fb.local("i32");
+  const xk = fb.local("f64");
+  const ins = Array.from({ length: 4 }, () => fb.local("f64"));
+  const fv = fr.paired === true ? fb.local("v128") : undefined;
+  const pv = fr.paired === true ? fb.local("v128") : undefined;
+  const cArgX = fb.local("f64");
+  // The gate function (exact fallback) reads the fast mode's own globals.
+  const gateRegions: MechanismRegions = { ...regions, globals: fr.globals };
+  for (let lane = 0; lane < lanes; lane++) {
+    const em = new IrEmitter(fb, ir, gateRegions, "scalar", ctx, addr, {
+      gate: { uniform: fr.uniform, vArg, cArg, rhs },
+    });
+    // The JavaScript fallback of a concentration gate evaluates the gate function with dt = NaN.
+    const emNaN = new IrEmitter(fb, ir, gateRegions, "scalar", { ...ctx, dt: NaN }, addr, {
+      gate: { uniform: fr.uniform, vArg, cArg, rhs },
+    });
+    emitInstanceLoop(fb, ctx, regions, "scalar", addr, () => {
+      // Voltage groups.
+      fast.voltage.forEach((grp, g) => {
+        const q = 2 * grp.gates.length;
+        // iv = interval[c] (per lane)
+        fb.op("local.get", addr.c);
+        fb.i32Const(2 + Math.log2(lanes));
+        fb.op("i32.shl");
+        if (lane !== 0) {
+          fb.i32Const(4 * lane);
+          fb.op("i32.add");
+        }
+        fb.op("i32.load", off(pos.interval));
+        fb.op("local.tee", iv);
+        fb.i32Const(0);
+        fb.op("i32.ge_s");
+        fb.if();
+        fb.op("local.get", addr.node);
+        fb.op("f64.load", off(pos.frac));
+        fb.op("local.set", f);
+        // b = iv · q · 32 bytes
+        fb.op("local.get", iv);
+        fb.i32Const(Math.log2(q) + 5);
+        fb.op("i32.shl");
+        fb.op("local.set", b);
+        if (fr.paired === true) {
+          // x∞ and F of one gate per f64x2: ((c3·f + c2)·f + c1)·f + c0 in each lane.
+          fb.op("local.get", f);
+          fb.op("f64x2.splat");
+          fb.op("local.set", fv!);
+          for (let pair = 0; pair < q / 2; pair++) {
+            const at = off(fr.voltage[g]) + 64 * pair;
+            fb.op("local.get", b);
+            fb.op("v128.load", at + 48);
+            fb.op("local.get", fv!);
+            fb.op("f64x2.mul");
+            for (const k of [2, 1, 0]) {
+              fb.op("local.get", b);
+              fb.op("v128.load", at + 16 * k);
+              fb.op("f64x2.add");
+              if (k > 0) {
+                fb.op("local.get", fv!);
+                fb.op("f64x2.mul");
+              }
+            }
+            fb.op("local.tee", pv!);
+            fb.op("f64x2.extract_lane", 0);
+            fb.op("local.set", ins[2 * pair]);
+            fb.op("local.get", pv!);
+            fb.op("f64x2.extract_lane", 1);
+            fb.op("local.set", ins[2 * pair + 1]);
+          }
+        } else {
+          for (let j = 0; j < q; j++) {
+            emitCubic(fb, b, off(fr.voltage[g]) + 32 * j, f);
+            fb.op("local.set", ins[j]);
+          }
+        }
+        fb.op("else");
+        fb.op("local.get", addr.node);
+        fb.op("f64.load", off("v"));
+        fb.op("local.set", vArg);
+        fb.f64Const(NaN);
+        fb.op("local.set", cArg);
+        em.resetLocals(fast.locals);
+        em.stmts(fast.gateBody);
+        grp.gates.forEach((gi, j) => {
+          fb.op("local.get", rhs[2 * gi]);
+          fb.op("local.set", ins[2 * j]);
+          fb.op("local.get", rhs[2 * gi + 1]);
+          fb.op("local.set", ins[2 * j + 1]);
+        });
+        fb.op("end");
+        grp.fields.forEach((field, j) => {
+          const fo = off(regions.fields[field]!.region);
+          // x = xk + F·(x∞ − xk)
+          fb.op("local.get", addr.field);
+          fb.op("f64.load", fo);
+          fb.op("local.set", xk);
+          fb.op("local.get", addr.field);
+          fb.op("local.get", xk);
+          fb.op("local.get", ins[2 * j + 1]);
+          fb.op("local.get", ins[2 * j]);
+          fb.op("local.get", xk);
+          fb.op("f64.sub");
+          fb.op("f64.mul");
+          fb.op("f64.add");
+          fb.op("f64.store", fo);
+        });
+      });
+      // Concentration gates.
+      fast.conc.forEach((cg, g) => {
+        const nv = ir.nodeVars[fast.concentrationNode];
+        const x = cArgX;
+        fb.op("local.get", addr.node);
+        fb.op("f64.load", off(nv.name));
+        fb.op("local.set", x);
+        emitConcInterval(fb, () => fb.op("local.get", x));
+        fb.op("local.tee", iv);
+        fb.i32Const(0);
+        fb.op("i32.ge_s");
+        fb.op("local.get", iv);
+        fb.i32Const(CONC_INTERVALS);
+        fb.op("i32.lt_s");
+        fb.op("i32.and");
+        fb.if();
+        // f = (x − start[i])·invWidth[i]
+        fb.op("local.get", iv);
+        fb.i32Const(3);
+        fb.op("i32.shl");
+        fb.op("local.set", b);
+        fb.op("local.get", x);
+        fb.op("local.get", b);
+        fb.op("f64.load", off(pos.concStart));
+        fb.op("f64.sub");
+        fb.op("local.get", b);
+        fb.op("f64.load", off(pos.concInvWidth));
+        fb.op("f64.mul");
+        fb.op("local.set", f);
+        fb.op("local.get", iv);
+        fb.i32Const(5);
+        fb.op("i32.shl");
+        fb.op("local.set", b);
+        emitCubic(fb, b, off(fr.conc[g]), f);
+        fb.op("local.set", ins[0]);
+        fb.op("else");
+        fb.f64Const(NaN);
+        fb.op("local.set", vArg);
+        fb.op("local.get", x);
+        fb.op("local.set", cArg);
+        emNaN.resetLocals(fast.locals);
+        emNaN.stmts(fast.gateBody);
+        fb.op("local.get", rhs[2 * cg.gate]);
+        fb.op("local.set", ins[0]);
+        fb.op("end");
+        const fo = off(regions.fields[cg.field]!.region);
+        fb.op("local.get", addr.field);
+        fb.op("f64.load", fo);
+        fb.op("local.set", xk);
+        fb.op("local.get", addr.field);
+        fb.op("local.get", xk);
+        fb.i32Const(8 * g);
+        fb.op("f64.load", off(fr.factors));
+        fb.op("local.get", ins[0]);
+        fb.op("local.get", xk);
+        fb.op("f64.sub");
+        fb.op("f64.mul");
+        fb.op("f64.add");
+        fb.op("f64.store", fo);
+      });
+    }, lane);
+  }
+}
+
+/**
+ * Emits the rate-table positions of every node's V (all lanes): interval i and f = u − i for
+ * u = (V − V_min)·(1/step) inside the table, −1 and 0 outside (and for NaN).
+ *
+ * @param fb the function
+ * @param ctx memory
+ * @param nodes number of nodes
+ * @param pos the position regions
+ */
+export function emitPositions(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  nodes: number,
+  pos: PositionRegions,
+): void {
+  const lanes = ctx.mem.lanes;
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const j = fb.local("i32"), u = fb.local("f64"), i = fb.local("i32");
+  const n = nodes * lanes;
+  if (n === 0) return;
+  fb.i32Const(0);
+  fb.op("local.set", j);
+  const loop = fb.loop();
+  fb.op("local.get", j);
+  fb.i32Const(3);
+  fb.op("i32.shl");
+  fb.op("f64.load", off("v"));
+  fb.f64Const(TABLE_V_MIN);
+  fb.op("f64.sub");
+  fb.f64Const(1 / TABLE_STEP);
+  fb.op("f64.mul");
+  fb.op("local.tee", u);
+  fb.f64Const(0);
+  fb.op("f64.ge");
+  fb.op("local.get", u);
+  fb.f64Const(V_INTERVALS);
+  fb.op("f64.lt");
+  fb.op("i32.and");
+  fb.if();
+  fb.op("local.get", u);
+  fb.op("i32.trunc_sat_f64_s");
+  fb.op("local.set", i);
+  fb.op("local.get", j);
+  fb.i32Const(2);
+  fb.op("i32.shl");
+  fb.op("local.get", i);
+  fb.op("i32.store", off(pos.interval));
+  fb.op("local.get", j);
+  fb.i32Const(3);
+  fb.op("i32.shl");
+  fb.op("local.get", u);
+  fb.op("local.get", i);
+  fb.op("f64.convert_i32_s");
+  fb.op("f64.sub");
+  fb.op("f64.store", off(pos.frac));
+  fb.op("else");
+  fb.op("local.get", j);
+  fb.i32Const(2);
+  fb.op("i32.shl");
+  fb.i32Const(-1);
+  fb.op("i32.store", off(pos.interval));
+  fb.op("local.get", j);
+  fb.i32Const(3);
+  fb.op("i32.shl");
+  fb.f64Const(0);
+  fb.op("f64.store", off(pos.frac));
+  fb.op("end");
+  fb.op("local.get", j);
+  fb.i32Const(1);
+  fb.op("i32.add");
+  fb.op("local.tee", j);
+  fb.i32Const(n);
+  fb.op("i32.lt_s");
+  fb.brIf(loop);
+  fb.op("end");
+}
+
+/** Regions of the calcium Nernst update. */
+export interface NernstRegions {
+  /** Shared i32: the nodes where cai is dynamic. */
+  readonly caNodes: string;
+  /** Shared f64: ln cao at each of them. */
+  readonly lnCao: string;
+  /** Shared f64: the ln table (fast mode). */
+  readonly lnTable: string;
+}
+
+/**
+ * Emits eca = (k_T/2)·ln(cao/cai) at the dynamic-calcium nodes of every lane: in fast mode
+ * `nernst·(ln cao − ln cai)` with ln cai from the ln table (`nernstFromTable`), in exact mode
+ * `nernst·log(cao/cai)` with the imported `Math.log` (`updateEca`).
+ *
+ * @param fb the function
+ * @param ctx memory and the `log` import
+ * @param count number of dynamic-calcium nodes
+ * @param nernst k_T/2 [mV]
+ * @param fastMode whether to use the table
+ * @param r the regions
+ * @param pos the concentration grid
+ */
+export function emitNernst(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  count: number,
+  nernst: number,
+  fastMode: boolean,
+  r: NernstRegions,
+  pos: PositionRegions,
+): void {
+  if (count === 0) return;
+  const lanes = ctx.mem.lanes;
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const laneShift = 3 + Math.log2(lanes);
+  const j = fb.local("i32"), a = fb.local("i32"), x = fb.local("f64"), i = fb.local("i32");
+  const b = fb.local("i32"), f = fb.local("f64"), ln = fb.local("f64");
+  for (let lane = 0; lane < lanes; lane++) {
+    fb.i32Const(0);
+    fb.op("local.set", j);
+    const loop = fb.loop();
+    // a = caNodes[j]·8·lanes + 8·lane
+    fb.op("local.get", j);
+    fb.i32Const(2);
+    fb.op("i32.shl");
+    fb.op("i32.load", off(r.caNodes));
+    if (fastMode) {
+      fb.i32Const(laneShift);
+      fb.op("i32.shl");
+      if (lane !== 0) {
+        fb.i32Const(8 * lane);
+        fb.op("i32.add");
+      }
+      fb.op("local.tee", a);
+      fb.op("f64.load", off("cai"));
+      fb.op("local.set", x);
+      emitConcInterval(fb, () => fb.op("local.get", x));
+      fb.op("local.tee", i);
+      fb.i32Const(0);
+      fb.op("i32.ge_s");
+      fb.op("local.get", i);
+      fb.i32Const(CONC_INTERVALS);
+      fb.op("i32.lt_s");
+      fb.op("i32.and");
+      fb.if();
+      fb.op("local.get", i);
+      fb.i32Const(3);
+      fb.op("i32.shl");
+      fb.op("local.set", b);
+      fb.op("local.get", x);
+      fb.op("local.get", b);
+      fb.op("f64.load", off(pos.concStart));
+      fb.op("f64.sub");
+      fb.op("local.get", b);
+      fb.op("f64.load", off(pos.concInvWidth));
+      fb.op("f64.mul");
+      fb.op("local.set", f);
+      fb.op("local.get", i);
+      fb.i32Const(5);
+      fb.op("i32.shl");
+      fb.op("local.set", b);
+      emitCubic(fb, b, off(r.lnTable), f);
+      fb.op("local.set", ln);
+      fb.op("else");
+      fb.op("local.get", x);
+      fb.op("call", ctx.math.log);
+      fb.op("local.set", ln);
+      fb.op("end");
+      // eca = nernst·(lnCao[j] − ln)
+      fb.op("local.get", a);
+      fb.f64Const(nernst);
+      fb.op("local.get", j);
+      fb.i32Const(3);
+      fb.op("i32.shl");
+      fb.op("f64.load", off(r.lnCao));
+      fb.op("local.get", ln);
+      fb.op("f64.sub");
+      fb.op("f64.mul");
+      fb.op("f64.store", off("eca"));
+    } else {
+      fb.op("local.tee", i);
+      fb.i32Const(laneShift);
+      fb.op("i32.shl");
+      if (lane !== 0) {
+        fb.i32Const(8 * lane);
+        fb.op("i32.add");
+      }
+      fb.op("local.set", a);
+      // eca = nernst·log(cao/cai)
+      fb.op("local.get", a);
+      fb.f64Const(nernst);
+      fb.op("local.get", i);
+      fb.i32Const(3);
+      fb.op("i32.shl");
+      fb.op("f64.load", off("cao"));
+      fb.op("local.get", a);
+      fb.op("f64.load", off("cai"));
+      fb.op("f64.div");
+      fb.op("call", ctx.math.log);
+      fb.op("f64.mul");
+      fb.op("f64.store", off("eca"));
+    }
+    fb.op("local.get", j);
+    fb.i32Const(1);
+    fb.op("i32.add");
+    fb.op("local.tee", j);
+    fb.i32Const(count);
+    fb.op("i32.lt_s");
+    fb.brIf(loop);
+    fb.op("end");
+  }
+}
+
+/**
+ * Emits `region[·] = 0` over a whole f64 region.
+ *
+ * @param fb the function
+ * @param ctx memory
+ * @param region the region
+ */
+export function emitZero(fb: FunctionEmitter, ctx: LoweringContext, region: string): void {
+  const r = ctx.mem.regions.get(region)!;
+  if (r.elements === 0) return;
+  const j = fb.local("i32");
+  fb.i32Const(0);
+  fb.op("local.set", j);
+  const loop = fb.loop();
+  fb.op("local.get", j);
+  fb.f64Const(0);
+  fb.op("f64.store", r.offset);
+  fb.op("local.get", j);
+  fb.i32Const(8);
+  fb.op("i32.add");
+  fb.op("local.tee", j);
+  fb.i32Const(8 * r.elements);
+  fb.op("i32.lt_s");
+  fb.brIf(loop);
+  fb.op("end");
+}
+
+/** The layouts an IR kernel may use for a memory of `lanes` lanes on a tier. */
+export function kernelLayout(lanes: number, simd: boolean, vectorOk: boolean): Layout {
+  if (!simd || !vectorOk) return "scalar";
+  return lanes === 1 ? "inst2" : "lock";
+}
