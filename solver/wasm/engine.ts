@@ -482,7 +482,8 @@ class Engine {
   readonly plans: MechPlan[];
   /** One step; reads its times from the memory's `time` region. */
   readonly step: () => void;
-  readonly netReceive: ((k: number, lane: number, w: number, t: number) => void)[];
+  /** NET_RECEIVE of each point mechanism: (instance, lane, weights address); the event's time in time[2]. */
+  readonly netReceive: ((k: number, lane: number, w: number) => void)[];
   readonly lanes: readonly EngineLane[];
   readonly model: EngineModel;
   readonly weightBase: number[];
@@ -532,7 +533,8 @@ class Engine {
     );
     // The step's times [ms]: t + dt/2 (currents) and t + dt (states), written by the step loop
     // (a call from JavaScript with double arguments may box them).
-    requests.push({ name: "time", kind: "f64", length: 2, perLane: false });
+    // t + dt/2, t + dt of the step, and the time of the event being delivered.
+    requests.push({ name: "time", kind: "f64", length: 3, perLane: false });
     const weightRegions = lanes.map((lane, s) => {
       const name = `weights.${s}`;
       requests.push({
@@ -906,8 +908,10 @@ class Engine {
     // NET_RECEIVE of every lowered point mechanism.
     for (const p of plans) {
       if (p.kind !== "point" || p.opaque !== undefined || p.ir?.netReceive === undefined) continue;
+      // The event's time is read from the memory (time[2]): a double passed to WebAssembly
+      // from a polymorphic call site is boxed, one heap number per event.
       const fb = mb.addFunction(
-        { params: ["i32", "i32", "i32", "f64"], results: [] },
+        { params: ["i32", "i32", "i32"], results: [] },
         { exportAs: `nr${p.index}` },
       );
       this.#emitNetReceive(fb, ctx, p);
@@ -941,14 +945,15 @@ class Engine {
         const nodes = opaqueNodes!;
         const weights = f64View(mem, weightRegions[0]);
         const base = this.weightBase[0];
-        return (k: number, _lane: number, w: number, t: number) => {
+        const time = f64View(mem, "time");
+        return (k: number, _lane: number, w: number) => {
           const tsave = nodes.t;
-          nodes.t = t;
+          nodes.t = time[2];
           m.netReceive!(inst, k, weights, (w - base) / 8, nodes);
           nodes.t = tsave;
         };
       }
-      return exports[`nr${p.index}`] as (k: number, lane: number, w: number, t: number) => void;
+      return exports[`nr${p.index}`] as (k: number, lane: number, w: number) => void;
     });
     this.#load(grid, ln, pos, nernst);
   }
@@ -1072,7 +1077,11 @@ class Engine {
     const nr = ir.netReceive!;
     const lanes = ctx.mem.lanes;
     const laneShift = 3 + Math.log2(lanes);
-    // params: k (0), lane (1), weights address (2), t (3)
+    // params: k (0), lane (1), weights address (2); the event's time is time[2] of the memory
+    const t = fb.local("f64");
+    fb.i32Const(0);
+    fb.op("f64.load", ctx.mem.regions.get("time")!.offset + 16);
+    fb.op("local.set", t);
     const shared = fb.local("i32"), field = fb.local("i32");
     const c = fb.local("i32"), nodeShared = fb.local("i32"), node = fb.local("i32");
     const nodeOff = ctx.mem.regions.get(p.regions.node)!.offset;
@@ -1109,7 +1118,7 @@ class Engine {
       shared,
       node,
       nodeShared,
-    }, { t: 3, weights: 2 });
+    }, { t, weights: 2 });
     em.resetLocals(nr.locals);
     em.promote(fieldsTouched(nr.body));
     em.stmts(nr.body);
@@ -1315,7 +1324,8 @@ class Engine {
         const e = ev[s];
         let c = cursor[s];
         while (c < e.length && e.time[c] <= tm) {
-          netReceive[e.fn[c]](e.slot[c], s, e.w[c], e.time[c]);
+          time[2] = e.time[c];
+          netReceive[e.fn[c]](e.slot[c], s, e.w[c]);
           c++;
         }
         cursor[s] = c;
