@@ -252,12 +252,16 @@ export async function benchPhases(): Promise<string> {
         (whole.wallS / ref).toFixed(2)
       }× ${w.reference} ${ref} s, peak RSS ${whole.rssMiB?.toFixed(0) ?? "n/a"} MiB; ` +
         `start-up ${seconds(startUp)}`,
-      `phase ${w.name} profile [ms, main thread, median of ${profiles}]: ${await profile(
-        w,
-        whole.wallS - startUp.wallS,
-        profiles,
-      )}`,
     );
+    if (profiles > 0) { // SIMRUN_BENCH_PROFILES=0: times only
+      lines.push(
+        `phase ${w.name} profile [ms, main thread, median of ${profiles}]: ${await profile(
+          w,
+          whole.wallS - startUp.wallS,
+          profiles,
+        )}`,
+      );
+    }
   }
   return lines.join("\n");
 }
