@@ -52,10 +52,9 @@ import {
 } from "./mechanisms/mod.ts";
 import {
   compileNmodl,
-  type Expr,
+  forEachSlot,
   type MechanismIR,
   type Slot,
-  type Stmt,
   toMechanism,
 } from "./nmodl/mod.ts";
 
@@ -65,74 +64,19 @@ function fieldsUsed(ir: MechanismIR): Set<string> {
   const slot = (s: Slot) => {
     if (s.space === "field") out.add(ir.fields[s.index].name);
   };
-  const expr = (e: Expr): void => {
-    switch (e.op) {
-      case "const":
-        return;
-      case "read":
-        return slot(e.slot);
-      case "neg":
-      case "not":
-        return expr(e.arg);
-      case "call":
-        return e.args.forEach(expr);
-      default:
-        expr(e.a);
-        expr(e.b);
-    }
-  };
-  const stmts = (list: readonly Stmt[]): void => {
-    for (const st of list) {
-      switch (st.op) {
-        case "assign":
-          slot(st.slot);
-          expr(st.value);
-          break;
-        case "if":
-          expr(st.cond);
-          stmts(st.then);
-          stmts(st.otherwise);
-          break;
-        case "loadNode":
-          slot(st.slot);
-          break;
-        case "storeNode":
-        case "addNode":
-          expr(st.value);
-          break;
-        case "table":
-          expr(st.arg);
-          st.outputs.forEach(slot);
-          stmts(st.direct);
-          break;
-        case "random":
-          slot(st.slot);
-          break;
-        case "netSend":
-          expr(st.delay);
-          expr(st.flag);
-          break;
-        case "newton":
-          st.states.forEach(slot);
-          stmts(st.body);
-          break;
-        case "kinetic":
-          st.states.forEach(slot);
-          stmts(st.assemble);
-      }
-    }
-  };
-  for (const k of [ir.init, ir.prepare, ir.advance]) stmts(k.body);
+  for (const k of [ir.init, ir.prepare, ir.advance]) forEachSlot(k.body, [], slot);
   if (ir.current !== undefined) {
-    stmts(ir.current.prologue);
-    stmts(ir.current.body);
-    ir.current.currents.forEach(slot);
-    ir.current.ionCurrents.forEach((c) => slot(c.slot));
-    if (ir.current.conductance !== undefined) expr(ir.current.conductance);
+    const c = ir.current;
+    forEachSlot(
+      [...c.prologue, ...c.body],
+      c.conductance !== undefined ? [c.conductance] : [],
+      slot,
+    );
+    c.currents.forEach(slot);
+    c.ionCurrents.forEach((ic) => slot(ic.slot));
   }
   if (ir.netReceive !== undefined) {
-    stmts(ir.netReceive.body);
-    stmts(ir.netReceive.initial);
+    forEachSlot([...ir.netReceive.body, ...ir.netReceive.initial], [], slot);
   }
   return out;
 }

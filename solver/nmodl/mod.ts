@@ -49,6 +49,7 @@ export {
 export type { FastModeLayout } from "./adapter.ts";
 export { GLOBALS_SLOT, QUIET_FLAGS_SLOT, TABLE_META_SLOT, TABLES_SLOT } from "./js_backend.ts";
 export { generateJs } from "./js_backend.ts";
+export { forEachSlot } from "./ir_slots.ts";
 export type {
   GeneratedKernel,
   GeneratedMechanism,

@@ -21,6 +21,7 @@
  * @module
  */
 import type { CurrentKernelIR, Expr, MechanismIR, NodeVarIR, Slot, Stmt } from "../nmodl/mod.ts";
+import { forEachSlot } from "../nmodl/mod.ts";
 import type { EngineMemory } from "./engine_memory.ts";
 import type { FunctionEmitter, OpName, ValType } from "./wasm_builder.ts";
 
@@ -254,57 +255,9 @@ export function fieldsTouched(
   exprs: readonly Expr[] = [],
   out: Set<number> = new Set(),
 ): Set<number> {
-  const slot = (s: Slot) => {
+  forEachSlot(list, exprs, (s) => {
     if (s.space === "field") out.add(s.index);
-  };
-  const expr = (e: Expr): void => {
-    switch (e.op) {
-      case "const":
-        return;
-      case "read":
-        return slot(e.slot);
-      case "neg":
-      case "not":
-        return expr(e.arg);
-      case "call":
-        for (const a of e.args) expr(a);
-        return;
-      default:
-        expr(e.a);
-        expr(e.b);
-    }
-  };
-  const stmts = (l: readonly Stmt[]): void => {
-    for (const s of l) {
-      switch (s.op) {
-        case "assign":
-          slot(s.slot);
-          expr(s.value);
-          break;
-        case "if":
-          expr(s.cond);
-          stmts(s.then);
-          stmts(s.otherwise);
-          break;
-        case "loadNode":
-          slot(s.slot);
-          break;
-        case "storeNode":
-        case "addNode":
-          expr(s.value);
-          break;
-        case "table":
-          expr(s.arg);
-          s.outputs.forEach(slot);
-          stmts(s.direct);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  stmts(list);
-  exprs.forEach(expr);
+  });
   return out;
 }
 
