@@ -59,7 +59,7 @@ const PHASE_OF: Readonly<Record<string, Phase>> = {
   runSweep: "simulation",
   runSweeps: "simulation",
   // writing: formatting and files
-  formatTraces: "writing",
+  writeTraces: "writing",
   formatSynapseActivations: "writing",
   formatPresynapticSpikes: "writing",
   formatParamJson: "writing",
