@@ -23,6 +23,7 @@ import type { JobHooks, JobResult, JobSettings, PluginSettings } from "./job_spe
 import { JobFolder, resultsDir } from "./output_dir.ts";
 import { packSweep } from "./_worker_protocol.ts";
 import { SweepPool } from "./sweep_pool.ts";
+import { withPath } from "./_file_errors.ts";
 
 /**
  * The time column of a trace file, formatted once for every trace file of a job.
@@ -63,7 +64,11 @@ export async function writeTraces(
   try {
     const put = async (text: string) => {
       const bytes = encoder.encode(text);
-      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+      for (let at = 0; at < bytes.length;) {
+        const n = await file.write(bytes.subarray(at));
+        if (n === 0) throw new Deno.errors.WriteZero("write returned 0 bytes");
+        at += n;
+      }
     };
     let chunk = "t" + sweeps.map((s) => `\tVm run ${String(s).padStart(2, "0")}`).join("") +
       "\n";
@@ -78,6 +83,8 @@ export async function writeTraces(
       }
     }
     await put(chunk);
+  } catch (e) {
+    throw withPath(e, path);
   } finally {
     file.close();
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import { createTarDecoder, createTarPacker } from "modern-tar";
+import { withPath } from "./_file_errors.ts";
 
 /**
  * The regular files of `dir` and its sub-folders (a recorder plugin's `plugins/<name>/`), as
@@ -112,20 +113,6 @@ function fileSink(file: Deno.FsFile): WritableStream<Uint8Array> {
       }
     },
   });
-}
-
-/**
- * A file-system error from the archive stream names no file: the same error, naming `path`
- * (`No space left on device (os error 28): write '<path>'`).
- */
-function withPath(e: unknown, path: string): unknown {
-  const code = (e as { code?: unknown })?.code;
-  if (!(e instanceof Error) || typeof code !== "string" || e.message.includes(path)) return e;
-  const out = new (e.constructor as new (message: string) => Error)(
-    `${e.message}: write '${path}'`,
-  );
-  Object.defineProperty(out, "code", { value: code });
-  return out;
 }
 
 /** Reads exactly `n` bytes from `reader` (fewer only at its end). */
