@@ -20,7 +20,9 @@ import {
 import type { FastModeLayout, MechanismIR } from "../nmodl/mod.ts";
 import {
   addressLocals,
+  emitCubic,
   emitInstanceLoop,
+  emitLaneAddress,
   IrEmitter,
   type Layout,
   type LoweringContext,
@@ -73,25 +75,51 @@ function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
   fb.op("i32.sub");
 }
 
-/** Emits a cubic ((c3·f + c2)·f + c1)·f + c0 with coefficients at byte `addr` + off (scalar). */
-function emitCubic(fb: FunctionEmitter, addr: number, off: number, f: number): void {
-  fb.op("local.get", addr);
-  fb.op("f64.load", off + 24);
-  fb.op("local.get", f);
+/**
+ * Emits the cubic of a concentration table at local `x`: the interval i of the grid, then
+ * `if` x lies on the grid, f = (x − start[i])·invWidth[i] and the cubic of interval i at f,
+ * left on the stack. The caller stores it, and emits the `else` (x off the grid) and `end`.
+ *
+ * @param fb the function
+ * @param l locals: x (f64), i and b (i32), f (f64)
+ * @param startOff byte offset of the grid's interval starts
+ * @param invWidthOff byte offset of the grid's inverse interval widths
+ * @param tableOff byte offset of the table (4 coefficients per interval)
+ */
+function emitConcCubic(
+  fb: FunctionEmitter,
+  l: { readonly x: number; readonly i: number; readonly b: number; readonly f: number },
+  startOff: number,
+  invWidthOff: number,
+  tableOff: number,
+): void {
+  emitConcInterval(fb, () => fb.op("local.get", l.x));
+  fb.op("local.tee", l.i);
+  fb.i32Const(0);
+  fb.op("i32.ge_s");
+  fb.op("local.get", l.i);
+  fb.i32Const(CONC_INTERVALS);
+  fb.op("i32.lt_s");
+  fb.op("i32.and");
+  fb.if();
+  // f = (x − start[i])·invWidth[i]
+  fb.op("local.get", l.i);
+  fb.i32Const(3);
+  fb.op("i32.shl");
+  fb.op("local.set", l.b);
+  fb.op("local.get", l.x);
+  fb.op("local.get", l.b);
+  fb.op("f64.load", startOff);
+  fb.op("f64.sub");
+  fb.op("local.get", l.b);
+  fb.op("f64.load", invWidthOff);
   fb.op("f64.mul");
-  fb.op("local.get", addr);
-  fb.op("f64.load", off + 16);
-  fb.op("f64.add");
-  fb.op("local.get", f);
-  fb.op("f64.mul");
-  fb.op("local.get", addr);
-  fb.op("f64.load", off + 8);
-  fb.op("f64.add");
-  fb.op("local.get", f);
-  fb.op("f64.mul");
-  fb.op("local.get", addr);
-  fb.op("f64.load", off);
-  fb.op("f64.add");
+  fb.op("local.set", l.f);
+  fb.op("local.get", l.i);
+  fb.i32Const(5);
+  fb.op("i32.shl");
+  fb.op("local.set", l.b);
+  emitCubic(fb, l.b, tableOff, l.f);
 }
 
 /**
@@ -286,33 +314,13 @@ export function emitFastAdvance(
         fb.op("local.get", addr.node);
         fb.op("f64.load", off(nv.name));
         fb.op("local.set", x);
-        emitConcInterval(fb, () => fb.op("local.get", x));
-        fb.op("local.tee", iv);
-        fb.i32Const(0);
-        fb.op("i32.ge_s");
-        fb.op("local.get", iv);
-        fb.i32Const(CONC_INTERVALS);
-        fb.op("i32.lt_s");
-        fb.op("i32.and");
-        fb.if();
-        // f = (x − start[i])·invWidth[i]
-        fb.op("local.get", iv);
-        fb.i32Const(3);
-        fb.op("i32.shl");
-        fb.op("local.set", b);
-        fb.op("local.get", x);
-        fb.op("local.get", b);
-        fb.op("f64.load", off(pos.concStart));
-        fb.op("f64.sub");
-        fb.op("local.get", b);
-        fb.op("f64.load", off(pos.concInvWidth));
-        fb.op("f64.mul");
-        fb.op("local.set", f);
-        fb.op("local.get", iv);
-        fb.i32Const(5);
-        fb.op("i32.shl");
-        fb.op("local.set", b);
-        emitCubic(fb, b, off(fr.conc[g]), f);
+        emitConcCubic(
+          fb,
+          { x, i: iv, b, f },
+          off(pos.concStart),
+          off(pos.concInvWidth),
+          off(fr.conc[g]),
+        );
         fb.op("local.set", ins[0]);
         fb.op("else");
         fb.f64Const(NaN);
@@ -468,41 +476,11 @@ export function emitNernst(
     fb.op("i32.shl");
     fb.op("i32.load", off(r.caNodes));
     if (fastMode) {
-      fb.i32Const(laneShift);
-      fb.op("i32.shl");
-      if (lane !== 0) {
-        fb.i32Const(8 * lane);
-        fb.op("i32.add");
-      }
+      emitLaneAddress(fb, laneShift, lane);
       fb.op("local.tee", a);
       fb.op("f64.load", off("cai"));
       fb.op("local.set", x);
-      emitConcInterval(fb, () => fb.op("local.get", x));
-      fb.op("local.tee", i);
-      fb.i32Const(0);
-      fb.op("i32.ge_s");
-      fb.op("local.get", i);
-      fb.i32Const(CONC_INTERVALS);
-      fb.op("i32.lt_s");
-      fb.op("i32.and");
-      fb.if();
-      fb.op("local.get", i);
-      fb.i32Const(3);
-      fb.op("i32.shl");
-      fb.op("local.set", b);
-      fb.op("local.get", x);
-      fb.op("local.get", b);
-      fb.op("f64.load", off(pos.concStart));
-      fb.op("f64.sub");
-      fb.op("local.get", b);
-      fb.op("f64.load", off(pos.concInvWidth));
-      fb.op("f64.mul");
-      fb.op("local.set", f);
-      fb.op("local.get", i);
-      fb.i32Const(5);
-      fb.op("i32.shl");
-      fb.op("local.set", b);
-      emitCubic(fb, b, off(r.lnTable), f);
+      emitConcCubic(fb, { x, i, b, f }, off(pos.concStart), off(pos.concInvWidth), off(r.lnTable));
       fb.op("local.set", ln);
       fb.op("else");
       fb.op("local.get", x);
@@ -522,12 +500,7 @@ export function emitNernst(
       fb.op("f64.store", off("eca"));
     } else {
       fb.op("local.tee", i);
-      fb.i32Const(laneShift);
-      fb.op("i32.shl");
-      if (lane !== 0) {
-        fb.i32Const(8 * lane);
-        fb.op("i32.add");
-      }
+      emitLaneAddress(fb, laneShift, lane);
       fb.op("local.set", a);
       // eca = nernst·log(cao/cai)
       fb.op("local.get", a);

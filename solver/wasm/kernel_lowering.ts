@@ -854,24 +854,7 @@ export class IrEmitter {
       fb.i32Const(5);
       fb.op("i32.shl");
       fb.op("local.set", i);
-      // ((c3·f + c2)·f + c1)·f + c0
-      fb.op("local.get", i);
-      fb.op("f64.load", table + 24);
-      fb.op("local.get", f);
-      fb.op("f64.mul");
-      fb.op("local.get", i);
-      fb.op("f64.load", table + 16);
-      fb.op("f64.add");
-      fb.op("local.get", f);
-      fb.op("f64.mul");
-      fb.op("local.get", i);
-      fb.op("f64.load", table + 8);
-      fb.op("f64.add");
-      fb.op("local.get", f);
-      fb.op("f64.mul");
-      fb.op("local.get", i);
-      fb.op("f64.load", table);
-      fb.op("f64.add");
+      emitCubic(fb, i, table, f);
       fb.op("local.set", r0);
       fb.op("else");
       if (this.vector) {
@@ -1299,12 +1282,7 @@ export function emitInstanceLoop(
   fb.op("local.set", addr.shared);
   if (addr.field !== addr.shared) {
     fb.op("local.get", addr.k);
-    fb.i32Const(laneShift);
-    fb.op("i32.shl");
-    if (lane !== 0) {
-      fb.i32Const(8 * lane);
-      fb.op("i32.add");
-    }
+    emitLaneAddress(fb, laneShift, lane);
     fb.op("local.set", addr.field);
   }
   // c = node[k]
@@ -1318,12 +1296,7 @@ export function emitInstanceLoop(
   fb.op("local.set", addr.nodeShared);
   if (addr.node !== addr.nodeShared) {
     fb.op("local.get", addr.c);
-    fb.i32Const(laneShift);
-    fb.op("i32.shl");
-    if (lane !== 0) {
-      fb.i32Const(8 * lane);
-      fb.op("i32.add");
-    }
+    emitLaneAddress(fb, laneShift, lane);
     fb.op("local.set", addr.node);
   }
   if (layout === "inst2") {
@@ -1389,4 +1362,49 @@ export function addressLocals(
     node: separate ? fb.local("i32") : nodeShared,
     ...(layout === "inst2" ? { node1: fb.local("i32") } : {}),
   };
+}
+
+/**
+ * Emits a cubic ((c3·f + c2)·f + c1)·f + c0 with coefficients at byte `addr` + off (scalar).
+ *
+ * @param fb the function
+ * @param addr local holding the interval's byte address
+ * @param off byte offset of c0
+ * @param f local holding the fraction within the interval
+ */
+export function emitCubic(fb: FunctionEmitter, addr: number, off: number, f: number): void {
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 24);
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 16);
+  fb.op("f64.add");
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off + 8);
+  fb.op("f64.add");
+  fb.op("local.get", f);
+  fb.op("f64.mul");
+  fb.op("local.get", addr);
+  fb.op("f64.load", off);
+  fb.op("f64.add");
+}
+
+/**
+ * Turns the element index on the stack into its byte address in lane `lane` of a per-lane
+ * array: index·8·lanes + 8·lane.
+ *
+ * @param fb the function
+ * @param laneShift 3 + log2(lanes)
+ * @param lane the lane (a constant of the emitted code)
+ */
+export function emitLaneAddress(fb: FunctionEmitter, laneShift: number, lane: number): void {
+  fb.i32Const(laneShift);
+  fb.op("i32.shl");
+  if (lane !== 0) {
+    fb.i32Const(8 * lane);
+    fb.op("i32.add");
+  }
 }
