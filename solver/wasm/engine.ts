@@ -33,10 +33,12 @@ import type {
 } from "../mechanisms/_types.ts";
 import { buildRateTable } from "../mechanisms/_rate_table.ts";
 import {
+  evalBinary,
   type Expr,
   type FastModeLayout,
   fastModeLayout,
   GLOBALS_SLOT,
+  MATH_FUNCTIONS,
   type MechanismIR,
   QUIET_FLAGS_SLOT as QUIET_SLOT,
   type Stmt,
@@ -237,31 +239,12 @@ interface MechPlan {
 
 /**
  * The engine's math imports: the functions the IR's JavaScript backend calls, V8's own where
- * they exist (a call needs no wrapper and boxes nothing). `exp` is clamped to NEURON's hoc_Exp
- * around the call (kernel_lowering.ts).
+ * they exist (a call needs no wrapper and boxes nothing). `exp` is V8's own, clamped to NEURON's
+ * hoc_Exp around the call (kernel_lowering.ts).
  */
 const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
+  ...MATH_FUNCTIONS,
   exp: Math.exp,
-  log: Math.log,
-  log10: Math.log10,
-  fabs: Math.abs,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  pow: Math.pow,
-  fmod: (a, b) => a % b,
-  fmin: (a, b) => (a !== a ? b : b !== b ? a : a < b ? a : b),
-  fmax: (a, b) => (a !== a ? b : b !== b ? a : a > b ? a : b),
 };
 
 /** Parameter values of a staging instance as a canonical key. */
@@ -347,38 +330,14 @@ function evalExpr(
       return -ev(e.arg);
     case "not":
       return ev(e.arg) === 0 ? 1 : 0;
-    case "add":
-      return ev(e.a) + ev(e.b);
-    case "sub":
-      return ev(e.a) - ev(e.b);
-    case "mul":
-      return ev(e.a) * ev(e.b);
-    case "div":
-      return ev(e.a) / ev(e.b);
-    case "mod":
-      return ev(e.a) % ev(e.b);
-    case "pow":
-      return Math.pow(ev(e.a), ev(e.b));
-    case "lt":
-      return ev(e.a) < ev(e.b) ? 1 : 0;
-    case "le":
-      return ev(e.a) <= ev(e.b) ? 1 : 0;
-    case "gt":
-      return ev(e.a) > ev(e.b) ? 1 : 0;
-    case "ge":
-      return ev(e.a) >= ev(e.b) ? 1 : 0;
-    case "eq":
-      return ev(e.a) === ev(e.b) ? 1 : 0;
-    case "ne":
-      return ev(e.a) !== ev(e.b) ? 1 : 0;
-    case "and":
-      return ev(e.a) !== 0 && ev(e.b) !== 0 ? 1 : 0;
-    case "or":
-      return ev(e.a) !== 0 || ev(e.b) !== 0 ? 1 : 0;
-    case "call":
-      return MATH[e.fn](...e.args.map(ev));
+    case "call": {
+      const f = MATH_FUNCTIONS[e.fn];
+      if (f === undefined) throw new InternalError(`a tabulated call calls ${e.fn}`);
+      return f(...e.args.map(ev));
+    }
+    default:
+      return evalBinary(e.op, ev(e.a), ev(e.b));
   }
-  throw new InternalError("unknown IR expression");
 }
 
 /**
