@@ -14,7 +14,6 @@ import {
   CONC_TABLE_EXP_MIN,
   CONC_TABLE_PER_OCTAVE,
   TABLE_STEP,
-  TABLE_V_MAX,
   TABLE_V_MIN,
 } from "../mechanisms/_rate_table.ts";
 import type { FastModeLayout, MechanismIR } from "../nmodl/mod.ts";
@@ -27,11 +26,10 @@ import {
   type Layout,
   type LoweringContext,
   type MechanismRegions,
+  V_INTERVALS,
 } from "./kernel_lowering.ts";
 import type { FunctionEmitter } from "./wasm_builder.ts";
 
-/** Intervals of a voltage rate table. */
-export const V_INTERVALS: number = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
 /** Intervals of a concentration table. */
 export const CONC_INTERVALS: number = (CONC_TABLE_EXP_MAX - CONC_TABLE_EXP_MIN) *
   CONC_TABLE_PER_OCTAVE;

@@ -22,13 +22,12 @@
  */
 import type { CurrentKernelIR, Expr, MechanismIR, NodeVarIR, Slot, Stmt } from "../nmodl/mod.ts";
 import { forEachSlot } from "../nmodl/mod.ts";
+import { TABLE_STEP, TABLE_V_MAX, TABLE_V_MIN } from "../mechanisms/_rate_table.ts";
 import type { EngineMemory } from "./engine_memory.ts";
 import type { FunctionEmitter, OpName, ValType } from "./wasm_builder.ts";
 
-/** The rate tables' grid (solver/mechanisms/_rate_table.ts): [−150, 100) mV in 0.25 mV steps. */
-const V_TABLE_MIN = -150;
-const V_TABLE_STEP = 0.25;
-const V_TABLE_INTERVALS = 1000;
+/** Intervals of the rate tables' voltage grid (solver/mechanisms/_rate_table.ts). */
+export const V_INTERVALS: number = Math.round((TABLE_V_MAX - TABLE_V_MIN) / TABLE_STEP);
 
 /** NEURON's hoc_Exp bound: exp(x) is 0 below −700 and exp(700) above 700. */
 const EXP_LIMIT = 700;
@@ -830,15 +829,15 @@ export class IrEmitter {
       fb.op("local.set", x);
       // u = (x − V_min)·(1/step); inside the table: i = trunc(u), f = u − i.
       fb.op("local.get", x);
-      fb.f64Const(V_TABLE_MIN);
+      fb.f64Const(TABLE_V_MIN);
       fb.op("f64.sub");
-      fb.f64Const(1 / V_TABLE_STEP);
+      fb.f64Const(1 / TABLE_STEP);
       fb.op("f64.mul");
       fb.op("local.tee", u);
       fb.f64Const(0);
       fb.op("f64.ge");
       fb.op("local.get", u);
-      fb.f64Const(V_TABLE_INTERVALS);
+      fb.f64Const(V_INTERVALS);
       fb.op("f64.lt");
       fb.op("i32.and");
       fb.if();
