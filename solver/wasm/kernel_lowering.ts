@@ -1049,13 +1049,17 @@ export class IrEmitter {
       fb.op("v128.and");
     }
     fb.op("local.set", m);
-    fb.op("local.get", m);
-    fb.op("v128.any_true");
-    fb.if();
-    this.#mask = m;
-    this.stmts(s.then);
-    this.#mask = outer;
-    fb.op("end");
+    // The block runs when some lane's mask is set; its stores keep the other lanes' values.
+    const masked = (mask: number, body: readonly Stmt[]) => {
+      fb.op("local.get", mask);
+      fb.op("v128.any_true");
+      fb.if();
+      this.#mask = mask;
+      this.stmts(body);
+      this.#mask = outer;
+      fb.op("end");
+    };
+    masked(m, s.then);
     if (s.otherwise.length > 0) {
       const m2 = fb.local("v128");
       if (outer !== undefined) {
@@ -1067,13 +1071,7 @@ export class IrEmitter {
         fb.op("v128.not");
       }
       fb.op("local.set", m2);
-      fb.op("local.get", m2);
-      fb.op("v128.any_true");
-      fb.if();
-      this.#mask = m2;
-      this.stmts(s.otherwise);
-      this.#mask = outer;
-      fb.op("end");
+      masked(m2, s.otherwise);
     }
   }
 
