@@ -7,7 +7,7 @@
  * @module
  */
 import { cliCommand } from "../tests/_cli.ts";
-import { isfPathMap, sharedDir, sharedPath } from "../tests/_shared.ts";
+import { isfExampleArgs, sharedDir } from "../tests/_shared.ts";
 import { ISF_JOB_S, ratio, TARGET } from "./_reference_times.ts";
 
 /** Resident memory of a process [MiB] via `ps` (reading /proc needs --allow-all in Deno), or undefined. */
@@ -47,21 +47,13 @@ export function benchJobThreads2(): Promise<string> {
 async function jobLine(threads: number): Promise<string> {
   const what = `job (ISF example, 2 sweeps, 1 job, --threads ${threads})`;
   if (sharedDir() === undefined) return `${what}: skipped (../shared is absent)`;
-  const data = sharedPath("data", "isf_example");
   const tmp = await Deno.makeTempDir({ prefix: "simrun_job_bench_" });
   try {
     const t0 = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
       args: cliCommand([
         "run",
-        `${data}/biophysical_constraints/86_C2_center.param`,
-        `${data}/functional_constraints/network.param`,
-        "--path-map",
-        isfPathMap()[0]!,
-        "--rng",
-        "isf",
-        "--seed",
-        "20250101",
+        ...isfExampleArgs(),
         "--sweeps",
         "2",
         "--dir-prefix",

@@ -9,7 +9,7 @@
  * @module
  */
 import { cliCommand } from "../tests/_cli.ts";
-import { isfPathMap, repoDir, sharedDir, sharedPath } from "../tests/_shared.ts";
+import { isfExampleArgs, repoDir, sharedDir } from "../tests/_shared.ts";
 
 const RUNS = 3;
 const MODEL = `${repoDir()}/examples/model`;
@@ -132,7 +132,6 @@ export async function benchSlurm(): Promise<string> {
 export async function benchSlurmIsfSkip(): Promise<string> {
   const what = "slurm --rng isf task start at sweep A (ISF example)";
   if (sharedDir() === undefined) return `${what}: skipped (../shared is absent)`;
-  const data = sharedPath("data", "isf_example");
   const A = 100;
   const tmp = await Deno.makeTempDir({ prefix: "simrun_isf_skip_" });
   try {
@@ -144,14 +143,7 @@ export async function benchSlurmIsfSkip(): Promise<string> {
           best,
           (await cli([
             "network",
-            `${data}/biophysical_constraints/86_C2_center.param`,
-            `${data}/functional_constraints/network.param`,
-            "--path-map",
-            isfPathMap()[0]!,
-            "--rng",
-            "isf",
-            "--seed",
-            "20250101",
+            ...isfExampleArgs(),
             "--sweeps",
             String(A + 1),
             "--sweep-range",
