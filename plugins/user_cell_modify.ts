@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type InputLocation, InputValueError, PluginError } from "../io/mod.ts";
 import { type Cell, pointMechanism } from "../solver/mod.ts";
@@ -68,7 +67,7 @@ export function userPluginResolver(
     if (!isPluginPath(name)) return undefined;
     const base = where.file && where.file !== "<unknown>" ? dirname(where.file) : ".";
     const path = isAbsolute(name) ? name : resolve(base, name);
-    if (!existsSync(path) || !statSync(path).isFile()) {
+    if (!isFile(path)) {
       throw new InputValueError(
         where,
         `Cell-modify plugin "${name}" not found (looked for ${path})`,
@@ -177,4 +176,13 @@ function checkPointProcesses(name: string, list: readonly unknown[]): void {
       }
     }
   });
+}
+
+/** Whether `path` is a file (false when it is missing or cannot be examined). */
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
