@@ -130,7 +130,7 @@ export { recordingSites } from "./solver/mod.ts";
 export type { RecordingSite } from "./solver/mod.ts";
 
 // Network
-export { createNetworkRandom } from "./network/mod.ts";
+export { createNetworkRandom, loadSeedrandom } from "./network/mod.ts";
 export type { NetworkRandom, NetworkRandomKind } from "./network/mod.ts";
 export { readNetworkSpec } from "./network/mod.ts";
 export type { NetworkSpec, PresynapticTypeSpec } from "./network/mod.ts";

@@ -11,6 +11,7 @@ import { mapPath, parsePathMap } from "../io/path_map.ts";
 import { createAnatomyCache, createNetworkMapper } from "../network/network_mapper.ts";
 import { readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom, type NetworkRandomKind } from "../network/rng/network_random.ts";
+import { loadSeedrandom } from "../network/rng/seedrandom_stream.ts";
 import { createCell } from "../simrun/create_cell.ts";
 import { isfPathMap, sharedPath } from "../tests/_shared.ts";
 
@@ -34,6 +35,7 @@ export async function benchNetwork(): Promise<string> {
   );
   const lines: string[] = [];
   const SWEEPS = 10;
+  await loadSeedrandom();
   for (const kind of ["isf", "simrun"] as NetworkRandomKind[]) {
     const anatomy = createAnatomyCache((p) => Deno.readTextFileSync(p));
     const mapper = createNetworkMapper(cell, network, {

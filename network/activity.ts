@@ -387,6 +387,8 @@ function spikeTrains(
  * import assert from "node:assert/strict";
  * import { generateTypeActivity } from "./activity.ts";
  * import { createNetworkRandom } from "./rng/network_random.ts";
+ * import { loadSeedrandom } from "./rng/seedrandom_stream.ts";
+ * await loadSeedrandom();
  * const r = createNetworkRandom("simrun", 1);
  * r.beginSweep(0);
  * const type = { name: "A", cellNr: 3, location: { file: "n.param" },

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { generateTypeActivity } from "./activity.ts";
 import type { PresynapticTypeSpec } from "./network_param.ts";
 import { createNetworkRandom } from "./rng/network_random.ts";
+import { loadSeedrandom } from "./rng/seedrandom_stream.ts";
+
+await loadSeedrandom();
 
 const LOC = { file: "n.param" };
 const SYN = {

@@ -43,7 +43,7 @@ export type {
   ReplayMapper,
   ReplayMapperOptions,
 } from "./network_mapper.ts";
-export { createNetworkRandom, JS_MATH, synapseStream } from "./rng/mod.ts";
+export { createNetworkRandom, JS_MATH, loadSeedrandom, synapseStream } from "./rng/mod.ts";
 export type {
   ElementaryFunctions,
   NetworkRandom,

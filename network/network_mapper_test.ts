@@ -9,6 +9,9 @@ import {
 } from "./network_mapper.ts";
 import { readNetworkSpec } from "./network_param.ts";
 import { createNetworkRandom } from "./rng/network_random.ts";
+import { loadSeedrandom } from "./rng/seedrandom_stream.ts";
+
+await loadSeedrandom();
 
 function section(index: number, parent: number, label: string, L: number): Section {
   const rel = Float64Array.from([0, 0.25, 0.5, 1]);

@@ -31,6 +31,7 @@ import {
   createReplayMapper,
   type ElementaryFunctions,
   JS_MATH,
+  loadSeedrandom,
   type NetworkRandomKind,
   type NetworkRealization,
   type NetworkSpec,
@@ -224,6 +225,11 @@ function networkSpec(
  * failed to compile reports that file's error. Warns once about files that failed and that
  * neither the cell nor the network uses.
  */
+/** Whether a receptor mechanism draws from its synapse's random stream (`randomStreams`). */
+function drawsRandomStreams(mechanisms: Record<string, PointMechanism>): boolean {
+  return Object.values(mechanisms).some((m) => m.randomStreams === true);
+}
+
 function receptorMechanisms(net: NetworkSpec, built: CreatedCell): Record<string, PointMechanism> {
   const mechanisms: JobMechanisms = built.mechanisms;
   const byName = new Map(mechanisms.synapses.map((m) => [m.name, m]));
@@ -287,16 +293,17 @@ function realizedEarly(
  * @param spec paths, seed, generator, tStop, sweeps
  * @returns the prepared network
  */
-export function prepareNetwork(
+export async function prepareNetwork(
   built: CreatedCell,
   networkParam: ParamObject,
   spec: Pick<
     JobSpec,
     "networkParam" | "pathMap" | "tStop" | "seed" | "rng" | "nSweeps" | "sweepRange"
   >,
-): PreparedNetwork {
+): Promise<PreparedNetwork> {
   const net = networkSpec(networkParam, spec);
   const mechanisms = receptorMechanisms(net, built);
+  if (spec.rng === "simrun" || drawsRandomStreams(mechanisms)) await loadSeedrandom();
   const mapper = createNetworkMapper(built.cell, net, {
     anatomy: createAnatomyCache((p) =>
       readTextInputSync(p, { what: "anatomical realization file" })
@@ -351,6 +358,7 @@ export async function prepareReplayNetwork(
 ): Promise<PreparedNetwork> {
   const net = networkSpec(networkParam, spec);
   const mechanisms = receptorMechanisms(net, built);
+  await loadSeedrandom(); // the replay's weights and any synapse streams
   const files: ActivationFile[] = [];
   for (const f of spec.synapseFiles) {
     files.push(

@@ -60,7 +60,7 @@ export async function runNetworkOnly(options: NetworkOnlyOptions): Promise<strin
       ? { mechanismFolders: options.mechanismFolders }
       : {}),
   });
-  const net = prepareNetwork(built, networkParam, options);
+  const net = await prepareNetwork(built, networkParam, options);
   await Deno.mkdir(options.outDir, { recursive: true });
   const written: string[] = [];
   for (const sweep of sweepList(options)) {

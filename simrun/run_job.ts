@@ -29,7 +29,7 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<JobRe
   const pool = startSweepPool(spec, sweeps.length);
   try {
     const cell = await prepareCell(spec);
-    const net = prepareNetwork(cell.built, cell.networkParam, spec);
+    const net = await prepareNetwork(cell.built, cell.networkParam, spec);
     const result = await executeJob(
       {
         ...cell,

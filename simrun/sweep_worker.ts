@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { loadSeedrandom } from "../network/mod.ts";
 import {
   type PointMechanism,
   type PreparedModel,
@@ -31,9 +32,14 @@ let model: PreparedModel | undefined;
 let probes: readonly Probe[] = [];
 let receptorMechanism: (name: string) => PointMechanism = receptorLookup([]);
 let setupError: unknown;
+/** Messages are handled one after the other, also while one waits for `loadSeedrandom()`. */
+let queue: Promise<void> = Promise.resolve();
 
 self.onmessage = (e: MessageEvent<SweepRequest>) => {
-  const m = e.data;
+  queue = queue.then(() => handle(e.data));
+};
+
+async function handle(m: SweepRequest): Promise<void> {
   if (m.type === "init") {
     try {
       // The job's .mod files, compiled once per worker and job.
@@ -41,6 +47,8 @@ self.onmessage = (e: MessageEvent<SweepRequest>) => {
       receptorMechanism = receptorLookup(mechanisms.synapses);
       model = prepareModel(m.setup.cell, m.setup.settings, { catalogue: mechanisms.catalogue });
       probes = resolveProbes(model, m.setup.sites, { synapseMechanisms: mechanisms.synapses });
+      // Stochastic synapses draw from seedrandom streams (loaded on demand, per worker).
+      if (mechanisms.synapses.some((s) => s.randomStreams === true)) await loadSeedrandom();
     } catch (err) {
       setupError = err; // reported with the first sweep
     }
@@ -70,4 +78,4 @@ self.onmessage = (e: MessageEvent<SweepRequest>) => {
       [res.t, res.soma, ...res.traces].map((a) => a.buffer as ArrayBuffer),
     );
   });
-};
+}

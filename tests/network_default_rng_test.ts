@@ -12,7 +12,10 @@ import {
 } from "../network/network_mapper.ts";
 import { readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom } from "../network/rng/network_random.ts";
+import { loadSeedrandom } from "../network/rng/seedrandom_stream.ts";
 import type { Cell, Section } from "../solver/cell.ts";
+
+await loadSeedrandom();
 
 const T_STOP = 345;
 const N_A = 20, INTERVAL_A = 50; // Poisson trains: 345/50 = 6.9 spikes per cell

@@ -13,7 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createNetworkRandom, synapseStream } from "../network/mod.ts";
+import { createNetworkRandom, loadSeedrandom, synapseStream } from "../network/mod.ts";
 import { allocateInstances } from "../solver/mechanisms/_types.ts";
 import { makeNodes, prepareContext } from "../solver/mechanisms/_testing.ts";
 import { toPointMechanism } from "../solver/nmodl/mod.ts";
@@ -27,6 +27,8 @@ import {
 import { prepareModel, resolveProbes, runSweep } from "../solver/mod.ts";
 import { readFileSync } from "node:fs";
 import { fromFileUrl } from "./_url.ts";
+
+await loadSeedrandom();
 
 /** Binomial bar: |count − N·P| ≤ 3 standard errors (a 3σ test fails by chance 0.27 % of runs). */
 const SE_BOUND = 3;

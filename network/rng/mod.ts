@@ -19,5 +19,6 @@
 export { JS_MATH } from "./elementary_functions.ts";
 export type { ElementaryFunctions } from "./elementary_functions.ts";
 export { createNetworkRandom, synapseStream } from "./network_random.ts";
+export { loadSeedrandom } from "./seedrandom_stream.ts";
 export type { NetworkRandom, NetworkRandomKind, NetworkRandomOptions } from "./network_random.ts";
 export type { RandomStream } from "./random_stream.ts";

@@ -15,7 +15,7 @@ import { InternalError } from "../../io/mod.ts";
 import type { ElementaryFunctions } from "./elementary_functions.ts";
 import { Mt19937Stream } from "./mt19937.ts";
 import type { RandomStream } from "./random_stream.ts";
-import { SeedrandomStream } from "./seedrandom_stream.ts";
+import { seedrandomLoaded, SeedrandomStream } from "./seedrandom_stream.ts";
 
 /** Names of the two policies. */
 export type NetworkRandomKind = "isf" | "simrun";
@@ -56,16 +56,19 @@ export interface NetworkRandom {
  *
  * @param key the key from {@link NetworkRandom.synapseStreamKey} (or a replay's)
  * @returns uniform numbers in [0, 1)
+ * @throws {InternalError} before `loadSeedrandom()` has completed
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { loadSeedrandom } from "./seedrandom_stream.ts";
  * import { synapseStream } from "./network_random.ts";
+ * await loadSeedrandom();
  * const a = synapseStream("k"), b = synapseStream("k");
  * assert.equal(a(), b());
  * ```
  */
 export function synapseStream(key: string): () => number {
-  const s = new SeedrandomStream(`synapse/${key}`);
+  const s = new SeedrandomStream(`synapse/${key}`); // throws before loadSeedrandom()
   return () => s.random();
 }
 
@@ -210,10 +213,12 @@ export interface NetworkRandomOptions {
 /**
  * Creates the random-number policy of one job.
  *
- * @param kind `"isf"` (bit-exact ISF reproduction) or `"simrun"` (per-sweep derived streams)
+ * @param kind `"isf"` (bit-exact ISF reproduction) or `"simrun"` (per-sweep derived streams;
+ *   await `loadSeedrandom()` first)
  * @param seed the job seed, integer in [0, 2³²)
  * @param options the libm functions for the isf policy
  * @returns the policy object
+ * @throws {InternalError} for `"simrun"` before `loadSeedrandom()` has completed
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -230,6 +235,9 @@ export function createNetworkRandom(
 ): NetworkRandom {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  if (kind === "simrun" && !seedrandomLoaded()) {
+    throw new InternalError('createNetworkRandom("simrun") before loadSeedrandom()');
   }
   return kind === "isf" ? new IsfRandom(seed, options.math) : new SimrunRandom(seed);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createNetworkRandom } from "./network_random.ts";
+import { loadSeedrandom, seedrandomLoaded } from "./seedrandom_stream.ts";
 import { Mt19937Stream } from "./mt19937.ts";
 
 Deno.test("createNetworkRandom('isf') seeds spike trains from the global generator", () => {
@@ -18,7 +19,17 @@ Deno.test("createNetworkRandom('isf') refuses sweeps out of order", () => {
   assert.throws(() => r.beginSweep(2));
 });
 
-Deno.test("createNetworkRandom('simrun') streams depend only on seed, sweep and key", () => {
+Deno.test("createNetworkRandom('simrun') needs loadSeedrandom() first, and says so", async () => {
+  // Each test file runs in its own module graph: nothing has loaded seedrandom before this test.
+  assert.equal(seedrandomLoaded(), false);
+  assert.throws(() => createNetworkRandom("simrun", 7), /before loadSeedrandom\(\)/);
+  assert.equal(createNetworkRandom("isf", 7).kind, "isf"); // the isf policy never needs it
+  await loadSeedrandom();
+  assert.equal(createNetworkRandom("simrun", 7).kind, "simrun");
+});
+
+Deno.test("createNetworkRandom('simrun') streams depend only on seed, sweep and key", async () => {
+  await loadSeedrandom();
   const a = createNetworkRandom("simrun", 7);
   const b = createNetworkRandom("simrun", 7);
   a.beginSweep(0);
