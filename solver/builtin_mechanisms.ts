@@ -5,6 +5,12 @@
  * go through one pipeline: the same IR, the same JavaScript kernels, the same WebAssembly
  * kernels, the same speed.
  *
+ * The front half of the compiler (parse, analyse, optimise: about 45 ms of every process's
+ * start-up) runs when the descriptions change, not at run time: `deno task builtin-ir` stores
+ * each description's IR in solver/mechanisms/builtin/stored_ir.ts, with a hash of the text it
+ * came from. A description whose hash does not match (edited since) is compiled from its text, and
+ * tests/stored_builtin_ir_test.ts fails until the stored IR is made again.
+ *
  * What an NMODL file cannot say comes from the hand-written reference entry of the same name
  * (solver/mechanisms/*.ts, network/synapses/*.ts): the physical ranges of the parameters, a
  * constraint between parameters (`check`), and whether identical synapses may be merged
@@ -29,6 +35,8 @@ import {
   CADYNAMICS_E2_NMODL,
   EPSP,
   EPSP_NMODL,
+  GABA_SYN_NMODL,
+  GLUTAMATE_SYN_NMODL,
   ICLAMP,
   ICLAMP_NMODL,
   IH,
@@ -50,8 +58,11 @@ import {
   SKV3_1,
   SKV3_1_NMODL,
 } from "./mechanisms/mod.ts";
+import { STORED_BUILTIN_IR } from "./mechanisms/builtin/stored_ir.ts";
 import {
+  compileIr,
   compileNmodl,
+  type CompileResult,
   forEachSlot,
   type MechanismIR,
   type Slot,
@@ -79,6 +90,129 @@ function fieldsUsed(ir: MechanismIR): Set<string> {
     forEachSlot([...ir.netReceive.body, ...ir.netReceive.initial], [], slot);
   }
   return out;
+}
+
+/**
+ * The file name a built-in's IR and messages carry.
+ *
+ * @param name the mechanism's name
+ * @returns e.g. `pas.mod (built-in)`
+ */
+export function builtinFileName(name: string): string {
+  return `${name}.mod (built-in)`;
+}
+
+/**
+ * A hash of a description's text (its length and 32-bit FNV-1a over its UTF-16 code units): tells
+ * whether a stored IR was made from this text.
+ *
+ * @param text an NMODL description
+ * @returns e.g. `"1234:9f2c01ab"`
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { descriptionHash } from "./builtin_mechanisms.ts";
+ * assert.equal(descriptionHash("a"), descriptionHash("a"));
+ * assert.notEqual(descriptionHash("a"), descriptionHash("b"));
+ * ```
+ */
+export function descriptionHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(h >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/** One stored IR (solver/mechanisms/builtin/stored_ir.ts). */
+export interface StoredIr {
+  /** {@link descriptionHash} of the text the IR was compiled from. */
+  readonly hash: string;
+  /**
+   * The optimised IR, as `compileNmodl` made it (in JSON, properties set to undefined are absent,
+   * and −0, NaN and ±Infinity are written `{"$number": "-0"}`).
+   */
+  readonly ir: MechanismIR;
+}
+
+/** JSON has no −0, NaN or ±Infinity: the stored IR writes them as `{"$number": "-0"}` etc. */
+const NUMBER_KEY = "$number";
+
+let storedIrs: Readonly<Record<string, StoredIr>> | undefined;
+
+/** The stored IR of built-in `name` when it was made from `text`, else undefined. */
+function storedIr(name: string, text: string): MechanismIR | undefined {
+  storedIrs ??= JSON.parse(
+    STORED_BUILTIN_IR,
+    (_key, value) =>
+      typeof value === "object" && value !== null && Object.hasOwn(value, NUMBER_KEY)
+        ? Number(value[NUMBER_KEY])
+        : value,
+  ) as Record<string, StoredIr>;
+  const entry = Object.hasOwn(storedIrs, name) ? storedIrs[name] : undefined;
+  return entry !== undefined && entry.hash === descriptionHash(text) ? entry.ir : undefined;
+}
+
+/**
+ * Every built-in NMODL description (density mechanisms, electrodes and synapses), by the name it
+ * declares.
+ *
+ * @returns name → text, in name order
+ */
+export function builtinDescriptions(): Record<string, string> {
+  const texts = [
+    PAS_NMODL,
+    CADYNAMICS_E2_NMODL,
+    CA_HVA_NMODL,
+    CA_LVAST_NMODL,
+    IH_NMODL,
+    IM_NMODL,
+    K_PST_NMODL,
+    K_TST_NMODL,
+    NATA_T_NMODL,
+    NAP_ET2_NMODL,
+    SK_E2_NMODL,
+    SKV3_1_NMODL,
+    ICLAMP_NMODL,
+    EPSP_NMODL,
+    GABA_SYN_NMODL,
+    GLUTAMATE_SYN_NMODL,
+  ];
+  const out: [string, string][] = texts.map((text) => {
+    const r = compileNmodl(text, { file: "built-in" });
+    if (!r.ok) {
+      throw new InternalError(`a built-in description does not compile: ${r.error.message}`);
+    }
+    return [r.mechanism.name, text];
+  });
+  return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The text of solver/mechanisms/builtin/stored_ir.ts for these descriptions: each one's
+ * {@link StoredIr}, as JSON in a string constant (one line per mechanism).
+ *
+ * @param descriptions name → NMODL text (from {@link builtinDescriptions})
+ * @returns the module's text
+ * @throws InternalError for a description that does not compile
+ */
+export function storedIrText(descriptions: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(descriptions).map(([name, text]) => {
+    const r = compileNmodl(text, { file: builtinFileName(name) });
+    if (!r.ok) throw new InternalError(`built-in ${name} does not compile: ${r.error.message}`);
+    const entry: StoredIr = { hash: descriptionHash(text), ir: r.mechanism.ir };
+    const json = JSON.stringify(
+      entry,
+      (_key, value) =>
+        typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))
+          ? { [NUMBER_KEY]: Object.is(value, -0) ? "-0" : String(value) }
+          : value,
+    );
+    return `  ${JSON.stringify(`${JSON.stringify(name)}:${json}`)}`;
+  });
+  return "// Made by `deno task builtin-ir` (scripts/builtin_ir.ts) from solver/mechanisms/builtin/;\n" +
+    "// do not edit.\n" +
+    "/** The built-in descriptions' IR, as JSON (see solver/builtin_mechanisms.ts). */\n" +
+    'export const STORED_BUILTIN_IR: string = "{" +\n' +
+    lines.join(' + "," +\n') + ' +\n  "}";\n';
 }
 
 /** Compiled built-ins of this process, by description text. */
@@ -117,7 +251,10 @@ function withRanges(
 export function compileBuiltin<M extends Mechanism>(text: string, reference: M): M {
   const cached = compiled.get(text);
   if (cached !== undefined) return cached as M;
-  const r = compileNmodl(text, { file: `${reference.name}.mod (built-in)` });
+  const stored = storedIr(reference.name, text);
+  const r: CompileResult = stored !== undefined
+    ? { ok: true, mechanism: compileIr(stored, {}) }
+    : compileNmodl(text, { file: builtinFileName(reference.name) });
   if (!r.ok) {
     throw new InternalError(`built-in ${reference.name} does not compile: ${r.error.message}`);
   }

@@ -67,21 +67,7 @@ export type CompileResult =
 export function compileNmodl(text: string, options: CompileOptions): CompileResult {
   try {
     const ir = optimize(analyze(parseNmodl(text, options.file)));
-    const kernels = generateJs(ir, {
-      ...(options.conductance === undefined ? {} : { conductance: options.conductance }),
-      quiet: quietEligible(ir),
-    });
-    return {
-      ok: true,
-      mechanism: {
-        name: ir.name,
-        kind: ir.kind,
-        file: ir.file,
-        ir,
-        kernels,
-        warnings: ir.warnings,
-      },
-    };
+    return { ok: true, mechanism: compileIr(ir, options) };
   } catch (e) {
     if (e instanceof InputSyntaxError || e instanceof InputValueError) {
       return { ok: false, error: e };
@@ -97,4 +83,32 @@ export function compileNmodl(text: string, options: CompileOptions): CompileResu
     }
     throw e;
   }
+}
+
+/**
+ * The back half of {@link compileNmodl}: the JavaScript kernels of an IR that the front half
+ * (parse, analyse, optimise) made earlier, e.g. the stored IR of a built-in mechanism.
+ *
+ * @param ir the optimised IR, as {@link compileNmodl} returns it
+ * @param options the conductance mode (the file name comes from the IR)
+ * @returns the compiled mechanism, as {@link compileNmodl} would return it for the same text
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileIr, compileNmodl } from "./compile.ts";
+ * const r = compileNmodl(`NEURON { SUFFIX leak NONSPECIFIC_CURRENT i RANGE g }
+ *   PARAMETER { g = 0.001 (S/cm2) }  BREAKPOINT { i = g*(v + 70) }`, { file: "leak.mod" });
+ * assert.ok(r.ok);
+ * assert.equal(compileIr(r.mechanism.ir, {}).name, "leak");
+ * ```
+ */
+export function compileIr(
+  ir: MechanismIR,
+  options: Pick<CompileOptions, "conductance">,
+): CompiledMechanism {
+  const kernels = generateJs(ir, {
+    ...(options.conductance === undefined ? {} : { conductance: options.conductance }),
+    quiet: quietEligible(ir),
+  });
+  return { name: ir.name, kind: ir.kind, file: ir.file, ir, kernels, warnings: ir.warnings };
 }

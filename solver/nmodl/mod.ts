@@ -37,7 +37,7 @@
  * @module
  */
 
-export { compileNmodl } from "./compile.ts";
+export { compileIr, compileNmodl } from "./compile.ts";
 export type { CompiledMechanism, CompileOptions, CompileResult } from "./compile.ts";
 export {
   exactOnlyReason,
