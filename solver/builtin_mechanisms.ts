@@ -7,8 +7,8 @@
  *
  * The front half of the compiler (parse, analyse, optimise: about 45 ms of every process's
  * start-up) runs when the descriptions change, not at run time: `deno task builtin-ir` stores
- * each description's IR in solver/mechanisms/builtin/stored_ir.ts, with a hash of the text it
- * came from. A description whose hash does not match (edited since) is compiled from its text, and
+ * each description's IR in solver/mechanisms/builtin/stored_ir.ts, with the text it came from. A
+ * description that differs from its stored text (edited since) is compiled from its text, and
  * tests/stored_builtin_ir_test.ts fails until the stored IR is made again.
  *
  * What an NMODL file cannot say comes from the hand-written reference entry of the same name
@@ -102,53 +102,34 @@ export function builtinFileName(name: string): string {
   return `${name}.mod (built-in)`;
 }
 
-/**
- * A hash of a description's text (its length and 32-bit FNV-1a over its UTF-16 code units): tells
- * whether a stored IR was made from this text.
- *
- * @param text an NMODL description
- * @returns e.g. `"1234:9f2c01ab"`
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { descriptionHash } from "./builtin_mechanisms.ts";
- * assert.equal(descriptionHash("a"), descriptionHash("a"));
- * assert.notEqual(descriptionHash("a"), descriptionHash("b"));
- * ```
- */
-export function descriptionHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return `${text.length}:${(h >>> 0).toString(16).padStart(8, "0")}`;
-}
-
-/** One stored IR (solver/mechanisms/builtin/stored_ir.ts). */
-export interface StoredIr {
-  /** {@link descriptionHash} of the text the IR was compiled from. */
-  readonly hash: string;
-  /**
-   * The optimised IR, as `compileNmodl` made it (in JSON, properties set to undefined are absent,
-   * and −0, NaN and ±Infinity are written `{"$number": "-0"}`).
-   */
+/** The JSON of one stored IR (solver/mechanisms/builtin/stored_ir.ts). */
+interface StoredIrJson {
+  /** The optimised IR, as `compileNmodl` made it (properties set to undefined are absent). */
   readonly ir: MechanismIR;
+  /**
+   * The numbers JSON cannot hold (−0, NaN, ±Infinity; stored as null): the path of property
+   * names and indices below `ir` of each, and its value as `String()` writes it (`"-0"` for −0).
+   */
+  readonly numbers: readonly (readonly [readonly (string | number)[], string])[];
 }
 
-/** JSON has no −0, NaN or ±Infinity: the stored IR writes them as `{"$number": "-0"}` etc. */
-const NUMBER_KEY = "$number";
-
-let storedIrs: Readonly<Record<string, StoredIr>> | undefined;
-
-/** The stored IR of built-in `name` when it was made from `text`, else undefined. */
-function storedIr(name: string, text: string): MechanismIR | undefined {
-  storedIrs ??= JSON.parse(
-    STORED_BUILTIN_IR,
-    (_key, value) =>
-      typeof value === "object" && value !== null && Object.hasOwn(value, NUMBER_KEY)
-        ? Number(value[NUMBER_KEY])
-        : value,
-  ) as Record<string, StoredIr>;
-  const entry = Object.hasOwn(storedIrs, name) ? storedIrs[name] : undefined;
-  return entry !== undefined && entry.hash === descriptionHash(text) ? entry.ir : undefined;
+/**
+ * The stored IR of built-in `name` when it was made from exactly `text`, else undefined.
+ *
+ * @param name the mechanism's name
+ * @param text its description as the code has it now
+ * @returns the IR (a fresh object per call), or undefined when none is stored for this text
+ */
+export function storedBuiltinIr(name: string, text: string): MechanismIR | undefined {
+  const stored = Object.hasOwn(STORED_BUILTIN_IR, name) ? STORED_BUILTIN_IR[name] : undefined;
+  if (stored === undefined || stored.text !== text) return undefined;
+  const { ir, numbers } = JSON.parse(stored.json) as StoredIrJson;
+  for (const [path, value] of numbers) {
+    let at = ir as unknown as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+    at[path[path.length - 1]] = value === "-0" ? -0 : Number(value);
+  }
+  return ir;
 }
 
 /**
@@ -186,33 +167,47 @@ export function builtinDescriptions(): Record<string, string> {
   return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The paths and values of the numbers below `x` that JSON cannot hold (−0, NaN, ±Infinity). */
+function collectSpecialNumbers(
+  x: unknown,
+  path: (string | number)[],
+  out: [(string | number)[], string][],
+): void {
+  if (typeof x === "number") {
+    if (Object.is(x, -0)) out.push([path, "-0"]);
+    else if (!Number.isFinite(x)) out.push([path, String(x)]);
+  } else if (Array.isArray(x)) {
+    x.forEach((v, i) => collectSpecialNumbers(v, [...path, i], out));
+  } else if (typeof x === "object" && x !== null) {
+    for (const [k, v] of Object.entries(x)) collectSpecialNumbers(v, [...path, k], out);
+  }
+}
+
 /**
  * The text of solver/mechanisms/builtin/stored_ir.ts for these descriptions: each one's
- * {@link StoredIr}, as JSON in a string constant (one line per mechanism).
+ * text and its IR as JSON (with the numbers JSON cannot hold listed apart).
  *
  * @param descriptions name → NMODL text (from {@link builtinDescriptions})
  * @returns the module's text
  * @throws InternalError for a description that does not compile
  */
 export function storedIrText(descriptions: Readonly<Record<string, string>>): string {
-  const lines = Object.entries(descriptions).map(([name, text]) => {
+  const entries = Object.entries(descriptions).map(([name, text]) => {
     const r = compileNmodl(text, { file: builtinFileName(name) });
     if (!r.ok) throw new InternalError(`built-in ${name} does not compile: ${r.error.message}`);
-    const entry: StoredIr = { hash: descriptionHash(text), ir: r.mechanism.ir };
-    const json = JSON.stringify(
-      entry,
-      (_key, value) =>
-        typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))
-          ? { [NUMBER_KEY]: Object.is(value, -0) ? "-0" : String(value) }
-          : value,
-    );
-    return `  ${JSON.stringify(`${JSON.stringify(name)}:${json}`)}`;
+    const numbers: [(string | number)[], string][] = [];
+    collectSpecialNumbers(r.mechanism.ir, [], numbers);
+    const json: StoredIrJson = { ir: r.mechanism.ir, numbers };
+    return `  ${JSON.stringify(name)}: {\n    text: ${JSON.stringify(text)},\n    json: ${
+      JSON.stringify(JSON.stringify(json))
+    },\n  },\n`;
   });
   return "// Made by `deno task builtin-ir` (scripts/builtin_ir.ts) from solver/mechanisms/builtin/;\n" +
     "// do not edit.\n" +
-    "/** The built-in descriptions' IR, as JSON (see solver/builtin_mechanisms.ts). */\n" +
-    'export const STORED_BUILTIN_IR: string = "{" +\n' +
-    lines.join(' + "," +\n') + ' +\n  "}";\n';
+    "/** Each built-in's description and its IR as JSON (see solver/builtin_mechanisms.ts). */\n" +
+    "export const STORED_BUILTIN_IR: Readonly<\n" +
+    "  Record<string, { readonly text: string; readonly json: string }>\n" +
+    "> = {\n" + entries.join("") + "};\n";
 }
 
 /** Compiled built-ins of this process, by description text. */
@@ -251,7 +246,7 @@ function withRanges(
 export function compileBuiltin<M extends Mechanism>(text: string, reference: M): M {
   const cached = compiled.get(text);
   if (cached !== undefined) return cached as M;
-  const stored = storedIr(reference.name, text);
+  const stored = storedBuiltinIr(reference.name, text);
   const r: CompileResult = stored !== undefined
     ? { ok: true, mechanism: compileIr(stored, {}) }
     : compileNmodl(text, { file: builtinFileName(reference.name) });
