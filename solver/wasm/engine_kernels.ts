@@ -29,6 +29,7 @@ import {
   V_INTERVALS,
 } from "./kernel_lowering.ts";
 import type { FunctionEmitter } from "./wasm_builder.ts";
+import type { SolvedNodeHook } from "./wasm_hines.ts";
 
 /** Intervals of a concentration table. */
 export const CONC_INTERVALS: number = (CONC_TABLE_EXP_MAX - CONC_TABLE_EXP_MIN) *
@@ -351,7 +352,9 @@ export function emitFastAdvance(
 
 /**
  * Emits the rate-table positions of every node's V (all lanes): interval i and f = u − i for
- * u = (V − V_min)·(1/step) inside the table, −1 and 0 outside (and for NaN).
+ * u = (V − V_min)·(1/step) inside the table, −1 and 0 outside (and for NaN). The engine runs it
+ * once, before the first step (for the scratch node, whose V never changes); each step's
+ * positions are written by the Hines solve ({@link nodePositionHook}).
  *
  * @param fb the function
  * @param ctx memory
@@ -424,6 +427,72 @@ export function emitPositions(
   fb.op("i32.lt_s");
   fb.brIf(loop);
   fb.op("end");
+}
+
+/**
+ * The rate-table position of one node's new V, emitted inside the Hines solve's substitution
+ * loop (a {@link SolvedNodeHook}) instead of a second pass over the nodes: the interval and
+ * fraction of {@link emitPositions}, with the same operations, computed without a branch. Outside
+ * the table (and for NaN) u is replaced by −1 before truncation, so the interval is −1 and the
+ * fraction −1 − (−1) = +0, the values {@link emitPositions} stores there. In f64x2 both lanes
+ * are done at once (`i32x4.trunc_sat_f64x2_s_zero`; the two intervals are one 64-bit store).
+ *
+ * @param pos the position regions (per-lane i32 interval, per-lane f64 fraction)
+ * @returns the hook
+ */
+export function nodePositionHook(pos: PositionRegions): SolvedNodeHook {
+  return (e, kL, v) => {
+    const fb = e.fb;
+    const vector = e.width === "f64x2";
+    const regions = e.mem.regions;
+    const interval = regions.get(pos.interval)!.offset + 8 * e.half;
+    const frac = regions.get(pos.frac)!.offset + 16 * e.half;
+    const u = e.local(), um = e.local();
+    const iv = vector ? fb.local("v128") : fb.local("i32");
+    // u = (V − V_min)·(1/step); um = u inside [0, V_INTERVALS), else −1.
+    e.get(v);
+    e.constant(TABLE_V_MIN);
+    e.op("sub");
+    e.constant(1 / TABLE_STEP);
+    e.op("mul");
+    e.tee(u);
+    e.constant(-1);
+    e.get(u);
+    e.constant(0);
+    fb.op(vector ? "f64x2.ge" : "f64.ge");
+    e.get(u);
+    e.constant(V_INTERVALS);
+    fb.op(vector ? "f64x2.lt" : "f64.lt");
+    if (vector) {
+      fb.op("v128.and");
+      fb.op("v128.bitselect");
+    } else {
+      fb.op("i32.and");
+      fb.op("select");
+    }
+    e.set(um);
+    // interval[k] = trunc(um): the i32 entry's byte address is k·4·lanes = kL / 2.
+    fb.op("local.get", kL);
+    fb.i32Const(1);
+    fb.op("i32.shr_u");
+    e.get(um);
+    if (vector) {
+      fb.op("i32x4.trunc_sat_f64x2_s_zero");
+      fb.op("local.tee", iv);
+      fb.op("v128.store64_lane", interval, 0);
+    } else {
+      fb.op("i32.trunc_sat_f64_s");
+      fb.op("local.tee", iv);
+      fb.op("i32.store", interval);
+    }
+    // frac[k] = um − interval[k]
+    fb.op("local.get", kL);
+    e.get(um);
+    fb.op("local.get", iv);
+    fb.op(vector ? "f64x2.convert_low_i32x4_s" : "f64.convert_i32_s");
+    e.op("sub");
+    fb.op(vector ? "v128.store" : "f64.store", frac);
+  };
 }
 
 /** Regions of the calcium Nernst update. */

@@ -182,6 +182,24 @@ export function setHinesDt(
 }
 
 /**
+ * Emits more work for a node whose V^{n+1} has just been computed, inside the solve's
+ * substitution loop (a fused pass over the nodes: e.g. the rate-table positions).
+ *
+ * @param e the emitter of the lanes being solved (one f64 or f64x2 value per node)
+ * @param kL local holding the node's byte address k·8·lanes in a per-lane f64 region
+ * @param v local holding the node's new V (per-lane value) [mV]
+ */
+export type SolvedNodeHook = (e: LaneEmitter, kL: number, v: number) => void;
+
+/** Options of {@link emitHinesSolve}. */
+export interface HinesSolveOptions {
+  /** Number of nodes (default: the length of region `v`). */
+  readonly nodes?: number;
+  /** Emitted once per node after its V^{n+1} is stored (root included). */
+  readonly onSolved?: SolvedNodeHook;
+}
+
+/**
  * Adds the solve as an exported function `() → ()` that updates `v` to V^{n+1} in every lane
  * and zeroes `i` and `g`, like the JavaScript solve.
  *
@@ -189,6 +207,7 @@ export function setHinesDt(
  * @param mem the laid-out memory (fixes node count, lanes and offsets)
  * @param variant exact or fast
  * @param exportAs export name
+ * @param options node count, per-node hook
  * @returns the function index
  */
 export function emitHinesSolve(
@@ -196,8 +215,9 @@ export function emitHinesSolve(
   mem: EngineMemory,
   variant: HinesVariant,
   exportAs: string,
-  nodes?: number,
+  options: HinesSolveOptions = {},
 ): number {
+  const nodes = options.nodes;
   const n = nodes ?? mem.regions.get("v")?.request.length ?? 0;
   if (n < 1) throw new RangeError('The Hines solve needs a per-lane region "v" with ≥ 1 node');
   const fb = mb.addFunction({ params: [], results: [] }, { exportAs });
@@ -209,9 +229,16 @@ export function emitHinesSolve(
   const a8 = fb.local("i32"); // entry·8 (shared f64 arrays)
   const kL = fb.local("i32"); // node k·8·lanes
   const pL = fb.local("i32"); // node p·8·lanes
-  const tmp = em.map((e) => ({ dv: e.local(), rk: e.local(), f: e.local(), x: e.local() }));
-  if (variant === "exact") emitExact(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh);
-  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh);
+  const tmp = em.map((e) => ({
+    dv: e.local(),
+    rk: e.local(),
+    f: e.local(),
+    x: e.local(),
+    nv: e.local(),
+  }));
+  const hook = options.onSolved;
+  if (variant === "exact") emitExact(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh, hook);
+  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh, hook);
   return fb.index;
 }
 
@@ -227,6 +254,8 @@ interface Temps {
   readonly rk: number;
   readonly f: number;
   readonly x: number;
+  /** The node's new V. */
+  readonly nv: number;
 }
 
 function emitExact(
@@ -236,6 +265,7 @@ function emitExact(
   n: number,
   a: Addr,
   sh: number,
+  hook: SolvedNodeHook | undefined,
 ): void {
   // d[k] = base[k] + g[k]; rhs[k] = −i[k]
   emitCountedLoop(fb, a.k, 0, n, 1, () => {
@@ -313,7 +343,7 @@ function emitExact(
     e.load("hines.d", a.kL);
     e.op("div");
     e.set(t.x);
-    storeSolution(e, a.kL, t.x);
+    storeSolution(e, a.kL, t, hook);
   });
   // Back substitution, k = 1 … n−1: x = (rhs[k] − lower[k]·rhs[p]) / d[k].
   emitCountedLoop(fb, a.k, 1, n, 1, () => {
@@ -334,21 +364,33 @@ function emitExact(
       e.load("hines.d", a.kL);
       e.op("div");
       e.set(t.x);
-      storeSolution(e, a.kL, t.x);
+      storeSolution(e, a.kL, t, hook);
     });
   });
 }
 
-/** rhs[k] = x; v[k] = v[k] + x; i[k] = 0; g[k] = 0. */
-function storeSolution(e: LaneEmitter, kL: number, x: number): void {
-  e.store("hines.rhs", kL, () => e.get(x));
-  e.store("v", kL, () => {
-    e.load("v", kL);
-    e.get(x);
-    e.op("add");
-  });
+/** rhs[k] = x; v[k] = v[k] + x; i[k] = 0; g[k] = 0; then the hook. */
+function storeSolution(
+  e: LaneEmitter,
+  kL: number,
+  t: Temps,
+  hook: SolvedNodeHook | undefined,
+): void {
+  e.store("hines.rhs", kL, () => e.get(t.x));
+  storeV(e, kL, t, hook !== undefined);
   e.store("i", kL, () => e.constant(0));
   e.store("g", kL, () => e.constant(0));
+  hook?.(e, kL, t.nv);
+}
+
+/** v[k] = v[k] + x, kept in local nv when `keep`. */
+function storeV(e: LaneEmitter, kL: number, t: Temps, keep: boolean): void {
+  e.store("v", kL, () => {
+    e.load("v", kL);
+    e.get(t.x);
+    e.op("add");
+    if (keep) e.tee(t.nv);
+  });
 }
 
 function emitFast(
@@ -358,6 +400,7 @@ function emitFast(
   n: number,
   a: Addr,
   sh: number,
+  hook: SolvedNodeHook | undefined,
 ): void {
   const m = n - 1;
   const zero = (e: LaneEmitter, name: string, addr: number) =>
@@ -453,7 +496,7 @@ function emitFast(
     e.set(t.x);
     zero(e, "hines.accD", a.kL);
     zero(e, "hines.accR", a.kL);
-    storeSolution(e, a.kL, t.x);
+    storeSolution(e, a.kL, t, hook);
   });
   // Back substitution in depth order: x = (rhs[k] − sLower[j]·rhs[p]) · invD[k].
   emitCountedLoop(fb, a.k, 0, m, 1, () => {
@@ -478,11 +521,8 @@ function emitFast(
       e.op("mul");
       e.set(t.x);
       e.store("hines.rhs", a.kL, () => e.get(t.x));
-      e.store("v", a.kL, () => {
-        e.load("v", a.kL);
-        e.get(t.x);
-        e.op("add");
-      });
+      storeV(e, a.kL, t, hook !== undefined);
+      hook?.(e, a.kL, t.nv);
     });
   });
 }
