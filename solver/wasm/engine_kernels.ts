@@ -595,7 +595,8 @@ export function emitNernst(
 }
 
 /**
- * Emits `region[·] = 0` over a whole f64 region.
+ * Emits `region[·] = 0` over a whole f64 region: one `memory.fill` of its bytes (+0 is all zero
+ * bits).
  *
  * @param fb the function
  * @param ctx memory
@@ -604,21 +605,10 @@ export function emitNernst(
 export function emitZero(fb: FunctionEmitter, ctx: LoweringContext, region: string): void {
   const r = ctx.mem.regions.get(region)!;
   if (r.elements === 0) return;
-  const j = fb.local("i32");
+  fb.i32Const(r.offset);
   fb.i32Const(0);
-  fb.op("local.set", j);
-  const loop = fb.loop();
-  fb.op("local.get", j);
-  fb.f64Const(0);
-  fb.op("f64.store", r.offset);
-  fb.op("local.get", j);
-  fb.i32Const(8);
-  fb.op("i32.add");
-  fb.op("local.tee", j);
   fb.i32Const(8 * r.elements);
-  fb.op("i32.lt_s");
-  fb.brIf(loop);
-  fb.op("end");
+  fb.op("memory.fill", 0);
 }
 
 /** The layouts an IR kernel may use for a memory of `lanes` lanes on a tier. */
