@@ -16,7 +16,9 @@
  * Regions (see {@link hinesRegions}): the caller's per-lane node arrays `v`, `i`, `g`; the
  * solver's shared coefficients and per-lane work arrays prefixed `hines.`. The diagonal's
  * constant part `dAxial + cfac/dt` is precomputed per dt by {@link setHinesDt} with the same
- * operations the JavaScript solve uses each step.
+ * operations the JavaScript solve uses each step. Node references in the shared i32 regions
+ * (`hines.parent`, the fast schedule's `eNode`/`eParent`/`sNode`/`sParent`) are stored as byte
+ * addresses k·8·lanes of the per-lane arrays, so the loops load them without shifting.
  *
  * @module
  */
@@ -137,17 +139,20 @@ export function fillHinesRegions(
 ): void {
   const { parent, upper, lower } = s;
   if (variant === "exact") {
-    i32View(mem, "hines.parent").set(parent);
+    // Parents as byte addresses p·8·lanes in the per-lane arrays (the solve needs no shift).
+    i32View(mem, "hines.parent").set(parent.map((p) => p * 8 * mem.lanes));
     f64View(mem, "hines.upper").set(upper);
     f64View(mem, "hines.lower").set(lower);
   } else {
     const { eNode, sNode } = fastSchedule(parent);
-    i32View(mem, "hines.eNode").set(eNode);
-    i32View(mem, "hines.eParent").set(eNode.map((k) => parent[k]));
+    // Nodes as byte addresses k·8·lanes in the per-lane arrays (the solve's loops need no shift).
+    const at = (k: number) => k * 8 * mem.lanes;
+    i32View(mem, "hines.eNode").set(eNode.map(at));
+    i32View(mem, "hines.eParent").set(eNode.map((k) => at(parent[k])));
     f64View(mem, "hines.eUpper").set(Float64Array.from(eNode, (k) => upper[k]));
     f64View(mem, "hines.eLower").set(Float64Array.from(eNode, (k) => lower[k]));
-    i32View(mem, "hines.sNode").set(sNode);
-    i32View(mem, "hines.sParent").set(sNode.map((k) => parent[k]));
+    i32View(mem, "hines.sNode").set(sNode.map(at));
+    i32View(mem, "hines.sParent").set(sNode.map((k) => at(parent[k])));
     f64View(mem, "hines.sLower").set(Float64Array.from(sNode, (k) => lower[k]));
   }
   setHinesDt(mem, s, variant, dt);
@@ -174,7 +179,7 @@ export function setHinesDt(
     const base = f64View(mem, "hines.base");
     for (let k = 0; k < base.length; k++) base[k] = dAxial[k] + cfac[k] * rdt;
   } else {
-    const eNode = i32View(mem, "hines.eNode");
+    const { eNode } = fastSchedule(s.parent);
     const eBase = f64View(mem, "hines.eBase");
     for (let j = 0; j < eNode.length; j++) eBase[j] = dAxial[eNode[j]] + cfac[eNode[j]] * rdt;
     f64View(mem, "hines.base0")[0] = dAxial[0] + cfac[0] * rdt;
@@ -235,10 +240,12 @@ export function emitHinesSolve(
     f: e.local(),
     x: e.local(),
     nv: e.local(),
+    lo: e.local(),
+    up: e.local(),
   }));
   const hook = options.onSolved;
   if (variant === "exact") emitExact(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh, hook);
-  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh, hook);
+  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, hook);
   return fb.index;
 }
 
@@ -256,6 +263,9 @@ interface Temps {
   readonly x: number;
   /** The node's new V. */
   readonly nv: number;
+  /** The node's lower and upper coefficients (loaded once). */
+  readonly lo: number;
+  readonly up: number;
 }
 
 function emitExact(
@@ -289,8 +299,6 @@ function emitExact(
     emitShift(fb, a.a8, a.k, 3);
     emitShift(fb, a.kL, a.k, sh);
     em[0].loadIndex("hines.parent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -302,12 +310,14 @@ function emitExact(
       // rk = rhs[k] − lower[k]·dv
       e.load("hines.rhs", a.kL);
       e.loadShared("hines.lower", a.a8);
+      e.tee(t.lo);
       e.get(t.dv);
       e.op("mul");
       e.op("sub");
       e.set(t.rk);
       // f = upper[k] / d[k]
       e.loadShared("hines.upper", a.a8);
+      e.tee(t.up);
       e.load("hines.d", a.kL);
       e.op("div");
       e.set(t.f);
@@ -316,14 +326,14 @@ function emitExact(
       e.store("hines.d", a.pL, () => {
         e.load("hines.d", a.pL);
         e.get(t.f);
-        e.loadShared("hines.lower", a.a8);
+        e.get(t.lo);
         e.op("mul");
         e.op("sub");
       });
       // rhs[p] = rhs[p] + (upper[k]·dv − f·rk)
       e.store("hines.rhs", a.pL, () => {
         e.load("hines.rhs", a.pL);
-        e.loadShared("hines.upper", a.a8);
+        e.get(t.up);
         e.get(t.dv);
         e.op("mul");
         e.get(t.f);
@@ -351,8 +361,6 @@ function emitExact(
     emitShift(fb, a.a8, a.k, 3);
     emitShift(fb, a.kL, a.k, sh);
     em[0].loadIndex("hines.parent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -399,23 +407,18 @@ function emitFast(
   tmp: Temps[],
   n: number,
   a: Addr,
-  sh: number,
   hook: SolvedNodeHook | undefined,
 ): void {
   const m = n - 1;
   const zero = (e: LaneEmitter, name: string, addr: number) =>
     e.store(name, addr, () => e.constant(0));
-  // Elimination in height order: j = 0 … m−1, node k = eNode[j], parent p = eParent[j].
-  emitCountedLoop(fb, a.k, 0, m, 1, () => {
-    emitShift(fb, a.a4, a.k, 2);
-    emitShift(fb, a.a8, a.k, 3);
+  // Elimination in height order: j = 0 … m−1, node k = eNode[j], parent p = eParent[j] (both
+  // stored as byte addresses); the loop counts a4 = 4·j.
+  emitCountedLoop(fb, a.a4, 0, 4 * m, 4, () => {
+    emitShift(fb, a.a8, a.a4, 1);
     em[0].loadIndex("hines.eNode", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.kL);
     em[0].loadIndex("hines.eParent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -436,6 +439,7 @@ function emitFast(
       e.load("i", a.kL);
       e.op("sub");
       e.loadShared("hines.eLower", a.a8);
+      e.tee(t.lo);
       e.get(t.dv);
       e.op("mul");
       e.op("sub");
@@ -450,6 +454,7 @@ function emitFast(
       e.op("div");
       e.set(t.x);
       e.loadShared("hines.eUpper", a.a8);
+      e.tee(t.up);
       e.get(t.x);
       e.op("mul");
       e.set(t.f);
@@ -459,14 +464,14 @@ function emitFast(
       e.store("hines.accD", a.pL, () => {
         e.load("hines.accD", a.pL);
         e.get(t.f);
-        e.loadShared("hines.eLower", a.a8);
+        e.get(t.lo);
         e.op("mul");
         e.op("sub");
       });
       // accR[p] = accR[p] + (eUpper[j]·dv − f·rk)
       e.store("hines.accR", a.pL, () => {
         e.load("hines.accR", a.pL);
-        e.loadShared("hines.eUpper", a.a8);
+        e.get(t.up);
         e.get(t.dv);
         e.op("mul");
         e.get(t.f);
@@ -499,16 +504,11 @@ function emitFast(
     storeSolution(e, a.kL, t, hook);
   });
   // Back substitution in depth order: x = (rhs[k] − sLower[j]·rhs[p]) · invD[k].
-  emitCountedLoop(fb, a.k, 0, m, 1, () => {
-    emitShift(fb, a.a4, a.k, 2);
-    emitShift(fb, a.a8, a.k, 3);
+  emitCountedLoop(fb, a.a4, 0, 4 * m, 4, () => {
+    emitShift(fb, a.a8, a.a4, 1);
     em[0].loadIndex("hines.sNode", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.kL);
     em[0].loadIndex("hines.sParent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
