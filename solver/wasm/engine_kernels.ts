@@ -61,13 +61,21 @@ export function lnTable(): Float64Array {
   });
 }
 
-/** Emits `hi = (high word of x) >> shift − base`: the concentration interval (i32). */
-function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
-  x();
-  fb.op("i64.reinterpret_f64");
-  fb.i64Const(32n);
-  fb.op("i64.shr_u");
-  fb.op("i32.wrap_i64");
+/** A concentration's place in the memory: local `addr` holding a byte address, plus `off`. */
+interface ConcAddress {
+  readonly addr: number;
+  readonly off: number;
+}
+
+/**
+ * Emits `hi = (high word of x) >> shift − base`: the concentration interval (i32), for x the f64
+ * at byte `addr` + `off` of the memory, whose high word is the i32 at `addr` + `off` + 4 (the
+ * memory is little-endian, in WebAssembly and in the JavaScript tier's typed arrays on the
+ * little-endian hosts Deno runs on): one load instead of reinterpreting x as an i64.
+ */
+function emitConcInterval(fb: FunctionEmitter, at: ConcAddress): void {
+  fb.op("local.get", at.addr);
+  fb.op("i32.load", at.off + 4);
   fb.i32Const(CONC_SHIFT);
   fb.op("i32.shr_s");
   fb.i32Const(CONC_BASE);
@@ -81,6 +89,7 @@ function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
  *
  * @param fb the function
  * @param l locals: x (f64), i and b (i32), f (f64)
+ * @param at where x was loaded from (the interval reads its high word there)
  * @param startOff byte offset of the grid's interval starts
  * @param invWidthOff byte offset of the grid's inverse interval widths
  * @param tableOff byte offset of the table (4 coefficients per interval)
@@ -88,11 +97,12 @@ function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
 function emitConcCubic(
   fb: FunctionEmitter,
   l: { readonly x: number; readonly i: number; readonly b: number; readonly f: number },
+  at: ConcAddress,
   startOff: number,
   invWidthOff: number,
   tableOff: number,
 ): void {
-  emitConcInterval(fb, () => fb.op("local.get", l.x));
+  emitConcInterval(fb, at);
   fb.op("local.tee", l.i);
   fb.i32Const(0);
   fb.op("i32.ge_s");
@@ -316,6 +326,7 @@ export function emitFastAdvance(
         emitConcCubic(
           fb,
           { x, i: iv, b, f },
+          { addr: addr.node, off: off(nv.name) },
           off(pos.concStart),
           off(pos.concInvWidth),
           off(fr.conc[g]),
@@ -547,7 +558,14 @@ export function emitNernst(
       fb.op("local.tee", a);
       fb.op("f64.load", off("cai"));
       fb.op("local.set", x);
-      emitConcCubic(fb, { x, i, b, f }, off(pos.concStart), off(pos.concInvWidth), off(r.lnTable));
+      emitConcCubic(
+        fb,
+        { x, i, b, f },
+        { addr: a, off: off("cai") },
+        off(pos.concStart),
+        off(pos.concInvWidth),
+        off(r.lnTable),
+      );
       fb.op("local.set", ln);
       fb.op("else");
       fb.op("local.get", x);
