@@ -820,7 +820,8 @@ class Engine {
     const positions = mb.addFunction({ params: [], results: [] }, { exportAs: "positions" });
     if (model.rateTables) emitPositions(positions, ctx, n, pos);
     const eca = mb.addFunction({ params: [], results: [] });
-    emitNernst(eca, ctx, model.caNodes.length, model.nernstCa, model.rateTables, nernst, pos);
+    const nernstSpec = { nernst: model.nernstCa, fastMode: model.rateTables, regions: nernst, pos };
+    emitNernst(eca, ctx, model.caNodes.length, nernstSpec, simd);
     const step = mb.addFunction({ params: [], results: [] }, { exportAs: "step" });
     const timeAt = mem.regions.get("time")!.offset;
     emitZero(step, ctx, "ica");

@@ -516,100 +516,326 @@ export interface NernstRegions {
   readonly lnTable: string;
 }
 
+/** What the Nernst update needs besides the node addresses. */
+export interface NernstSpec {
+  /** k_T/2 [mV]. */
+  readonly nernst: number;
+  /** Whether to use the ln table (fast mode) or `Math.log` (exact mode). */
+  readonly fastMode: boolean;
+  /** The regions. */
+  readonly regions: NernstRegions;
+  /** The concentration grid. */
+  readonly pos: PositionRegions;
+}
+
+/** One node of one lane: i32 locals holding its byte addresses, plus constant offsets. */
+interface NernstSite {
+  /** Address in the per-lane node arrays (cai, eca), without `nodeOff`. */
+  readonly node: number;
+  readonly nodeOff: number;
+  /** Address in the shared node arrays (cao): c·8. */
+  readonly shared: number;
+  /** The Ca node's entry in `lnCao`, j·8, without `entryOff`. */
+  readonly entry: number;
+  readonly entryOff: number;
+}
+
 /**
  * Emits eca = (k_T/2)·ln(cao/cai) at the dynamic-calcium nodes of every lane: in fast mode
  * `nernst·(ln cao − ln cai)` with ln cai from the ln table (`nernstFromTable`), in exact mode
  * `nernst·log(cao/cai)` with the imported `Math.log` (`updateEca`).
  *
+ * With `simd` in fast mode, two updates share each f64x2 operation: two nodes of one lane, or
+ * one node in both lanes of a lock-step pair. The table's coefficients are gathered per update
+ * and every operation is the scalar one in each half, so the bits are the scalar loop's; an
+ * update off the grid (rare) takes the scalar path, `Math.log` included.
+ *
  * @param fb the function
  * @param ctx memory and the `log` import
  * @param count number of dynamic-calcium nodes
- * @param nernst k_T/2 [mV]
- * @param fastMode whether to use the table
- * @param r the regions
- * @param pos the concentration grid
+ * @param spec constants and regions
+ * @param simd whether f64x2 may be used
  */
 export function emitNernst(
   fb: FunctionEmitter,
   ctx: LoweringContext,
   count: number,
-  nernst: number,
-  fastMode: boolean,
-  r: NernstRegions,
-  pos: PositionRegions,
+  spec: NernstSpec,
+  simd: boolean,
 ): void {
   if (count === 0) return;
   const lanes = ctx.mem.lanes;
   const off = (name: string) => ctx.mem.regions.get(name)!.offset;
   const laneShift = 3 + Math.log2(lanes);
-  const j = fb.local("i32"), a = fb.local("i32"), x = fb.local("f64"), i = fb.local("i32");
-  const b = fb.local("i32"), f = fb.local("f64"), ln = fb.local("f64");
-  for (let lane = 0; lane < lanes; lane++) {
-    fb.i32Const(0);
-    fb.op("local.set", j);
-    const loop = fb.loop();
-    // a = caNodes[j]·8·lanes + 8·lane
+  const j = fb.local("i32"), e = fb.local("i32");
+  const a = [fb.local("i32"), fb.local("i32")], c8 = [fb.local("i32"), fb.local("i32")];
+  const l = nernstLocals(fb);
+  // Node addresses of entry j + which in lane `lane`: c8 = c·8, a = c·8·lanes + 8·lane.
+  const nodeOf = (which: number, lane: number) => {
     fb.op("local.get", j);
     fb.i32Const(2);
     fb.op("i32.shl");
-    fb.op("i32.load", off(r.caNodes));
-    if (fastMode) {
-      emitLaneAddress(fb, laneShift, lane);
-      fb.op("local.tee", a);
-      fb.op("f64.load", off("cai"));
-      fb.op("local.set", x);
-      emitConcCubic(
-        fb,
-        { x, i, b, f },
-        { addr: a, off: off("cai") },
-        off(pos.concStart),
-        off(pos.concInvWidth),
-        off(r.lnTable),
-      );
-      fb.op("local.set", ln);
-      fb.op("else");
-      fb.op("local.get", x);
-      fb.op("call", ctx.math.log);
-      fb.op("local.set", ln);
-      fb.op("end");
-      // eca = nernst·(lnCao[j] − ln)
-      fb.op("local.get", a);
-      fb.f64Const(nernst);
-      fb.op("local.get", j);
-      fb.i32Const(3);
-      fb.op("i32.shl");
-      fb.op("f64.load", off(r.lnCao));
-      fb.op("local.get", ln);
-      fb.op("f64.sub");
-      fb.op("f64.mul");
-      fb.op("f64.store", off("eca"));
-    } else {
-      fb.op("local.tee", i);
-      emitLaneAddress(fb, laneShift, lane);
-      fb.op("local.set", a);
-      // eca = nernst·log(cao/cai)
-      fb.op("local.get", a);
-      fb.f64Const(nernst);
-      fb.op("local.get", i);
-      fb.i32Const(3);
-      fb.op("i32.shl");
-      fb.op("f64.load", off("cao"));
-      fb.op("local.get", a);
-      fb.op("f64.load", off("cai"));
-      fb.op("f64.div");
-      fb.op("call", ctx.math.log);
-      fb.op("f64.mul");
-      fb.op("f64.store", off("eca"));
-    }
+    fb.op("i32.load", off(spec.regions.caNodes) + 4 * which);
+    fb.op("local.tee", c8[which]);
+    emitLaneAddress(fb, laneShift, lane);
+    fb.op("local.set", a[which]);
+    fb.op("local.get", c8[which]);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", c8[which]);
+  };
+  const site = (which: number, nodeOff = 0): NernstSite => ({
+    node: a[which],
+    nodeOff,
+    shared: c8[which],
+    entry: e,
+    entryOff: 8 * which,
+  });
+  // for (j = from; j < to; j += step) with e = 8·j
+  const loop = (from: number, to: number, step: number, body: () => void) => {
+    if (from >= to) return;
+    fb.i32Const(from);
+    fb.op("local.set", j);
+    const top = fb.loop();
     fb.op("local.get", j);
-    fb.i32Const(1);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", e);
+    body();
+    fb.op("local.get", j);
+    fb.i32Const(step);
     fb.op("i32.add");
     fb.op("local.tee", j);
-    fb.i32Const(count);
+    fb.i32Const(to);
     fb.op("i32.lt_s");
-    fb.brIf(loop);
+    fb.brIf(top);
     fb.op("end");
+  };
+  if (!(simd && spec.fastMode)) {
+    for (let lane = 0; lane < lanes; lane++) {
+      loop(0, count, 1, () => {
+        nodeOf(0, lane);
+        emitNernstSite(fb, ctx, spec, site(0), l);
+      });
+    }
+    return;
   }
+  const v = nernstVectorLocals(fb);
+  if (lanes === 1) {
+    // Two nodes per f64x2: entries j and j + 1; an odd last one alone.
+    const pairs = count - (count % 2);
+    loop(0, pairs, 2, () => {
+      nodeOf(0, 0);
+      nodeOf(1, 0);
+      emitNernstPair(fb, ctx, spec, [site(0), site(1)], false, l, v);
+    });
+    if (pairs < count) {
+      fb.i32Const(pairs);
+      fb.op("local.set", j);
+      fb.i32Const(8 * pairs);
+      fb.op("local.set", e);
+      nodeOf(0, 0);
+      emitNernstSite(fb, ctx, spec, site(0), l);
+    }
+  } else {
+    // A lock-step pair: one node in both lanes (adjacent doubles).
+    loop(0, count, 1, () => {
+      nodeOf(0, 0);
+      emitNernstPair(fb, ctx, spec, [site(0), { ...site(0), nodeOff: 8 }], true, l, v);
+    });
+  }
+}
+
+/** Locals of {@link emitNernstSite}. */
+interface NernstLocals {
+  readonly x: number;
+  readonly i: number;
+  readonly b: number;
+  readonly f: number;
+  readonly ln: number;
+}
+
+function nernstLocals(fb: FunctionEmitter): NernstLocals {
+  return {
+    x: fb.local("f64"),
+    i: fb.local("i32"),
+    b: fb.local("i32"),
+    f: fb.local("f64"),
+    ln: fb.local("f64"),
+  };
+}
+
+/** One scalar Nernst update (see {@link emitNernst}). */
+function emitNernstSite(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  spec: NernstSpec,
+  site: NernstSite,
+  l: NernstLocals,
+): void {
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const r = spec.regions, pos = spec.pos;
+  const cai = off("cai") + site.nodeOff, eca = off("eca") + site.nodeOff;
+  if (spec.fastMode) {
+    fb.op("local.get", site.node);
+    fb.op("f64.load", cai);
+    fb.op("local.set", l.x);
+    emitConcCubic(
+      fb,
+      l,
+      { addr: site.node, off: cai },
+      off(pos.concStart),
+      off(pos.concInvWidth),
+      off(r.lnTable),
+    );
+    fb.op("local.set", l.ln);
+    fb.op("else");
+    fb.op("local.get", l.x);
+    fb.op("call", ctx.math.log);
+    fb.op("local.set", l.ln);
+    fb.op("end");
+    // eca = nernst·(lnCao[j] − ln)
+    fb.op("local.get", site.node);
+    fb.f64Const(spec.nernst);
+    fb.op("local.get", site.entry);
+    fb.op("f64.load", off(r.lnCao) + site.entryOff);
+    fb.op("local.get", l.ln);
+    fb.op("f64.sub");
+    fb.op("f64.mul");
+    fb.op("f64.store", eca);
+  } else {
+    // eca = nernst·log(cao/cai)
+    fb.op("local.get", site.node);
+    fb.f64Const(spec.nernst);
+    fb.op("local.get", site.shared);
+    fb.op("f64.load", off("cao"));
+    fb.op("local.get", site.node);
+    fb.op("f64.load", cai);
+    fb.op("f64.div");
+    fb.op("call", ctx.math.log);
+    fb.op("f64.mul");
+    fb.op("f64.store", eca);
+  }
+}
+
+/** Locals of {@link emitNernstPair}. */
+interface NernstVectorLocals {
+  readonly x: number;
+  readonly f: number;
+  readonly t: number;
+  readonly i: readonly [number, number];
+  readonly b: readonly [number, number];
+}
+
+function nernstVectorLocals(fb: FunctionEmitter): NernstVectorLocals {
+  return {
+    x: fb.local("v128"),
+    f: fb.local("v128"),
+    t: fb.local("v128"),
+    i: [fb.local("i32"), fb.local("i32")],
+    b: [fb.local("i32"), fb.local("i32")],
+  };
+}
+
+/**
+ * Two fast-mode Nernst updates in one f64x2 (see {@link emitNernst}); `adjacent` when the two
+ * sites are the lanes of one node (one 16-byte load of cai and store of eca, one ln cao).
+ */
+function emitNernstPair(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  spec: NernstSpec,
+  sites: readonly [NernstSite, NernstSite],
+  adjacent: boolean,
+  l: NernstLocals,
+  v: NernstVectorLocals,
+): void {
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const [s0, s1] = sites;
+  const cai = off("cai"), eca = off("eca");
+  // [mem[b0 + at], mem[b1 + at]] (addresses in locals b0, b1)
+  const gather = (b0: number, b1: number, at0: number, at1: number) => {
+    fb.op("local.get", b0);
+    fb.op("v128.load64_zero", at0);
+    fb.op("local.set", v.t);
+    fb.op("local.get", b1);
+    fb.op("local.get", v.t);
+    fb.op("v128.load64_lane", at1, 1);
+  };
+  // x = [cai₀, cai₁]
+  if (adjacent) {
+    fb.op("local.get", s0.node);
+    fb.op("v128.load", cai + s0.nodeOff);
+  } else gather(s0.node, s1.node, cai + s0.nodeOff, cai + s1.nodeOff);
+  fb.op("local.set", v.x);
+  // Intervals of both; both on the grid (0 ≤ i < CONC_INTERVALS, unsigned)?
+  sites.forEach((s, h) => {
+    emitConcInterval(fb, { addr: s.node, off: cai + s.nodeOff });
+    fb.op("local.tee", v.i[h]);
+    fb.i32Const(CONC_INTERVALS);
+    fb.op("i32.lt_u");
+  });
+  fb.op("i32.and");
+  fb.if();
+  // f = (x − start[i])·invWidth[i]
+  for (const h of [0, 1]) {
+    fb.op("local.get", v.i[h]);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", v.b[h]);
+  }
+  fb.op("local.get", v.x);
+  gather(v.b[0], v.b[1], off(spec.pos.concStart), off(spec.pos.concStart));
+  fb.op("f64x2.sub");
+  gather(v.b[0], v.b[1], off(spec.pos.concInvWidth), off(spec.pos.concInvWidth));
+  fb.op("f64x2.mul");
+  fb.op("local.set", v.f);
+  // ln = ((c3·f + c2)·f + c1)·f + c0
+  for (const h of [0, 1]) {
+    fb.op("local.get", v.i[h]);
+    fb.i32Const(5);
+    fb.op("i32.shl");
+    fb.op("local.set", v.b[h]);
+  }
+  const table = off(spec.regions.lnTable);
+  gather(v.b[0], v.b[1], table + 24, table + 24);
+  fb.op("local.get", v.f);
+  fb.op("f64x2.mul");
+  for (const k of [2, 1, 0]) {
+    gather(v.b[0], v.b[1], table + 8 * k, table + 8 * k);
+    fb.op("f64x2.add");
+    if (k > 0) {
+      fb.op("local.get", v.f);
+      fb.op("f64x2.mul");
+    }
+  }
+  fb.op("local.set", v.f);
+  // eca = nernst·(lnCao − ln)
+  fb.f64x2Const(spec.nernst);
+  const lnCao = off(spec.regions.lnCao);
+  if (adjacent) {
+    fb.op("local.get", s0.entry);
+    fb.op("v128.load64_splat", lnCao + s0.entryOff);
+  } else gather(s0.entry, s1.entry, lnCao + s0.entryOff, lnCao + s1.entryOff);
+  fb.op("local.get", v.f);
+  fb.op("f64x2.sub");
+  fb.op("f64x2.mul");
+  fb.op("local.set", v.f);
+  if (adjacent) {
+    fb.op("local.get", s0.node);
+    fb.op("local.get", v.f);
+    fb.op("v128.store", eca + s0.nodeOff);
+  } else {
+    sites.forEach((s, h) => {
+      fb.op("local.get", s.node);
+      fb.op("local.get", v.f);
+      fb.op("v128.store64_lane", eca + s.nodeOff, h);
+    });
+  }
+  fb.op("else");
+  emitNernstSite(fb, ctx, spec, s0, l);
+  emitNernstSite(fb, ctx, spec, s1, l);
+  fb.op("end");
 }
 
 /**
