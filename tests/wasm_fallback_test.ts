@@ -22,7 +22,6 @@ import {
   fillHinesRegions,
   hinesRegions,
   type HinesVariant,
-  i32View,
   importEngineMemory,
   ModuleBuilder,
   readLane,
@@ -53,10 +52,12 @@ function solver(
   variant: HinesVariant,
 ): () => void {
   if (tier === "js") {
-    // The JavaScript kernels index the engine memory's views (one lane: plain structure of arrays).
+    // The JavaScript kernels index the engine memory's views (one lane: plain structure of arrays);
+    // the memory's `hines.parent` holds byte addresses for the WebAssembly loops, so the parent
+    // indices come from the system.
     const onViews: HinesSystem = {
       ...system,
-      parent: i32View(mem, "hines.parent"),
+      parent: system.parent,
       upper: f64View(mem, "hines.upper"),
       lower: f64View(mem, "hines.lower"),
       d: f64View(mem, "hines.d"),

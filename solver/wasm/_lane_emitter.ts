@@ -150,7 +150,7 @@ export class LaneEmitter {
  * @param k the counter local
  * @param from first value
  * @param to the value that ends the loop
- * @param step +1 or −1
+ * @param step the increment (`to − from` must be a multiple of it)
  * @param body emits the body
  */
 export function emitCountedLoop(
@@ -158,7 +158,7 @@ export function emitCountedLoop(
   k: number,
   from: number,
   to: number,
-  step: 1 | -1,
+  step: number,
   body: () => void,
 ): void {
   if (from === to) return;

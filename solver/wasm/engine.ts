@@ -63,6 +63,7 @@ import {
   kernelLayout,
   lnTable,
   type NernstRegions,
+  nodePositionHook,
   pairedRateTable,
   type PositionRegions,
 } from "./engine_kernels.ts";
@@ -810,11 +811,17 @@ class Engine {
         opaque: false,
       });
     }
-    const solve = emitHinesSolve(mb, mem, variant, "solve", n);
-    const positions = mb.addFunction({ params: [], results: [] });
+    // In fast mode the solve also writes each node's rate-table position (one pass, not two).
+    const solve = emitHinesSolve(mb, mem, variant, "solve", {
+      nodes: n,
+      ...(model.rateTables ? { onSolved: nodePositionHook(pos) } : {}),
+    });
+    // All positions once, before the first step: the scratch node's V never changes.
+    const positions = mb.addFunction({ params: [], results: [] }, { exportAs: "positions" });
     if (model.rateTables) emitPositions(positions, ctx, n, pos);
     const eca = mb.addFunction({ params: [], results: [] });
-    emitNernst(eca, ctx, model.caNodes.length, model.nernstCa, model.rateTables, nernst, pos);
+    const nernstSpec = { nernst: model.nernstCa, fastMode: model.rateTables, regions: nernst, pos };
+    emitNernst(eca, ctx, model.caNodes.length, nernstSpec, simd);
     const step = mb.addFunction({ params: [], results: [] }, { exportAs: "step" });
     const timeAt = mem.regions.get("time")!.offset;
     emitZero(step, ctx, "ica");
@@ -827,7 +834,6 @@ class Engine {
       step.op("call", k.cur);
     }
     step.op("call", solve);
-    if (model.rateTables) step.op("call", positions.index);
     for (const k of kernels) {
       if (k.adv === undefined) continue;
       if (!k.opaque) {
@@ -849,9 +855,6 @@ class Engine {
       }
     });
     parts.push({ name: "Hines solve", index: solve, arg: undefined });
-    if (model.rateTables) {
-      parts.push({ name: "table positions", index: positions.index, arg: undefined });
-    }
     kernels.forEach((k, j) => {
       if (k.adv !== undefined) {
         const arg = k.opaque ? undefined : 1;
@@ -915,6 +918,7 @@ class Engine {
       return exports[`nr${p.index}`] as (k: number, lane: number, w: number) => void;
     });
     this.#load(grid, ln, pos, nernst);
+    (exports.positions as () => void)();
   }
 
   /** Node arrays as views of the memory (opaque kernels; one lane). */

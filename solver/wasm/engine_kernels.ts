@@ -29,6 +29,7 @@ import {
   V_INTERVALS,
 } from "./kernel_lowering.ts";
 import type { FunctionEmitter } from "./wasm_builder.ts";
+import type { SolvedNodeHook } from "./wasm_hines.ts";
 
 /** Intervals of a concentration table. */
 export const CONC_INTERVALS: number = (CONC_TABLE_EXP_MAX - CONC_TABLE_EXP_MIN) *
@@ -60,13 +61,21 @@ export function lnTable(): Float64Array {
   });
 }
 
-/** Emits `hi = (high word of x) >> shift − base`: the concentration interval (i32). */
-function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
-  x();
-  fb.op("i64.reinterpret_f64");
-  fb.i64Const(32n);
-  fb.op("i64.shr_u");
-  fb.op("i32.wrap_i64");
+/** A concentration's place in the memory: local `addr` holding a byte address, plus `off`. */
+interface ConcAddress {
+  readonly addr: number;
+  readonly off: number;
+}
+
+/**
+ * Emits `hi = (high word of x) >> shift − base`: the concentration interval (i32), for x the f64
+ * at byte `addr` + `off` of the memory, whose high word is the i32 at `addr` + `off` + 4 (the
+ * memory is little-endian, in WebAssembly and in the JavaScript tier's typed arrays on the
+ * little-endian hosts Deno runs on): one load instead of reinterpreting x as an i64.
+ */
+function emitConcInterval(fb: FunctionEmitter, at: ConcAddress): void {
+  fb.op("local.get", at.addr);
+  fb.op("i32.load", at.off + 4);
   fb.i32Const(CONC_SHIFT);
   fb.op("i32.shr_s");
   fb.i32Const(CONC_BASE);
@@ -80,6 +89,7 @@ function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
  *
  * @param fb the function
  * @param l locals: x (f64), i and b (i32), f (f64)
+ * @param at where x was loaded from (the interval reads its high word there)
  * @param startOff byte offset of the grid's interval starts
  * @param invWidthOff byte offset of the grid's inverse interval widths
  * @param tableOff byte offset of the table (4 coefficients per interval)
@@ -87,11 +97,12 @@ function emitConcInterval(fb: FunctionEmitter, x: () => void): void {
 function emitConcCubic(
   fb: FunctionEmitter,
   l: { readonly x: number; readonly i: number; readonly b: number; readonly f: number },
+  at: ConcAddress,
   startOff: number,
   invWidthOff: number,
   tableOff: number,
 ): void {
-  emitConcInterval(fb, () => fb.op("local.get", l.x));
+  emitConcInterval(fb, at);
   fb.op("local.tee", l.i);
   fb.i32Const(0);
   fb.op("i32.ge_s");
@@ -315,6 +326,7 @@ export function emitFastAdvance(
         emitConcCubic(
           fb,
           { x, i: iv, b, f },
+          { addr: addr.node, off: off(nv.name) },
           off(pos.concStart),
           off(pos.concInvWidth),
           off(fr.conc[g]),
@@ -351,7 +363,9 @@ export function emitFastAdvance(
 
 /**
  * Emits the rate-table positions of every node's V (all lanes): interval i and f = u − i for
- * u = (V − V_min)·(1/step) inside the table, −1 and 0 outside (and for NaN).
+ * u = (V − V_min)·(1/step) inside the table, −1 and 0 outside (and for NaN). The engine runs it
+ * once, before the first step (for the scratch node, whose V never changes); each step's
+ * positions are written by the Hines solve ({@link nodePositionHook}).
  *
  * @param fb the function
  * @param ctx memory
@@ -426,6 +440,72 @@ export function emitPositions(
   fb.op("end");
 }
 
+/**
+ * The rate-table position of one node's new V, emitted inside the Hines solve's substitution
+ * loop (a {@link SolvedNodeHook}) instead of a second pass over the nodes: the interval and
+ * fraction of {@link emitPositions}, with the same operations, computed without a branch. Outside
+ * the table (and for NaN) u is replaced by −1 before truncation, so the interval is −1 and the
+ * fraction −1 − (−1) = +0, the values {@link emitPositions} stores there. In f64x2 both lanes
+ * are done at once (`i32x4.trunc_sat_f64x2_s_zero`; the two intervals are one 64-bit store).
+ *
+ * @param pos the position regions (per-lane i32 interval, per-lane f64 fraction)
+ * @returns the hook
+ */
+export function nodePositionHook(pos: PositionRegions): SolvedNodeHook {
+  return (e, kL, v) => {
+    const fb = e.fb;
+    const vector = e.width === "f64x2";
+    const regions = e.mem.regions;
+    const interval = regions.get(pos.interval)!.offset + 8 * e.half;
+    const frac = regions.get(pos.frac)!.offset + 16 * e.half;
+    const u = e.local(), um = e.local();
+    const iv = vector ? fb.local("v128") : fb.local("i32");
+    // u = (V − V_min)·(1/step); um = u inside [0, V_INTERVALS), else −1.
+    e.get(v);
+    e.constant(TABLE_V_MIN);
+    e.op("sub");
+    e.constant(1 / TABLE_STEP);
+    e.op("mul");
+    e.tee(u);
+    e.constant(-1);
+    e.get(u);
+    e.constant(0);
+    fb.op(vector ? "f64x2.ge" : "f64.ge");
+    e.get(u);
+    e.constant(V_INTERVALS);
+    fb.op(vector ? "f64x2.lt" : "f64.lt");
+    if (vector) {
+      fb.op("v128.and");
+      fb.op("v128.bitselect");
+    } else {
+      fb.op("i32.and");
+      fb.op("select");
+    }
+    e.set(um);
+    // interval[k] = trunc(um): the i32 entry's byte address is k·4·lanes = kL / 2.
+    fb.op("local.get", kL);
+    fb.i32Const(1);
+    fb.op("i32.shr_u");
+    e.get(um);
+    if (vector) {
+      fb.op("i32x4.trunc_sat_f64x2_s_zero");
+      fb.op("local.tee", iv);
+      fb.op("v128.store64_lane", interval, 0);
+    } else {
+      fb.op("i32.trunc_sat_f64_s");
+      fb.op("local.tee", iv);
+      fb.op("i32.store", interval);
+    }
+    // frac[k] = um − interval[k]
+    fb.op("local.get", kL);
+    e.get(um);
+    fb.op("local.get", iv);
+    fb.op(vector ? "f64x2.convert_low_i32x4_s" : "f64.convert_i32_s");
+    e.op("sub");
+    fb.op(vector ? "v128.store" : "f64.store", frac);
+  };
+}
+
 /** Regions of the calcium Nernst update. */
 export interface NernstRegions {
   /** Shared i32: the nodes where cai is dynamic. */
@@ -436,97 +516,331 @@ export interface NernstRegions {
   readonly lnTable: string;
 }
 
+/** What the Nernst update needs besides the node addresses. */
+export interface NernstSpec {
+  /** k_T/2 [mV]. */
+  readonly nernst: number;
+  /** Whether to use the ln table (fast mode) or `Math.log` (exact mode). */
+  readonly fastMode: boolean;
+  /** The regions. */
+  readonly regions: NernstRegions;
+  /** The concentration grid. */
+  readonly pos: PositionRegions;
+}
+
+/** One node of one lane: i32 locals holding its byte addresses, plus constant offsets. */
+interface NernstSite {
+  /** Address in the per-lane node arrays (cai, eca), without `nodeOff`. */
+  readonly node: number;
+  readonly nodeOff: number;
+  /** Address in the shared node arrays (cao): c·8. */
+  readonly shared: number;
+  /** The Ca node's entry in `lnCao`, j·8, without `entryOff`. */
+  readonly entry: number;
+  readonly entryOff: number;
+}
+
 /**
  * Emits eca = (k_T/2)·ln(cao/cai) at the dynamic-calcium nodes of every lane: in fast mode
  * `nernst·(ln cao − ln cai)` with ln cai from the ln table (`nernstFromTable`), in exact mode
  * `nernst·log(cao/cai)` with the imported `Math.log` (`updateEca`).
  *
+ * With `simd` in fast mode, two updates share each f64x2 operation: two nodes of one lane, or
+ * one node in both lanes of a lock-step pair. The table's coefficients are gathered per update
+ * and every operation is the scalar one in each half, so the bits are the scalar loop's; an
+ * update off the grid (rare) takes the scalar path, `Math.log` included.
+ *
  * @param fb the function
  * @param ctx memory and the `log` import
  * @param count number of dynamic-calcium nodes
- * @param nernst k_T/2 [mV]
- * @param fastMode whether to use the table
- * @param r the regions
- * @param pos the concentration grid
+ * @param spec constants and regions
+ * @param simd whether f64x2 may be used
  */
 export function emitNernst(
   fb: FunctionEmitter,
   ctx: LoweringContext,
   count: number,
-  nernst: number,
-  fastMode: boolean,
-  r: NernstRegions,
-  pos: PositionRegions,
+  spec: NernstSpec,
+  simd: boolean,
 ): void {
   if (count === 0) return;
   const lanes = ctx.mem.lanes;
   const off = (name: string) => ctx.mem.regions.get(name)!.offset;
   const laneShift = 3 + Math.log2(lanes);
-  const j = fb.local("i32"), a = fb.local("i32"), x = fb.local("f64"), i = fb.local("i32");
-  const b = fb.local("i32"), f = fb.local("f64"), ln = fb.local("f64");
-  for (let lane = 0; lane < lanes; lane++) {
-    fb.i32Const(0);
-    fb.op("local.set", j);
-    const loop = fb.loop();
-    // a = caNodes[j]·8·lanes + 8·lane
+  const j = fb.local("i32"), e = fb.local("i32");
+  const a = [fb.local("i32"), fb.local("i32")], c8 = [fb.local("i32"), fb.local("i32")];
+  const l = nernstLocals(fb);
+  // Node addresses of entry j + which in lane `lane`: c8 = c·8, a = c·8·lanes + 8·lane.
+  const nodeOf = (which: number, lane: number) => {
     fb.op("local.get", j);
     fb.i32Const(2);
     fb.op("i32.shl");
-    fb.op("i32.load", off(r.caNodes));
-    if (fastMode) {
-      emitLaneAddress(fb, laneShift, lane);
-      fb.op("local.tee", a);
-      fb.op("f64.load", off("cai"));
-      fb.op("local.set", x);
-      emitConcCubic(fb, { x, i, b, f }, off(pos.concStart), off(pos.concInvWidth), off(r.lnTable));
-      fb.op("local.set", ln);
-      fb.op("else");
-      fb.op("local.get", x);
-      fb.op("call", ctx.math.log);
-      fb.op("local.set", ln);
-      fb.op("end");
-      // eca = nernst·(lnCao[j] − ln)
-      fb.op("local.get", a);
-      fb.f64Const(nernst);
-      fb.op("local.get", j);
-      fb.i32Const(3);
-      fb.op("i32.shl");
-      fb.op("f64.load", off(r.lnCao));
-      fb.op("local.get", ln);
-      fb.op("f64.sub");
-      fb.op("f64.mul");
-      fb.op("f64.store", off("eca"));
-    } else {
-      fb.op("local.tee", i);
-      emitLaneAddress(fb, laneShift, lane);
-      fb.op("local.set", a);
-      // eca = nernst·log(cao/cai)
-      fb.op("local.get", a);
-      fb.f64Const(nernst);
-      fb.op("local.get", i);
-      fb.i32Const(3);
-      fb.op("i32.shl");
-      fb.op("f64.load", off("cao"));
-      fb.op("local.get", a);
-      fb.op("f64.load", off("cai"));
-      fb.op("f64.div");
-      fb.op("call", ctx.math.log);
-      fb.op("f64.mul");
-      fb.op("f64.store", off("eca"));
-    }
+    fb.op("i32.load", off(spec.regions.caNodes) + 4 * which);
+    fb.op("local.tee", c8[which]);
+    emitLaneAddress(fb, laneShift, lane);
+    fb.op("local.set", a[which]);
+    fb.op("local.get", c8[which]);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", c8[which]);
+  };
+  const site = (which: number, nodeOff = 0): NernstSite => ({
+    node: a[which],
+    nodeOff,
+    shared: c8[which],
+    entry: e,
+    entryOff: 8 * which,
+  });
+  // for (j = from; j < to; j += step) with e = 8·j
+  const loop = (from: number, to: number, step: number, body: () => void) => {
+    if (from >= to) return;
+    fb.i32Const(from);
+    fb.op("local.set", j);
+    const top = fb.loop();
     fb.op("local.get", j);
-    fb.i32Const(1);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", e);
+    body();
+    fb.op("local.get", j);
+    fb.i32Const(step);
     fb.op("i32.add");
     fb.op("local.tee", j);
-    fb.i32Const(count);
+    fb.i32Const(to);
     fb.op("i32.lt_s");
-    fb.brIf(loop);
+    fb.brIf(top);
     fb.op("end");
+  };
+  if (!(simd && spec.fastMode)) {
+    for (let lane = 0; lane < lanes; lane++) {
+      loop(0, count, 1, () => {
+        nodeOf(0, lane);
+        emitNernstSite(fb, ctx, spec, site(0), l);
+      });
+    }
+    return;
+  }
+  const v = nernstVectorLocals(fb);
+  if (lanes === 1) {
+    // Two nodes per f64x2: entries j and j + 1; an odd last one alone.
+    const pairs = count - (count % 2);
+    loop(0, pairs, 2, () => {
+      nodeOf(0, 0);
+      nodeOf(1, 0);
+      emitNernstPair(fb, ctx, spec, [site(0), site(1)], false, l, v);
+    });
+    if (pairs < count) {
+      fb.i32Const(pairs);
+      fb.op("local.set", j);
+      fb.i32Const(8 * pairs);
+      fb.op("local.set", e);
+      nodeOf(0, 0);
+      emitNernstSite(fb, ctx, spec, site(0), l);
+    }
+  } else {
+    // A lock-step pair: one node in both lanes (adjacent doubles).
+    loop(0, count, 1, () => {
+      nodeOf(0, 0);
+      emitNernstPair(fb, ctx, spec, [site(0), { ...site(0), nodeOff: 8 }], true, l, v);
+    });
   }
 }
 
+/** Locals of {@link emitNernstSite}. */
+interface NernstLocals {
+  readonly x: number;
+  readonly i: number;
+  readonly b: number;
+  readonly f: number;
+  readonly ln: number;
+}
+
+function nernstLocals(fb: FunctionEmitter): NernstLocals {
+  return {
+    x: fb.local("f64"),
+    i: fb.local("i32"),
+    b: fb.local("i32"),
+    f: fb.local("f64"),
+    ln: fb.local("f64"),
+  };
+}
+
+/** One scalar Nernst update (see {@link emitNernst}). */
+function emitNernstSite(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  spec: NernstSpec,
+  site: NernstSite,
+  l: NernstLocals,
+): void {
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const r = spec.regions, pos = spec.pos;
+  const cai = off("cai") + site.nodeOff, eca = off("eca") + site.nodeOff;
+  if (spec.fastMode) {
+    fb.op("local.get", site.node);
+    fb.op("f64.load", cai);
+    fb.op("local.set", l.x);
+    emitConcCubic(
+      fb,
+      l,
+      { addr: site.node, off: cai },
+      off(pos.concStart),
+      off(pos.concInvWidth),
+      off(r.lnTable),
+    );
+    fb.op("local.set", l.ln);
+    fb.op("else");
+    fb.op("local.get", l.x);
+    fb.op("call", ctx.math.log);
+    fb.op("local.set", l.ln);
+    fb.op("end");
+    // eca = nernst·(lnCao[j] − ln)
+    fb.op("local.get", site.node);
+    fb.f64Const(spec.nernst);
+    fb.op("local.get", site.entry);
+    fb.op("f64.load", off(r.lnCao) + site.entryOff);
+    fb.op("local.get", l.ln);
+    fb.op("f64.sub");
+    fb.op("f64.mul");
+    fb.op("f64.store", eca);
+  } else {
+    // eca = nernst·log(cao/cai)
+    fb.op("local.get", site.node);
+    fb.f64Const(spec.nernst);
+    fb.op("local.get", site.shared);
+    fb.op("f64.load", off("cao"));
+    fb.op("local.get", site.node);
+    fb.op("f64.load", cai);
+    fb.op("f64.div");
+    fb.op("call", ctx.math.log);
+    fb.op("f64.mul");
+    fb.op("f64.store", eca);
+  }
+}
+
+/** Locals of {@link emitNernstPair}. */
+interface NernstVectorLocals {
+  readonly x: number;
+  readonly f: number;
+  readonly t: number;
+  readonly i: readonly [number, number];
+  readonly b: readonly [number, number];
+}
+
+function nernstVectorLocals(fb: FunctionEmitter): NernstVectorLocals {
+  return {
+    x: fb.local("v128"),
+    f: fb.local("v128"),
+    t: fb.local("v128"),
+    i: [fb.local("i32"), fb.local("i32")],
+    b: [fb.local("i32"), fb.local("i32")],
+  };
+}
+
 /**
- * Emits `region[·] = 0` over a whole f64 region.
+ * Two fast-mode Nernst updates in one f64x2 (see {@link emitNernst}); `adjacent` when the two
+ * sites are the lanes of one node (one 16-byte load of cai and store of eca, one ln cao).
+ */
+function emitNernstPair(
+  fb: FunctionEmitter,
+  ctx: LoweringContext,
+  spec: NernstSpec,
+  sites: readonly [NernstSite, NernstSite],
+  adjacent: boolean,
+  l: NernstLocals,
+  v: NernstVectorLocals,
+): void {
+  const off = (name: string) => ctx.mem.regions.get(name)!.offset;
+  const [s0, s1] = sites;
+  const cai = off("cai"), eca = off("eca");
+  // [mem[b0 + at], mem[b1 + at]] (addresses in locals b0, b1)
+  const gather = (b0: number, b1: number, at0: number, at1: number) => {
+    fb.op("local.get", b0);
+    fb.op("v128.load64_zero", at0);
+    fb.op("local.set", v.t);
+    fb.op("local.get", b1);
+    fb.op("local.get", v.t);
+    fb.op("v128.load64_lane", at1, 1);
+  };
+  // x = [cai₀, cai₁]
+  if (adjacent) {
+    fb.op("local.get", s0.node);
+    fb.op("v128.load", cai + s0.nodeOff);
+  } else gather(s0.node, s1.node, cai + s0.nodeOff, cai + s1.nodeOff);
+  fb.op("local.set", v.x);
+  // Intervals of both; both on the grid (0 ≤ i < CONC_INTERVALS, unsigned)?
+  sites.forEach((s, h) => {
+    emitConcInterval(fb, { addr: s.node, off: cai + s.nodeOff });
+    fb.op("local.tee", v.i[h]);
+    fb.i32Const(CONC_INTERVALS);
+    fb.op("i32.lt_u");
+  });
+  fb.op("i32.and");
+  fb.if();
+  // f = (x − start[i])·invWidth[i]
+  for (const h of [0, 1]) {
+    fb.op("local.get", v.i[h]);
+    fb.i32Const(3);
+    fb.op("i32.shl");
+    fb.op("local.set", v.b[h]);
+  }
+  fb.op("local.get", v.x);
+  gather(v.b[0], v.b[1], off(spec.pos.concStart), off(spec.pos.concStart));
+  fb.op("f64x2.sub");
+  gather(v.b[0], v.b[1], off(spec.pos.concInvWidth), off(spec.pos.concInvWidth));
+  fb.op("f64x2.mul");
+  fb.op("local.set", v.f);
+  // ln = ((c3·f + c2)·f + c1)·f + c0
+  for (const h of [0, 1]) {
+    fb.op("local.get", v.i[h]);
+    fb.i32Const(5);
+    fb.op("i32.shl");
+    fb.op("local.set", v.b[h]);
+  }
+  const table = off(spec.regions.lnTable);
+  gather(v.b[0], v.b[1], table + 24, table + 24);
+  fb.op("local.get", v.f);
+  fb.op("f64x2.mul");
+  for (const k of [2, 1, 0]) {
+    gather(v.b[0], v.b[1], table + 8 * k, table + 8 * k);
+    fb.op("f64x2.add");
+    if (k > 0) {
+      fb.op("local.get", v.f);
+      fb.op("f64x2.mul");
+    }
+  }
+  fb.op("local.set", v.f);
+  // eca = nernst·(lnCao − ln)
+  fb.f64x2Const(spec.nernst);
+  const lnCao = off(spec.regions.lnCao);
+  if (adjacent) {
+    fb.op("local.get", s0.entry);
+    fb.op("v128.load64_splat", lnCao + s0.entryOff);
+  } else gather(s0.entry, s1.entry, lnCao + s0.entryOff, lnCao + s1.entryOff);
+  fb.op("local.get", v.f);
+  fb.op("f64x2.sub");
+  fb.op("f64x2.mul");
+  fb.op("local.set", v.f);
+  if (adjacent) {
+    fb.op("local.get", s0.node);
+    fb.op("local.get", v.f);
+    fb.op("v128.store", eca + s0.nodeOff);
+  } else {
+    sites.forEach((s, h) => {
+      fb.op("local.get", s.node);
+      fb.op("local.get", v.f);
+      fb.op("v128.store64_lane", eca + s.nodeOff, h);
+    });
+  }
+  fb.op("else");
+  emitNernstSite(fb, ctx, spec, s0, l);
+  emitNernstSite(fb, ctx, spec, s1, l);
+  fb.op("end");
+}
+
+/**
+ * Emits `region[·] = 0` over a whole f64 region: one `memory.fill` of its bytes (+0 is all zero
+ * bits).
  *
  * @param fb the function
  * @param ctx memory
@@ -535,21 +849,10 @@ export function emitNernst(
 export function emitZero(fb: FunctionEmitter, ctx: LoweringContext, region: string): void {
   const r = ctx.mem.regions.get(region)!;
   if (r.elements === 0) return;
-  const j = fb.local("i32");
+  fb.i32Const(r.offset);
   fb.i32Const(0);
-  fb.op("local.set", j);
-  const loop = fb.loop();
-  fb.op("local.get", j);
-  fb.f64Const(0);
-  fb.op("f64.store", r.offset);
-  fb.op("local.get", j);
-  fb.i32Const(8);
-  fb.op("i32.add");
-  fb.op("local.tee", j);
   fb.i32Const(8 * r.elements);
-  fb.op("i32.lt_s");
-  fb.brIf(loop);
-  fb.op("end");
+  fb.op("memory.fill", 0);
 }
 
 /** The layouts an IR kernel may use for a memory of `lanes` lanes on a tier. */

@@ -265,6 +265,12 @@ export class JsFunctionBuilder implements FunctionEmitter {
         else this.#push(call, kindOf(type.results[0]));
         return;
       }
+      case "memory.fill": {
+        // (destination, byte value, length): the bytes [d, d + n) of the memory.
+        const n = this.#pop("i32"), val = this.#pop("i32"), d = this.#pop("i32");
+        this.#emit(`U8.fill(${val.expr}, ${d.expr}, ${d.expr} + ${n.expr});`);
+        return;
+      }
       case "drop":
         this.#pop();
         return;
@@ -519,7 +525,8 @@ export class JsModuleBuilder implements ModuleEmitter {
   /** The module's JavaScript source (for inspection and tests). */
   source(): string {
     let src =
-      '"use strict";\nconst F64 = new Float64Array(buffer), I32 = new Int32Array(buffer);\n';
+      '"use strict";\nconst F64 = new Float64Array(buffer), I32 = new Int32Array(buffer), ' +
+      "U8 = new Uint8Array(buffer);\n";
     this.#imports.forEach((imp, j) => {
       src += `const imp${j} = imports[${JSON.stringify(imp.module)}][${
         JSON.stringify(imp.name)

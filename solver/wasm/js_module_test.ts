@@ -120,3 +120,36 @@ Deno.test("JsModuleBuilder: the Hines solve as JavaScript equals the JavaScript 
     for (let k = 0; k < n; k++) assert.ok(Object.is(v[k], wv[k]), `${variant} wasm: v[${k}]`);
   }
 });
+
+Deno.test("JsModuleBuilder: memory.fill writes the bytes the WebAssembly instruction writes", () => {
+  const build = (mb: ModuleEmitter) => {
+    // fill(d, value, n): bytes [d, d + n) = value.
+    const f = mb.addFunction({ params: ["i32", "i32", "i32"], results: [] }, { exportAs: "fill" });
+    f.op("local.get", 0);
+    f.op("local.get", 1);
+    f.op("local.get", 2);
+    f.op("memory.fill", 0);
+  };
+  const wmb = new ModuleBuilder();
+  wmb.importMemory("env", "memory", { initial: 1 });
+  build(wmb);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(wmb.encode()), { env: { memory } })
+    .exports.fill as (d: number, value: number, n: number) => void;
+  const jmb = new JsModuleBuilder();
+  jmb.importMemory("env", "memory", { initial: 1 });
+  build(jmb);
+  const buffer = new ArrayBuffer(65536);
+  const js = jmb.instantiate({}, buffer).fill as (d: number, value: number, n: number) => void;
+  const w = new Uint8Array(memory.buffer), j = new Uint8Array(buffer);
+  for (let k = 0; k < 256; k++) w[k] = j[k] = 255 - k;
+  for (const [d, value, n] of [[8, 0, 64], [3, 7, 5], [100, 0, 0], [200, 1, 56]]) {
+    wasm(d, value, n);
+    js(d, value, n);
+  }
+  assert.deepEqual(j.subarray(0, 256), w.subarray(0, 256));
+  assert.equal(j[8 + 63], 0);
+  assert.equal(j[3], 7);
+  assert.equal(j[255], 1);
+  assert.equal(j[72], 255 - 72);
+});

@@ -144,6 +144,7 @@ export const OPCODES = {
   "i64.reinterpret_f64": [0xbd, "none"],
   "f64.reinterpret_i64": [0xbf, "none"],
   "i32.trunc_sat_f64_s": [[0xfc, 2], "none"],
+  "memory.fill": [[0xfc, 11], "index"],
   "v128.load": [[0xfd, 0x00], "memarg", 4],
   "v128.load64_splat": [[0xfd, 0x0a], "memarg", 3],
   "v128.store": [[0xfd, 0x0b], "memarg", 4],

@@ -16,7 +16,9 @@
  * Regions (see {@link hinesRegions}): the caller's per-lane node arrays `v`, `i`, `g`; the
  * solver's shared coefficients and per-lane work arrays prefixed `hines.`. The diagonal's
  * constant part `dAxial + cfac/dt` is precomputed per dt by {@link setHinesDt} with the same
- * operations the JavaScript solve uses each step.
+ * operations the JavaScript solve uses each step. Node references in the shared i32 regions
+ * (`hines.parent`, the fast schedule's `eNode`/`eParent`/`sNode`/`sParent`) are stored as byte
+ * addresses k·8·lanes of the per-lane arrays, so the loops load them without shifting.
  *
  * @module
  */
@@ -137,17 +139,20 @@ export function fillHinesRegions(
 ): void {
   const { parent, upper, lower } = s;
   if (variant === "exact") {
-    i32View(mem, "hines.parent").set(parent);
+    // Parents as byte addresses p·8·lanes in the per-lane arrays (the solve needs no shift).
+    i32View(mem, "hines.parent").set(parent.map((p) => p * 8 * mem.lanes));
     f64View(mem, "hines.upper").set(upper);
     f64View(mem, "hines.lower").set(lower);
   } else {
     const { eNode, sNode } = fastSchedule(parent);
-    i32View(mem, "hines.eNode").set(eNode);
-    i32View(mem, "hines.eParent").set(eNode.map((k) => parent[k]));
+    // Nodes as byte addresses k·8·lanes in the per-lane arrays (the solve's loops need no shift).
+    const at = (k: number) => k * 8 * mem.lanes;
+    i32View(mem, "hines.eNode").set(eNode.map(at));
+    i32View(mem, "hines.eParent").set(eNode.map((k) => at(parent[k])));
     f64View(mem, "hines.eUpper").set(Float64Array.from(eNode, (k) => upper[k]));
     f64View(mem, "hines.eLower").set(Float64Array.from(eNode, (k) => lower[k]));
-    i32View(mem, "hines.sNode").set(sNode);
-    i32View(mem, "hines.sParent").set(sNode.map((k) => parent[k]));
+    i32View(mem, "hines.sNode").set(sNode.map(at));
+    i32View(mem, "hines.sParent").set(sNode.map((k) => at(parent[k])));
     f64View(mem, "hines.sLower").set(Float64Array.from(sNode, (k) => lower[k]));
   }
   setHinesDt(mem, s, variant, dt);
@@ -174,11 +179,29 @@ export function setHinesDt(
     const base = f64View(mem, "hines.base");
     for (let k = 0; k < base.length; k++) base[k] = dAxial[k] + cfac[k] * rdt;
   } else {
-    const eNode = i32View(mem, "hines.eNode");
+    const { eNode } = fastSchedule(s.parent);
     const eBase = f64View(mem, "hines.eBase");
     for (let j = 0; j < eNode.length; j++) eBase[j] = dAxial[eNode[j]] + cfac[eNode[j]] * rdt;
     f64View(mem, "hines.base0")[0] = dAxial[0] + cfac[0] * rdt;
   }
+}
+
+/**
+ * Emits more work for a node whose V^{n+1} has just been computed, inside the solve's
+ * substitution loop (a fused pass over the nodes: e.g. the rate-table positions).
+ *
+ * @param e the emitter of the lanes being solved (one f64 or f64x2 value per node)
+ * @param kL local holding the node's byte address k·8·lanes in a per-lane f64 region
+ * @param v local holding the node's new V (per-lane value) [mV]
+ */
+export type SolvedNodeHook = (e: LaneEmitter, kL: number, v: number) => void;
+
+/** Options of {@link emitHinesSolve}. */
+export interface HinesSolveOptions {
+  /** Number of nodes (default: the length of region `v`). */
+  readonly nodes?: number;
+  /** Emitted once per node after its V^{n+1} is stored (root included). */
+  readonly onSolved?: SolvedNodeHook;
 }
 
 /**
@@ -189,6 +212,7 @@ export function setHinesDt(
  * @param mem the laid-out memory (fixes node count, lanes and offsets)
  * @param variant exact or fast
  * @param exportAs export name
+ * @param options node count, per-node hook
  * @returns the function index
  */
 export function emitHinesSolve(
@@ -196,8 +220,9 @@ export function emitHinesSolve(
   mem: EngineMemory,
   variant: HinesVariant,
   exportAs: string,
-  nodes?: number,
+  options: HinesSolveOptions = {},
 ): number {
+  const nodes = options.nodes;
   const n = nodes ?? mem.regions.get("v")?.request.length ?? 0;
   if (n < 1) throw new RangeError('The Hines solve needs a per-lane region "v" with ≥ 1 node');
   const fb = mb.addFunction({ params: [], results: [] }, { exportAs });
@@ -209,9 +234,18 @@ export function emitHinesSolve(
   const a8 = fb.local("i32"); // entry·8 (shared f64 arrays)
   const kL = fb.local("i32"); // node k·8·lanes
   const pL = fb.local("i32"); // node p·8·lanes
-  const tmp = em.map((e) => ({ dv: e.local(), rk: e.local(), f: e.local(), x: e.local() }));
-  if (variant === "exact") emitExact(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh);
-  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh);
+  const tmp = em.map((e) => ({
+    dv: e.local(),
+    rk: e.local(),
+    f: e.local(),
+    x: e.local(),
+    nv: e.local(),
+    lo: e.local(),
+    up: e.local(),
+  }));
+  const hook = options.onSolved;
+  if (variant === "exact") emitExact(fb, em, tmp, n, { k, a4, a8, kL, pL }, sh, hook);
+  else emitFast(fb, em, tmp, n, { k, a4, a8, kL, pL }, hook);
   return fb.index;
 }
 
@@ -227,6 +261,11 @@ interface Temps {
   readonly rk: number;
   readonly f: number;
   readonly x: number;
+  /** The node's new V. */
+  readonly nv: number;
+  /** The node's lower and upper coefficients (loaded once). */
+  readonly lo: number;
+  readonly up: number;
 }
 
 function emitExact(
@@ -236,6 +275,7 @@ function emitExact(
   n: number,
   a: Addr,
   sh: number,
+  hook: SolvedNodeHook | undefined,
 ): void {
   // d[k] = base[k] + g[k]; rhs[k] = −i[k]
   emitCountedLoop(fb, a.k, 0, n, 1, () => {
@@ -259,8 +299,6 @@ function emitExact(
     emitShift(fb, a.a8, a.k, 3);
     emitShift(fb, a.kL, a.k, sh);
     em[0].loadIndex("hines.parent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -272,12 +310,14 @@ function emitExact(
       // rk = rhs[k] − lower[k]·dv
       e.load("hines.rhs", a.kL);
       e.loadShared("hines.lower", a.a8);
+      e.tee(t.lo);
       e.get(t.dv);
       e.op("mul");
       e.op("sub");
       e.set(t.rk);
       // f = upper[k] / d[k]
       e.loadShared("hines.upper", a.a8);
+      e.tee(t.up);
       e.load("hines.d", a.kL);
       e.op("div");
       e.set(t.f);
@@ -286,14 +326,14 @@ function emitExact(
       e.store("hines.d", a.pL, () => {
         e.load("hines.d", a.pL);
         e.get(t.f);
-        e.loadShared("hines.lower", a.a8);
+        e.get(t.lo);
         e.op("mul");
         e.op("sub");
       });
       // rhs[p] = rhs[p] + (upper[k]·dv − f·rk)
       e.store("hines.rhs", a.pL, () => {
         e.load("hines.rhs", a.pL);
-        e.loadShared("hines.upper", a.a8);
+        e.get(t.up);
         e.get(t.dv);
         e.op("mul");
         e.get(t.f);
@@ -313,7 +353,7 @@ function emitExact(
     e.load("hines.d", a.kL);
     e.op("div");
     e.set(t.x);
-    storeSolution(e, a.kL, t.x);
+    storeSolution(e, a.kL, t, hook);
   });
   // Back substitution, k = 1 … n−1: x = (rhs[k] − lower[k]·rhs[p]) / d[k].
   emitCountedLoop(fb, a.k, 1, n, 1, () => {
@@ -321,8 +361,6 @@ function emitExact(
     emitShift(fb, a.a8, a.k, 3);
     emitShift(fb, a.kL, a.k, sh);
     em[0].loadIndex("hines.parent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -334,21 +372,33 @@ function emitExact(
       e.load("hines.d", a.kL);
       e.op("div");
       e.set(t.x);
-      storeSolution(e, a.kL, t.x);
+      storeSolution(e, a.kL, t, hook);
     });
   });
 }
 
-/** rhs[k] = x; v[k] = v[k] + x; i[k] = 0; g[k] = 0. */
-function storeSolution(e: LaneEmitter, kL: number, x: number): void {
-  e.store("hines.rhs", kL, () => e.get(x));
-  e.store("v", kL, () => {
-    e.load("v", kL);
-    e.get(x);
-    e.op("add");
-  });
+/** rhs[k] = x; v[k] = v[k] + x; i[k] = 0; g[k] = 0; then the hook. */
+function storeSolution(
+  e: LaneEmitter,
+  kL: number,
+  t: Temps,
+  hook: SolvedNodeHook | undefined,
+): void {
+  e.store("hines.rhs", kL, () => e.get(t.x));
+  storeV(e, kL, t, hook !== undefined);
   e.store("i", kL, () => e.constant(0));
   e.store("g", kL, () => e.constant(0));
+  hook?.(e, kL, t.nv);
+}
+
+/** v[k] = v[k] + x, kept in local nv when `keep`. */
+function storeV(e: LaneEmitter, kL: number, t: Temps, keep: boolean): void {
+  e.store("v", kL, () => {
+    e.load("v", kL);
+    e.get(t.x);
+    e.op("add");
+    if (keep) e.tee(t.nv);
+  });
 }
 
 function emitFast(
@@ -357,22 +407,18 @@ function emitFast(
   tmp: Temps[],
   n: number,
   a: Addr,
-  sh: number,
+  hook: SolvedNodeHook | undefined,
 ): void {
   const m = n - 1;
   const zero = (e: LaneEmitter, name: string, addr: number) =>
     e.store(name, addr, () => e.constant(0));
-  // Elimination in height order: j = 0 … m−1, node k = eNode[j], parent p = eParent[j].
-  emitCountedLoop(fb, a.k, 0, m, 1, () => {
-    emitShift(fb, a.a4, a.k, 2);
-    emitShift(fb, a.a8, a.k, 3);
+  // Elimination in height order: j = 0 … m−1, node k = eNode[j], parent p = eParent[j] (both
+  // stored as byte addresses); the loop counts a4 = 4·j.
+  emitCountedLoop(fb, a.a4, 0, 4 * m, 4, () => {
+    emitShift(fb, a.a8, a.a4, 1);
     em[0].loadIndex("hines.eNode", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.kL);
     em[0].loadIndex("hines.eParent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -393,6 +439,7 @@ function emitFast(
       e.load("i", a.kL);
       e.op("sub");
       e.loadShared("hines.eLower", a.a8);
+      e.tee(t.lo);
       e.get(t.dv);
       e.op("mul");
       e.op("sub");
@@ -407,6 +454,7 @@ function emitFast(
       e.op("div");
       e.set(t.x);
       e.loadShared("hines.eUpper", a.a8);
+      e.tee(t.up);
       e.get(t.x);
       e.op("mul");
       e.set(t.f);
@@ -416,14 +464,14 @@ function emitFast(
       e.store("hines.accD", a.pL, () => {
         e.load("hines.accD", a.pL);
         e.get(t.f);
-        e.loadShared("hines.eLower", a.a8);
+        e.get(t.lo);
         e.op("mul");
         e.op("sub");
       });
       // accR[p] = accR[p] + (eUpper[j]·dv − f·rk)
       e.store("hines.accR", a.pL, () => {
         e.load("hines.accR", a.pL);
-        e.loadShared("hines.eUpper", a.a8);
+        e.get(t.up);
         e.get(t.dv);
         e.op("mul");
         e.get(t.f);
@@ -453,19 +501,14 @@ function emitFast(
     e.set(t.x);
     zero(e, "hines.accD", a.kL);
     zero(e, "hines.accR", a.kL);
-    storeSolution(e, a.kL, t.x);
+    storeSolution(e, a.kL, t, hook);
   });
   // Back substitution in depth order: x = (rhs[k] − sLower[j]·rhs[p]) · invD[k].
-  emitCountedLoop(fb, a.k, 0, m, 1, () => {
-    emitShift(fb, a.a4, a.k, 2);
-    emitShift(fb, a.a8, a.k, 3);
+  emitCountedLoop(fb, a.a4, 0, 4 * m, 4, () => {
+    emitShift(fb, a.a8, a.a4, 1);
     em[0].loadIndex("hines.sNode", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.kL);
     em[0].loadIndex("hines.sParent", a.a4);
-    fb.i32Const(sh);
-    fb.op("i32.shl");
     fb.op("local.set", a.pL);
     em.forEach((e, h) => {
       const t = tmp[h];
@@ -478,11 +521,8 @@ function emitFast(
       e.op("mul");
       e.set(t.x);
       e.store("hines.rhs", a.kL, () => e.get(t.x));
-      e.store("v", a.kL, () => {
-        e.load("v", a.kL);
-        e.get(t.x);
-        e.op("add");
-      });
+      storeV(e, a.kL, t, hook !== undefined);
+      hook?.(e, a.kL, t.nv);
     });
   });
 }
