@@ -394,6 +394,44 @@ export function quietInstance(
   }
 }
 
+/**
+ * Classifies the instances not yet known (`quiet[k] === -1`): 1 when {@link quietInstance} says
+ * quiet, else 0. The proof reads nothing of an instance but its fields (the mechanism's globals,
+ * dt, celsius and the bound on v are the same for all), so instances with bitwise-equal fields
+ * share one proof: a network's synapses of one receptor type mostly do.
+ *
+ * @param ir the mechanism ({@link quietEligible})
+ * @param s the instances (after INITIAL)
+ * @param quiet per instance: -1 unknown (classified here), 0 active, 1 quiet
+ * @param dt the time step [ms]
+ * @param celsius the temperature [°C]
+ */
+export function classifyQuiet(
+  ir: MechanismIR,
+  s: MechanismInstances,
+  quiet: Float64Array,
+  dt: number,
+  celsius: number,
+): void {
+  const arrays = ir.fields.map((f, i) => (isDerivedField(ir, i) ? s.derived : s.fields)[f.name])
+    .filter((a): a is Float64Array => a !== undefined);
+  const proofs = new Map<string, number>();
+  for (let k = 0; k < quiet.length; k++) {
+    if (quiet[k] !== -1) continue;
+    let key = "";
+    for (const a of arrays) {
+      const x = a[k];
+      key += Object.is(x, -0) ? "-0," : `${x},`; // the shortest round-trip form: one per double
+    }
+    let r = proofs.get(key);
+    if (r === undefined) {
+      r = quietInstance(ir, s, k, dt, celsius) ? 1 : 0;
+      proofs.set(key, r);
+    }
+    quiet[k] = r;
+  }
+}
+
 /** The concrete evaluator of the advance: dt and celsius are known there. */
 class ConcreteBuiltins extends Evaluator {
   readonly dt: number;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { allocateInstances } from "../mechanisms/_types.ts";
 import { makeNodes, prepareContext } from "../mechanisms/_testing.ts";
-import { quietEligible, quietInstance } from "./_quiet.ts";
+import { classifyQuiet, quietEligible, quietInstance } from "./_quiet.ts";
 import { toPointMechanism } from "./adapter.ts";
 import { compileNmodl } from "./compile.ts";
 
@@ -25,9 +25,9 @@ function synapse(extra = "", assigned = "") {
   return r.mechanism;
 }
 
-function initialised(c: ReturnType<typeof synapse>) {
+function initialised(c: ReturnType<typeof synapse>, count = 2) {
   const m = toPointMechanism(c);
-  const s = allocateInstances(m, new Int32Array([0, 0]));
+  const s = allocateInstances(m, new Int32Array(count));
   const n = makeNodes(1, { v: -70 });
   m.prepare(s, prepareContext(n));
   m.init(s, n);
@@ -42,6 +42,20 @@ Deno.test("quietInstance() proves a synapse without events exactly inactive", ()
   // With A ≠ B the current is not zero.
   s.fields.A[1] = 1;
   assert.ok(!quietInstance(c.ir, s, 1, n.dt, n.celsius));
+});
+
+Deno.test("classifyQuiet() gives each instance quietInstance()'s answer, one proof per field values", () => {
+  const c = synapse();
+  const { s, n } = initialised(c, 6);
+  s.fields.A[1] = 1; // A ≠ B: active
+  s.fields.A[3] = 1;
+  s.fields.e[4] = -0; // −0 and 0 are different doubles: proved apart (both quiet here)
+  s.fields.B[5] = -0; // A − B = +0 − (−0) = +0: still quiet, but its own proof
+  const q = new Float64Array([-1, -1, -1, -1, -1, 0]);
+  classifyQuiet(c.ir, s, q, n.dt, n.celsius);
+  const expected = [0, 1, 2, 3, 4].map((k) => quietInstance(c.ir, s, k, n.dt, n.celsius) ? 1 : 0);
+  assert.deepEqual([...q], [...expected, 0]); // an instance already known keeps its flag
+  assert.deepEqual(expected, [1, 0, 1, 0, 1]);
 });
 
 Deno.test("quietInstance() refuses a tonic current and an assigned value that depends on v", () => {

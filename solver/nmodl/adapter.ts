@@ -41,7 +41,7 @@ import type {
 } from "../mechanisms/_types.ts";
 import { planGateTables } from "./_gate_tables.ts";
 import { lumpableWith } from "./_lumping.ts";
-import { QUIET_SLOT, quietEligible, quietInstance } from "./_quiet.ts";
+import { classifyQuiet, QUIET_SLOT, quietEligible } from "./_quiet.ts";
 import {
   clearSelfEvents,
   createSelfEvents,
@@ -426,10 +426,7 @@ function pointEntry(c: CompiledMechanism): PointMechanism {
     };
   /** Decides for instances not yet known whether they are quiet (their first current). */
   function classify(s: MechanismInstances, n: NodeArrays): void {
-    const q = s.derived[QUIET_SLOT];
-    for (let i = 0; i < q.length; i++) {
-      if (q[i] === -1) q[i] = quietInstance(ir, s, i, n.dt, n.celsius) ? 1 : 0;
-    }
+    classifyQuiet(ir, s, s.derived[QUIET_SLOT], n.dt, n.celsius);
     s.derived[QUIET_PENDING_SLOT][0] = 0;
   }
   /** Delivers the self events due at n.t (the midpoint of the step), in time order. */
