@@ -68,30 +68,27 @@ export function createEventQueue(sources: readonly EventSource[]): EventQueue {
     }
     total += s.times.length;
   }
+  // Every event's time and source, flat (the sort reads one typed array per comparison).
+  const at = new Float64Array(total);
   const srcOf = new Int32Array(total);
-  const posOf = new Int32Array(total);
   let e = 0;
   for (let s = 0; s < sources.length; s++) {
-    const n = sources[s].times.length;
-    for (let k = 0; k < n; k++, e++) {
+    const times = sources[s].times;
+    for (let k = 0; k < times.length; k++, e++) {
+      at[e] = times[k];
       srcOf[e] = s;
-      posOf[e] = k;
     }
   }
   const order = Array.from({ length: total }, (_, i) => i);
-  order.sort((a, b) => {
-    const ta = sources[srcOf[a]].times[posOf[a]];
-    const tb = sources[srcOf[b]].times[posOf[b]];
-    // Small integers only: a double returned to the sort would be boxed on every comparison.
-    return ta < tb ? -1 : ta > tb ? 1 : a - b;
-  });
+  // Small integers only: a double returned to the sort would be boxed on every comparison.
+  order.sort((a, b) => (at[a] < at[b] ? -1 : at[a] > at[b] ? 1 : a - b));
   const time = new Float64Array(total);
   const target = new Int32Array(total);
   const instance = new Int32Array(total);
   const weightOffset = new Int32Array(total);
   for (let j = 0; j < total; j++) {
     const src = sources[srcOf[order[j]]];
-    time[j] = src.times[posOf[order[j]]];
+    time[j] = at[order[j]];
     target[j] = src.target;
     instance[j] = src.instance;
     weightOffset[j] = src.weightOffset;
