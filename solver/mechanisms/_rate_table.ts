@@ -383,10 +383,20 @@ export function evaluateConcentrationTable(
   return ((c[b + 3] * f + c[b + 2]) * f + c[b + 1]) * f + c[b];
 }
 
-/** ln c on the concentration grid (for the per-step Nernst potential of calcium). */
-const LN_TABLE = buildConcentrationTable(1, (x, out) => {
-  out[0] = Math.log(x);
-});
+let lnTable: Float64Array | undefined;
+
+/**
+ * ln c on the concentration grid (for the per-step Nernst potential of calcium), built on first
+ * use, once per process (the engine copies it; nobody writes to it).
+ *
+ * @returns the cubic table of `Math.log` over the grid
+ */
+export function lnConcentrationTable(): Float64Array {
+  lnTable ??= buildConcentrationTable(1, (x, out) => {
+    out[0] = Math.log(x);
+  });
+  return lnTable;
+}
 
 /**
  * eca = (k_T/2)·(ln cao − ln cai) at the given nodes with ln cai from a concentration table
@@ -405,7 +415,7 @@ export function nernstFromTable(
   eca: Float64Array,
   nernst: number,
 ): void {
-  const c = LN_TABLE, start = CONC_START, invWidth = CONC_INV_WIDTH;
+  const c = lnConcentrationTable(), start = CONC_START, invWidth = CONC_INV_WIDTH;
   for (let j = 0; j < nodes.length; j++) {
     const n = nodes[j];
     const x = cai[n];

@@ -9,10 +9,10 @@
  * @module
  */
 import {
-  buildConcentrationTable,
   CONC_TABLE_EXP_MAX,
   CONC_TABLE_EXP_MIN,
   CONC_TABLE_PER_OCTAVE,
+  lnConcentrationTable,
   TABLE_STEP,
   TABLE_V_MIN,
 } from "../mechanisms/_rate_table.ts";
@@ -54,11 +54,9 @@ export function concentrationGrid(): { start: Float64Array; invWidth: Float64Arr
   return { start, invWidth };
 }
 
-/** ln c on the concentration grid: the table `nernstFromTable` uses, built identically. */
+/** ln c on the concentration grid: the table `nernstFromTable` uses (the same array; read only). */
 export function lnTable(): Float64Array {
-  return buildConcentrationTable(1, (x, out) => {
-    out[0] = Math.log(x);
-  });
+  return lnConcentrationTable();
 }
 
 /** A concentration's place in the memory: local `addr` holding a byte address, plus `off`. */
