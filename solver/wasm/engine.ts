@@ -1157,20 +1157,29 @@ class Engine {
       node[slot] = o === undefined ? model.nodeCount : o.inst.node[o.k];
     }
     const internal = new Set(ir?.fields.filter((f) => f.role === "internal").map((f) => f.name));
-    const value = (src: Source, name: string) =>
-      (internal.has(name) ? src.inst.derived[name] : src.inst.fields[name])[src.k];
     for (const [name, place] of p.fieldRegion) {
       const view = f64View(mem, place.region);
+      // The field's array of the instances last read (slots mostly share their instances).
+      const derived = internal.has(name);
+      let lastInst: MechanismInstances | undefined;
+      let lastArray: Float64Array = new Float64Array(0);
+      const value = (src: Source): number => {
+        if (src.inst !== lastInst) {
+          lastInst = src.inst;
+          lastArray = derived ? src.inst.derived[name] : src.inst.fields[name];
+        }
+        return lastArray[src.k];
+      };
       for (let slot = 0; slot < p.regions.count; slot++) {
         const o = origin[slot];
         if (!place.perLane) {
-          view[slot] = o === undefined ? 0 : value(o, name);
+          view[slot] = o === undefined ? 0 : value(o);
           continue;
         }
         for (let s = 0; s < L; s++) {
           // An absent lane carries a copy of the slot's instance (never written to a node).
           const src = own[s][slot] ?? o;
-          view[slot * L + s] = src === undefined ? 0 : value(src, name);
+          view[slot * L + s] = src === undefined ? 0 : value(src);
         }
       }
     }
