@@ -5,7 +5,8 @@
  *
  * - `cell`: `simrun cell` on A2_step_1p0 (400 ms, soma IClamp 1 nA), CSV to a file;
  * - `replay`: `simrun replay` of ISF's stored sweep 0 (reference/network/B_run_new_simulations);
- * - `run`: `simrun run` of the ISF example, 2 sweeps, `--rng isf`, `--threads 1`.
+ * - `run`: `simrun run` of the ISF example, 2 sweeps, `--rng isf`, `--threads 1`;
+ * - `memory`: the same with 8 sweeps, for its peak RSS against the 150 MB per-job bound.
  *
  * For each: the best wall and CPU time (user + system) of N processes and their peak RSS (GNU
  * `time`, when /usr/bin/time exists); the start-up, i.e. the same command on a missing cell
@@ -263,7 +264,32 @@ export async function benchPhases(): Promise<string> {
       );
     }
   }
+  if (only === undefined || only.includes("memory")) lines.push(await memoryLine(runs));
   return lines.join("\n");
+}
+
+/** Sweeps of the memory workload: four lock-step pairs, as a longer job runs them. */
+const MEMORY_SWEEPS = 8;
+/** Issue 13's bound on a job's resident memory: 150 MB [MiB]. */
+const RSS_BOUND_MIB = 150e6 / 2 ** 20;
+
+/**
+ * The `run` workload with {@link MEMORY_SWEEPS} sweeps instead of 2: its peak RSS against the
+ * per-job bound (a 2-sweep job has one lock-step pair; RSS rises when the second pair starts).
+ */
+async function memoryLine(runs: number): Promise<string> {
+  const run = workloads().find((w) => w.name === "run")!;
+  const args = (dir: string) => {
+    const a = run.args(dir, cellParamOf(run));
+    a[a.indexOf("--sweeps") + 1] = String(MEMORY_SWEEPS);
+    return cliCommand(a);
+  };
+  const r = await best(runs, args, 0);
+  const rss = r.rssMiB === undefined ? "n/a" : `${r.rssMiB.toFixed(0)} MiB`;
+  return `phase memory: run of ${MEMORY_SWEEPS} ISF sweeps, process ${
+    seconds(r)
+  } (best of ${runs}), ` +
+    `peak RSS ${rss} (bound ${RSS_BOUND_MIB.toFixed(0)} MiB = 150 MB per job)`;
 }
 
 if (import.meta.main) console.log(await benchPhases());
