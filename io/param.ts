@@ -111,6 +111,16 @@ function defineMember(obj: ParamObject, key: string, value: ParamValue): void {
   }
 }
 
+/** "the list opened at line 3, column 7" (for messages). */
+function opened(kind: string, line: number, col: number): string {
+  return `the ${kind} opened at line ${line}, column ${col}`;
+}
+
+/** Where a value is, for messages: its key, else the array opened at `line`, `col`. */
+function valueContext(key: string | undefined, kind: string, line: number, col: number): string {
+  return key !== undefined ? `for key ${JSON.stringify(key)}` : `in ${opened(kind, line, col)}`;
+}
+
 /** Index-like keys ("0", "17"): JS objects would reorder them. */
 const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
 
@@ -194,10 +204,16 @@ class Parser {
     return obj;
   }
 
-  /** A value other than a number (the callers read numbers themselves, to keep the float flag). */
-  parseValue(ctx: string): ParamValue {
+  /**
+   * A value other than a number (the callers read numbers themselves, to keep the float flag).
+   * Where it is (for messages only, built on failure): the key it belongs to, else the array
+   * opened at `line`, `col`.
+   */
+  parseValue(key: string | undefined, kind: string, line: number, col: number): ParamValue {
     const t = this.text;
-    if (this.pos >= t.length) this.fail(`Unexpected end of file: expected a value ${ctx}`);
+    if (this.pos >= t.length) {
+      this.fail(`Unexpected end of file: expected a value ${valueContext(key, kind, line, col)}`);
+    }
     const c = t.charCodeAt(this.pos);
     if (c === CH_LBRACE) return this.parseObject();
     if (c === CH_LBRACKET) return this.parseArray(CH_RBRACKET);
@@ -214,12 +230,14 @@ class Parser {
         const hint = w === "NaN" || w === "Infinity" || w === "inf" || w === "nan"
           ? " (non-finite numbers are not allowed)"
           : " (strings must be quoted)";
-        this.fail(`Expected a value ${ctx}, got ${JSON.stringify(w)}${hint}`);
+        this.fail(
+          `Expected a value ${valueContext(key, kind, line, col)}, got ${JSON.stringify(w)}${hint}`,
+        );
       }
       this.pos += w.length;
       return v;
     }
-    this.fail(`Expected a value ${ctx}, got ${this.found()}`);
+    this.fail(`Expected a value ${valueContext(key, kind, line, col)}, got ${this.found()}`);
   }
 
   parseObject(): ParamObject {
@@ -230,7 +248,6 @@ class Parser {
     const keys = new Map<string, { line: number; column: number }>();
     const floats = new Set<string | number>();
     attachMeta(obj, { file: this.file, line: openLine, column: openCol, keys, floats });
-    const opened = `the object opened at line ${openLine}, column ${openCol}`;
     this.skipWs();
     if (t.charCodeAt(this.pos) === CH_RBRACE) {
       this.pos++;
@@ -239,16 +256,26 @@ class Parser {
     for (;;) {
       // key
       if (this.pos >= t.length) {
-        this.fail(`Unexpected end of file: expected a key or "}" to close ${opened}`);
+        this.fail(
+          `Unexpected end of file: expected a key or "}" to close ${
+            opened("object", openLine, openCol)
+          }`,
+        );
       }
       const kc = t.charCodeAt(this.pos);
       if (kc !== CH_DQUOTE && kc !== CH_SQUOTE) {
         if (kc === CH_COMMA) {
           this.fail(
-            `Expected a key in ${opened}, got "," (two commas in a row, or a comma right after "{")`,
+            `Expected a key in ${
+              opened("object", openLine, openCol)
+            }, got "," (two commas in a row, or a comma right after "{")`,
           );
         }
-        this.fail(`Expected a quoted key or "}" in ${opened}, got ${this.found()}`);
+        this.fail(
+          `Expected a quoted key or "}" in ${
+            opened("object", openLine, openCol)
+          }, got ${this.found()}`,
+        );
       }
       const keyLine = this.line, keyCol = this.col();
       const key = this.parseString();
@@ -272,11 +299,10 @@ class Parser {
       let value: ParamValue;
       let isFloat = false;
       if (isNumberStart(vc)) {
-        const num = this.parseNumber();
-        value = num.value;
-        isFloat = num.isFloat;
+        value = this.parseNumber();
+        isFloat = this.numberIsFloat;
       } else {
-        value = this.parseValue(`for key ${JSON.stringify(key)}`);
+        value = this.parseValue(key, "object", openLine, openCol);
       }
       defineMember(obj, key, value); // a duplicate keeps its first position, takes the last value (like Python)
       keys.set(key, { line: keyLine, column: keyCol });
@@ -285,7 +311,11 @@ class Parser {
       // separator
       this.skipWs();
       if (this.pos >= t.length) {
-        this.fail(`Unexpected end of file: expected "," or "}" to close ${opened}`);
+        this.fail(
+          `Unexpected end of file: expected "," or "}" to close ${
+            opened("object", openLine, openCol)
+          }`,
+        );
       }
       const sc = t.charCodeAt(this.pos);
       if (sc === CH_COMMA) {
@@ -300,13 +330,15 @@ class Parser {
         return obj;
       } else if (sc === CH_DQUOTE || sc === CH_SQUOTE) {
         this.fail(
-          `Expected "," between members of ${opened}, got ${this.found()} (missing comma?)`,
+          `Expected "," between members of ${
+            opened("object", openLine, openCol)
+          }, got ${this.found()} (missing comma?)`,
         );
       } else {
         this.fail(
-          `Expected "," or "}" after the value of key ${
-            JSON.stringify(key)
-          } in ${opened}, got ${this.found()}`,
+          `Expected "," or "}" after the value of key ${JSON.stringify(key)} in ${
+            opened("object", openLine, openCol)
+          }, got ${this.found()}`,
         );
       }
     }
@@ -321,7 +353,6 @@ class Parser {
     const arr: ParamValue[] = [];
     const floats = new Set<string | number>();
     attachMeta(arr, { file: this.file, line: openLine, column: openCol, floats });
-    const opened = `the ${kind} opened at line ${openLine}, column ${openCol}`;
     this.skipWs();
     if (t.charCodeAt(this.pos) === close) {
       this.pos++;
@@ -329,24 +360,34 @@ class Parser {
     }
     for (;;) {
       if (this.pos >= t.length) {
-        this.fail(`Unexpected end of file: expected a value or "${closeCh}" to close ${opened}`);
+        this.fail(
+          `Unexpected end of file: expected a value or "${closeCh}" to close ${
+            opened(kind, openLine, openCol)
+          }`,
+        );
       }
       const vc = t.charCodeAt(this.pos);
       if (isNumberStart(vc)) {
-        const num = this.parseNumber();
-        if (num.isFloat) floats.add(arr.length);
-        arr.push(num.value);
+        const value = this.parseNumber();
+        if (this.numberIsFloat) floats.add(arr.length);
+        arr.push(value);
       } else {
         if (vc === CH_COMMA) {
           this.fail(
-            `Expected a value in ${opened}, got "," (two commas in a row, or a comma right after the opening bracket)`,
+            `Expected a value in ${
+              opened(kind, openLine, openCol)
+            }, got "," (two commas in a row, or a comma right after the opening bracket)`,
           );
         }
-        arr.push(this.parseValue(`in ${opened}`));
+        arr.push(this.parseValue(undefined, kind, openLine, openCol));
       }
       this.skipWs();
       if (this.pos >= t.length) {
-        this.fail(`Unexpected end of file: expected "," or "${closeCh}" to close ${opened}`);
+        this.fail(
+          `Unexpected end of file: expected "," or "${closeCh}" to close ${
+            opened(kind, openLine, openCol)
+          }`,
+        );
       }
       const sc = t.charCodeAt(this.pos);
       if (sc === CH_COMMA) {
@@ -361,7 +402,9 @@ class Parser {
         return arr;
       } else {
         this.fail(
-          `Expected "," or "${closeCh}" after an element of ${opened}, got ${this.found()}`,
+          `Expected "," or "${closeCh}" after an element of ${
+            opened(kind, openLine, openCol)
+          }, got ${this.found()}`,
         );
       }
     }
@@ -464,43 +507,54 @@ class Parser {
     return out;
   }
 
-  /** JSON number: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
-  parseNumber(): { value: number; isFloat: boolean } {
+  /** Whether the last number {@link parseNumber} read was written as a float. */
+  numberIsFloat = false;
+
+  /** Fails for the number starting at `start`. */
+  badNumber(start: number, why: string): never {
+    const t = this.text;
+    const m = /^[-+.0-9A-Za-z_]*/.exec(t.slice(start, start + 40));
+    this.pos = start;
+    return this.fail(`Bad number ${JSON.stringify(m ? m[0] : t[start])}: ${why}`);
+  }
+
+  /**
+   * JSON number: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?; sets {@link numberIsFloat} (no
+   * object per number: a large param has tens of thousands).
+   */
+  parseNumber(): number {
     const t = this.text;
     const start = this.pos;
     let p = start;
     let isFloat = false;
-    const bad = (why: string): never => {
-      const m = /^[-+.0-9A-Za-z_]*/.exec(t.slice(start, start + 40));
-      this.pos = start;
-      return this.fail(`Bad number ${JSON.stringify(m ? m[0] : t[start])}: ${why}`);
-    };
     let c = t.charCodeAt(p);
-    if (c === CH_PLUS) bad('a leading "+" is not allowed (JSON numbers)');
-    if (c === CH_DOT) bad('a digit is required before "." (write 0.5, not .5)');
+    if (c === CH_PLUS) this.badNumber(start, 'a leading "+" is not allowed (JSON numbers)');
+    if (c === CH_DOT) this.badNumber(start, 'a digit is required before "." (write 0.5, not .5)');
     if (c === CH_MINUS) {
       p++;
       c = t.charCodeAt(p);
-      if (!(c >= CH_0 && c <= CH_9)) bad('expected a digit after "-"');
+      if (!(c >= CH_0 && c <= CH_9)) this.badNumber(start, 'expected a digit after "-"');
     }
     if (c === CH_0) {
       p++;
       c = t.charCodeAt(p);
-      if (c >= CH_0 && c <= CH_9) bad("leading zeros are not allowed");
+      if (c >= CH_0 && c <= CH_9) this.badNumber(start, "leading zeros are not allowed");
     } else {
       while (c >= CH_0 && c <= CH_9) c = t.charCodeAt(++p);
     }
     if (c === CH_DOT) {
       isFloat = true;
       c = t.charCodeAt(++p);
-      if (!(c >= CH_0 && c <= CH_9)) bad('expected a digit after "." (write 1.0, not 1.)');
+      if (!(c >= CH_0 && c <= CH_9)) {
+        this.badNumber(start, 'expected a digit after "." (write 1.0, not 1.)');
+      }
       while (c >= CH_0 && c <= CH_9) c = t.charCodeAt(++p);
     }
     if (c === CH_e || c === CH_E) {
       isFloat = true;
       c = t.charCodeAt(++p);
       if (c === CH_PLUS || c === CH_MINUS) c = t.charCodeAt(++p);
-      if (!(c >= CH_0 && c <= CH_9)) bad('expected exponent digits after "e"');
+      if (!(c >= CH_0 && c <= CH_9)) this.badNumber(start, 'expected exponent digits after "e"');
       while (c >= CH_0 && c <= CH_9) c = t.charCodeAt(++p);
     }
     // A number glued to letters or another dot ("1.2.3", "12abc") is malformed.
@@ -508,16 +562,20 @@ class Parser {
       c === CH_DOT || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
       (c >= CH_0 && c <= CH_9)
     ) {
-      bad("unexpected character after the number");
+      this.badNumber(start, "unexpected character after the number");
     }
     const value = Number(t.slice(start, p));
-    if (!Number.isFinite(value)) bad("out of the range of a double");
+    if (!Number.isFinite(value)) this.badNumber(start, "out of the range of a double");
     if (!isFloat && !Number.isSafeInteger(value)) {
       // Python keeps such ints exact; a double cannot, so writing the file back would change it.
-      bad("integer beyond ±(2^53 − 1) cannot be held exactly (write it as a float, e.g. 1e23)");
+      this.badNumber(
+        start,
+        "integer beyond ±(2^53 − 1) cannot be held exactly (write it as a float, e.g. 1e23)",
+      );
     }
     this.pos = p;
-    return { value, isFloat };
+    this.numberIsFloat = isFloat;
+    return value;
   }
 }
 
