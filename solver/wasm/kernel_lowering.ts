@@ -813,6 +813,68 @@ export class IrEmitter {
     const table = this.#offset(vt.region);
     const vl = this.localOf(vt.vLocal);
     const lanes = this.vector ? 2 : 1;
+    const x = this.#temp("f"), u = this.#temp("f"), f = this.#temp("f"), r0 = this.#temp("f");
+    const i = fb.local("i32");
+    let res: number | undefined;
+    if (this.vector) {
+      // Both lanes inside the table (nearly always): the cubic in f64x2, lane for lane the
+      // operations of the scalar path (u, trunc, f = u − i, Horner), coefficients gathered.
+      res = this.#temp("v");
+      const uv = this.#temp("v"), iv = this.#temp("v"), fv = this.#temp("v");
+      const a0 = fb.local("i32"), a1 = fb.local("i32");
+      fb.op("local.get", vl);
+      fb.f64x2Const(TABLE_V_MIN);
+      fb.op("f64x2.sub");
+      fb.f64x2Const(1 / TABLE_STEP);
+      fb.op("f64x2.mul");
+      fb.op("local.tee", uv);
+      fb.f64x2Const(0);
+      fb.op("f64x2.ge");
+      fb.op("local.get", uv);
+      fb.f64x2Const(V_INTERVALS);
+      fb.op("f64x2.lt");
+      fb.op("v128.and");
+      fb.op("i64x2.all_true");
+      fb.if();
+      fb.op("local.get", uv);
+      fb.op("i32x4.trunc_sat_f64x2_s_zero");
+      fb.op("local.tee", iv);
+      fb.op("i32x4.extract_lane", 0);
+      fb.i32Const(5);
+      fb.op("i32.shl");
+      fb.op("local.set", a0);
+      fb.op("local.get", iv);
+      fb.op("i32x4.extract_lane", 1);
+      fb.i32Const(5);
+      fb.op("i32.shl");
+      fb.op("local.set", a1);
+      fb.op("local.get", uv);
+      fb.op("local.get", iv);
+      fb.op("f64x2.convert_low_i32x4_s");
+      fb.op("f64x2.sub");
+      fb.op("local.set", fv);
+      const coef = (k: number): void => {
+        fb.op("local.get", a1);
+        fb.op("local.get", a0);
+        fb.op("v128.load64_splat", table + 8 * k);
+        fb.op("v128.load64_lane", table + 8 * k, 1);
+      };
+      coef(3);
+      fb.op("local.get", fv);
+      fb.op("f64x2.mul");
+      coef(2);
+      fb.op("f64x2.add");
+      fb.op("local.get", fv);
+      fb.op("f64x2.mul");
+      coef(1);
+      fb.op("f64x2.add");
+      fb.op("local.get", fv);
+      fb.op("f64x2.mul");
+      coef(0);
+      fb.op("f64x2.add");
+      fb.op("local.set", res);
+      fb.op("else");
+    }
     const argv = this.vector
       ? args.map((a) => {
         const v = this.#temp("v");
@@ -821,8 +883,6 @@ export class IrEmitter {
         return v;
       })
       : [];
-    const x = this.#temp("f"), u = this.#temp("f"), f = this.#temp("f"), r0 = this.#temp("f");
-    const i = fb.local("i32");
     for (let lane = 0; lane < lanes; lane++) {
       fb.op("local.get", vl);
       if (this.vector) fb.op("f64x2.extract_lane", lane);
@@ -871,6 +931,11 @@ export class IrEmitter {
         else fb.op("f64x2.replace_lane", 1);
       } else fb.op("local.get", r0);
       // In vector layouts lane 0's vector stays on the stack while lane 1 is computed.
+    }
+    if (res !== undefined) {
+      fb.op("local.set", res);
+      fb.op("end");
+      fb.op("local.get", res);
     }
   }
 
