@@ -22,6 +22,7 @@ import {
   emitCubic,
   emitInstanceLoop,
   emitLaneAddress,
+  emitTableCoordinate,
   IrEmitter,
   type Layout,
   type LoweringContext,
@@ -388,17 +389,7 @@ export function emitPositions(
   fb.i32Const(3);
   fb.op("i32.shl");
   fb.op("f64.load", off("v"));
-  fb.f64Const(TABLE_V_MIN);
-  fb.op("f64.sub");
-  fb.f64Const(1 / TABLE_STEP);
-  fb.op("f64.mul");
-  fb.op("local.tee", u);
-  fb.f64Const(0);
-  fb.op("f64.ge");
-  fb.op("local.get", u);
-  fb.f64Const(V_INTERVALS);
-  fb.op("f64.lt");
-  fb.op("i32.and");
+  emitTableCoordinate(fb, u, false);
   fb.if();
   fb.op("local.get", u);
   fb.op("i32.trunc_sat_f64_s");

@@ -823,17 +823,7 @@ export class IrEmitter {
       const uv = this.#temp("v"), iv = this.#temp("v"), fv = this.#temp("v");
       const a0 = fb.local("i32"), a1 = fb.local("i32");
       fb.op("local.get", vl);
-      fb.f64x2Const(TABLE_V_MIN);
-      fb.op("f64x2.sub");
-      fb.f64x2Const(1 / TABLE_STEP);
-      fb.op("f64x2.mul");
-      fb.op("local.tee", uv);
-      fb.f64x2Const(0);
-      fb.op("f64x2.ge");
-      fb.op("local.get", uv);
-      fb.f64x2Const(V_INTERVALS);
-      fb.op("f64x2.lt");
-      fb.op("v128.and");
+      emitTableCoordinate(fb, uv, true);
       fb.op("i64x2.all_true");
       fb.if();
       fb.op("local.get", uv);
@@ -889,17 +879,7 @@ export class IrEmitter {
       fb.op("local.set", x);
       // u = (x − V_min)·(1/step); inside the table: i = trunc(u), f = u − i.
       fb.op("local.get", x);
-      fb.f64Const(TABLE_V_MIN);
-      fb.op("f64.sub");
-      fb.f64Const(1 / TABLE_STEP);
-      fb.op("f64.mul");
-      fb.op("local.tee", u);
-      fb.f64Const(0);
-      fb.op("f64.ge");
-      fb.op("local.get", u);
-      fb.f64Const(V_INTERVALS);
-      fb.op("f64.lt");
-      fb.op("i32.and");
+      emitTableCoordinate(fb, u, false);
       fb.if();
       fb.op("local.get", u);
       fb.op("i32.trunc_sat_f64_s");
@@ -1424,6 +1404,32 @@ export function addressLocals(
     node: separate ? fb.local("i32") : nodeShared,
     ...(layout === "inst2" ? { node1: fb.local("i32") } : {}),
   };
+}
+
+/**
+ * Emits the rate-table coordinate of the voltage on the stack and whether it lies on the table:
+ * u = (v − V_min)·(1/step) into local `u`, then 0 ≤ u < V_INTERVALS on the stack (an i32 for
+ * f64, a per-lane mask for f64x2). Every kernel that looks v up in the rate tables' grid places
+ * it this way, so they agree on the interval to the bit.
+ *
+ * @param fb the function
+ * @param u local (f64, or v128 when `vector`) that receives u
+ * @param vector f64x2 instead of f64
+ */
+export function emitTableCoordinate(fb: FunctionEmitter, u: number, vector: boolean): void {
+  const constant = (x: number) => (vector ? fb.f64x2Const(x) : fb.f64Const(x));
+  const op = (name: "sub" | "mul" | "ge" | "lt") => fb.op(`${vector ? "f64x2" : "f64"}.${name}`);
+  constant(TABLE_V_MIN);
+  op("sub");
+  constant(1 / TABLE_STEP);
+  op("mul");
+  fb.op("local.tee", u);
+  constant(0);
+  op("ge");
+  fb.op("local.get", u);
+  constant(V_INTERVALS);
+  op("lt");
+  fb.op(vector ? "v128.and" : "i32.and");
 }
 
 /**
