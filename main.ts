@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { basename, dirname } from "node:path";
-import { parseArgs } from "node:util";
 import {
+  basename,
   CampaignError,
   campaignStatus,
   createCell,
+  dirname,
   ENGINE_CHOICES,
   formatCampaignStatus,
   initialState,
@@ -21,6 +21,7 @@ import {
   jobSeeds,
   MAX_PLUGIN_TIME_LIMIT_MS,
   mergeCampaign,
+  parseCommandLine,
   parseSeed,
   pathMapFromArgsAndEnv,
   plotResultFolder,
@@ -293,12 +294,7 @@ function parse(
   options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>,
 ): { values: Values; positionals: string[] } {
   try {
-    const r = parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const r = parseCommandLine(args, { ...options, help: { type: "boolean", short: "h" } });
     return { values: r.values as Values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]!);

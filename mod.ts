@@ -39,6 +39,9 @@ export { formatParamJson } from "./io/mod.ts";
 export { formatPythonFloat } from "./io/mod.ts";
 export { parsePathMap, pathMapFromArgsAndEnv, resolveInputPath } from "./io/mod.ts";
 export type { PathMap, PathMapRule } from "./io/mod.ts";
+// POSIX paths and the strict argument parser of the command line, without node:path/node:util.
+export { basename, dirname, parseCommandLine } from "./io/mod.ts";
+export type { CommandOption, ParsedCommandLine } from "./io/mod.ts";
 export { parseHoc, readHocFile } from "./io/mod.ts";
 export type { HocMorphology, HocSection } from "./io/mod.ts";
 export { parseCon, parseSyn } from "./io/mod.ts";

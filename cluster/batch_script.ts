@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { fileUrlToPath } from "../io/mod.ts";
 import type { Campaign } from "./campaign.ts";
 import { CAMPAIGN_FILES, campaignPath } from "./campaign.ts";
 
@@ -68,7 +68,7 @@ export async function defaultSimrunCommand(): Promise<string> {
   if (Deno.build.standalone) return shellQuote(Deno.execPath());
   const root = new URL("../", import.meta.url);
   const json = await Deno.readTextFile(new URL("deno.json", root));
-  return denoTaskCommand(json, Deno.execPath(), fileURLToPath(new URL("main.ts", root)))
+  return denoTaskCommand(json, Deno.execPath(), fileUrlToPath(new URL("main.ts", root)))
     .map(shellQuote).join(" ");
 }
 

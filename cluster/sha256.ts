@@ -3,8 +3,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-
 /**
  * Hex SHA-256 and size of a file.
  *
@@ -22,6 +20,9 @@ import { createHash } from "node:crypto";
  * ```
  */
 export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  // Imported on first use: loading node:crypto sets up Deno's whole Node layer (about 5 MiB and
+  // 20–40 ms), which the commands that hash nothing should not pay.
+  const { createHash } = await import("node:crypto");
   const hash = createHash("sha256");
   let bytes = 0;
   using file = await Deno.open(path, { read: true });

@@ -5,8 +5,15 @@
  *
  * @module
  */
-import { basename, isAbsolute, resolve } from "node:path";
-import { InputValueError, type PathMap, readParamFile, resolveInputPath } from "../io/mod.ts";
+import {
+  basename,
+  InputValueError,
+  isAbsolute,
+  type PathMap,
+  readParamFile,
+  resolve,
+  resolveInputPath,
+} from "../io/mod.ts";
 import { readNetworkSpec } from "../network/mod.ts";
 import { userPluginResolver } from "../plugins/mod.ts";
 import {

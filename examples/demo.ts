@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { fileUrlToPath } from "../io/mod.ts";
 import { jobSeeds, runJobs } from "../mod.ts";
 
 /** Seed of the demo's first job (the second gets a seed derived from it). */
@@ -25,7 +25,7 @@ export interface DemoOptions {
  * @returns lines: the result folders and one summary line
  */
 export async function runDemo(options: DemoOptions): Promise<string> {
-  const model = (name: string) => fileURLToPath(new URL(`./model/${name}`, import.meta.url));
+  const model = (name: string) => fileUrlToPath(new URL(`./model/${name}`, import.meta.url));
   const t0 = performance.now();
   const results = await runJobs({
     cellParam: model("example_pyramid.param"),

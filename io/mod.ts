@@ -81,6 +81,21 @@ export type {
   PathMapRule,
   ResolveInputPathOptions,
 } from "./path_map.ts";
+export {
+  basename,
+  dirname,
+  extname,
+  fileUrlToPath,
+  isAbsolute,
+  join,
+  normalize,
+  pathToFileUrl,
+  relative,
+  resolve,
+  SEPARATOR,
+} from "./posix_path.ts";
+export { parseCommandLine } from "./command_line.ts";
+export type { CommandOption, ParsedCommandLine } from "./command_line.ts";
 export { MAX_TEXT_INPUT_BYTES, readTextInput, readTextInputSync } from "./read_text.ts";
 export type { ReadTextOptions } from "./read_text.ts";
 

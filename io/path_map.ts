@@ -22,8 +22,8 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
 import { InputValueError } from "./errors.ts";
+import { dirname, isAbsolute, join } from "./posix_path.ts";
 
 /** One `FROM=TO` rule. */
 export interface PathMapRule {

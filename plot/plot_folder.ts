@@ -9,13 +9,15 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
 import {
+  dirname,
   getObject,
   getOptionalNumber,
   getOptionalObject,
   getString,
   InputValueError,
+  isAbsolute,
+  join,
   paramLocation,
   type PathMap,
   readHocFile,

@@ -19,8 +19,7 @@
  *
  * @module
  */
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { InputValueError, PluginError } from "../io/mod.ts";
+import { fileUrlToPath, InputValueError, pathToFileUrl, PluginError } from "../io/mod.ts";
 import {
   type ChildMessage,
   encodeFrameParts,
@@ -155,7 +154,7 @@ export class PluginProcess {
   ) {
     this.name = name;
     this.sandbox = sandbox;
-    this.url = pathToFileURL(sandbox.modulePath).href;
+    this.url = pathToFileUrl(sandbox.modulePath).href;
     this.#child = child;
     this.pid = child.pid;
     this.#writer = child.stdin.getWriter();
@@ -577,8 +576,8 @@ function commandLine(
   const launcher = options.launcher ??
     (Deno.build.standalone ? { command: Deno.execPath(), args: ["__plugin-host"] } : undefined);
   if (launcher !== undefined) return [launcher.command, { ...common, args: [...launcher.args] }];
-  const entry = fileURLToPath(new URL("./plugin_process.ts", import.meta.url));
-  const bootstrap = fileURLToPath(new URL("./plugin_worker.js", import.meta.url));
+  const entry = fileUrlToPath(new URL("./plugin_process.ts", import.meta.url));
+  const bootstrap = fileUrlToPath(new URL("./plugin_worker.js", import.meta.url));
   let flags: string[];
   try {
     flags = processFlags(box, bootstrap);

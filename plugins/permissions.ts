@@ -16,8 +16,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, resolve, sep as SEPARATOR } from "node:path";
-import { InputValueError } from "../io/mod.ts";
+import { dirname, InputValueError, isAbsolute, resolve, SEPARATOR } from "../io/mod.ts";
 
 /** What a plugin may touch besides its own module folder. */
 export interface PluginGrants {

@@ -21,8 +21,7 @@
  *
  * @module
  */
-import { basename, extname, resolve } from "node:path";
-import { PluginError } from "../io/mod.ts";
+import { basename, extname, PluginError, resolve } from "../io/mod.ts";
 import type { Cell } from "../solver/mod.ts";
 import { checkSites } from "./_record_sites.ts";
 import { describeCell } from "./cell_description.ts";

@@ -9,8 +9,14 @@
  *
  * @module
  */
-import { dirname, isAbsolute, resolve } from "node:path";
-import { type InputLocation, InputValueError, PluginError } from "../io/mod.ts";
+import {
+  dirname,
+  type InputLocation,
+  InputValueError,
+  isAbsolute,
+  PluginError,
+  resolve,
+} from "../io/mod.ts";
 import { type Cell, pointMechanism } from "../solver/mod.ts";
 import { describeCell } from "./cell_description.ts";
 import type { CellModification, CellModifyFunction } from "./cell_modify.ts";

@@ -16,15 +16,18 @@
  *
  * @module
  */
-import { dirname, join, relative, resolve } from "node:path";
 import {
+  dirname,
   type InputLocation,
   InputValueError,
+  join,
   type Located,
   mapPath,
   type ParamObject,
   type PathMap,
   readNmodlMechanisms,
+  relative,
+  resolve,
 } from "../io/mod.ts";
 import { SYNAPSE_MECHANISMS, synapseCatalogue } from "../network/mod.ts";
 import {

@@ -322,3 +322,13 @@ Deno.test("architecture: another layer is entered only through its mod.ts", () =
   }
   assert.deepEqual(bad, [], `imports past another layer's mod.ts:\n${bad.join("\n")}`);
 });
+
+Deno.test("architecture: no module of simrun imports a node: module statically (only on first use)", () => {
+  // Deno sets up its whole Node layer (about 5 MiB and 20–40 ms per process) on the first call
+  // into a node: module, and at once for some (node:crypto, node:url): io/posix_path.ts and
+  // io/command_line.ts stand in for node:path and node:util on the run path.
+  const staticNode = /(?:import|export)\s[^"';]*?from\s*["']node:|^\s*import\s*["']node:/m;
+  const bad = files.filter((f) => staticNode.test(stripComments(readFileSync(f, "utf8"))))
+    .map((f) => relative(root, f));
+  assert.deepEqual(bad, [], `static node: imports: ${bad.join(", ")}`);
+});

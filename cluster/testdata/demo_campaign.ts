@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { parsePathMap } from "../../io/mod.ts";
+import { fileUrlToPath, parsePathMap } from "../../io/mod.ts";
 import { submitCampaign, type SubmitOptions, type SubmitResult } from "../submit.ts";
 import { type FakeSlurm, fakeSlurm } from "./fake_slurm.ts";
 
@@ -55,7 +54,7 @@ export function demoOptions(tmp: string, slurm: FakeSlurm): SubmitOptions {
  */
 export async function demoCampaign(overrides: Partial<SubmitOptions> = {}): Promise<DemoCampaign> {
   const tmp = await Deno.makeTempDir({ prefix: "simrun_campaign_" });
-  const model = fileURLToPath(new URL("../../examples/model", import.meta.url));
+  const model = fileUrlToPath(new URL("../../examples/model", import.meta.url));
   await Deno.mkdir(`${tmp}/model`);
   for await (const e of Deno.readDir(model)) {
     await Deno.copyFile(`${model}/${e.name}`, `${tmp}/model/${e.name}`);
