@@ -9,7 +9,14 @@
  * @module
  */
 import type { ActivationFile, ActivationRow } from "../io/mod.ts";
-import { type ConFile, InputValueError, parseCon, parseSyn, type SynFile } from "../io/mod.ts";
+import {
+  type ConFile,
+  InputValueError,
+  InternalError,
+  parseCon,
+  parseSyn,
+  type SynFile,
+} from "../io/mod.ts";
 import type { Cell } from "../solver/mod.ts";
 import { geometricSomaDistance } from "../solver/mod.ts";
 import { generateTypeActivity, SPIKE_SOURCES, type TypeActivity } from "./activity.ts";
@@ -135,6 +142,15 @@ interface TypeSynapses {
   readonly somaDist: Float64Array;
 }
 
+/**
+ * The checked `.con` rows of one type, in file order (structure of arrays): row k connects
+ * presynaptic cell cellId[k] to synapse synId[k].
+ */
+interface TypeConnections {
+  readonly cellId: Int32Array;
+  readonly synId: Int32Array;
+}
+
 /** The releases of one synapse in one sweep, before sorting and output. */
 interface Releases {
   /** Release times in draw order [ms]. */
@@ -238,8 +254,10 @@ export interface NetworkMapper {
 }
 
 /**
- * Creates the network mapper of one job: anatomical synapses are mapped once (first sweep),
- * activity, connections and releases anew every sweep (spec/algorithm.md §6).
+ * Creates the network mapper of one job: anatomical synapses are mapped and the connections
+ * checked once (first sweep), activity, weights and releases drawn anew every sweep
+ * (spec/algorithm.md §6). After the first sweep the mapper keeps its own compact copy of what
+ * it needs from the `.syn`/`.con` files and no longer refers to the anatomy cache.
  *
  * @param cell the postsynaptic cell
  * @param network the validated network
@@ -253,20 +271,32 @@ export function createNetworkMapper(
   network: NetworkSpec,
   options: NetworkMapperOptions,
 ): NetworkMapper {
-  const { anatomy, tStop, random } = options;
+  // The closures below must not hold `options`: it refers to the anatomy cache.
+  const { tStop, random, onWarning } = options;
   const typeByName = typesByName(network);
+  /** The parsed files: needed in the first sweep only. */
+  let anatomy: AnatomyCache | undefined = options.anatomy;
   let synapses: Map<string, TypeSynapses> | undefined;
+  /** Per type of the network: its checked connections (null: none in the `.con`). */
+  const connections = new Map<string, TypeConnections | null>();
+
+  function files(): AnatomyCache {
+    if (anatomy === undefined) {
+      throw new InternalError("anatomy files needed after the first sweep");
+    }
+    return anatomy;
+  }
 
   function mapAnatomy(): Map<string, TypeSynapses> {
     const out = new Map<string, TypeSynapses>();
     const nSec = cell.sections.length;
     const checked = new Set<SynFile>();
     for (const type of network.types) {
-      const file = anatomy.syn(type.synapses.distributionFile);
+      const file = files().syn(type.synapses.distributionFile);
       if (!checked.has(file)) {
         checked.add(file);
         const w = synCellWarning(file, cell);
-        if (w !== undefined) options.onWarning?.(w);
+        if (w !== undefined) onWarning?.(w);
       }
       for (const [name, rows] of file.types) {
         if (out.has(name)) continue;
@@ -298,6 +328,33 @@ export function createNetworkMapper(
     return out;
   }
 
+  /** The `.con` rows of a type, every cell and synapse ID checked (first sweep). */
+  function checkedConnections(type: PresynapticTypeSpec, nSyn: number): TypeConnections | null {
+    const con = files().con(type.synapses.connectionFile);
+    const rows = con.types.get(type.name);
+    if (rows === undefined) return null;
+    const n = rows.length;
+    const out: TypeConnections = { cellId: new Int32Array(n), synId: new Int32Array(n) };
+    for (let k = 0; k < n; k++) {
+      const row = rows[k];
+      if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
+        throw new InputValueError(
+          { file: con.file, line: row.line },
+          `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
+        );
+      }
+      if (!(row.synId >= 0 && row.synId < nSyn)) {
+        throw new InputValueError(
+          { file: con.file, line: row.line },
+          `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
+        );
+      }
+      out.cellId[k] = row.cellId;
+      out.synId[k] = row.synId;
+    }
+    return out;
+  }
+
   function realizeSweep(sweep: number): NetworkRealization {
     synapses ??= mapAnatomy();
     random.beginSweep(sweep);
@@ -309,11 +366,11 @@ export function createNetworkMapper(
     // Per type: synapse ID → release times / source codes / weights.
     const released = new Map<string, Map<number, Releases>>();
     for (const type of network.types) {
-      const con = anatomy.con(type.synapses.connectionFile);
-      const rows = con.types.get(type.name);
-      if (rows === undefined) continue;
       const syns = synapses.get(type.name);
       const nSyn = syns === undefined ? 0 : syns.section.length;
+      let conn = connections.get(type.name);
+      if (conn === undefined) connections.set(type.name, conn = checkedConnections(type, nSyn));
+      if (conn === null) continue;
       const act = activity.get(type.name)!;
       const rp = type.synapses.releaseProb;
       const receptors = type.synapses.receptors;
@@ -324,30 +381,20 @@ export function createNetworkMapper(
       const rowsPerSynapse = drawsWeights ? undefined : new Map<number, number>();
       const active = new Map<number, Releases>();
       released.set(type.name, active);
-      for (const row of rows) {
-        if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
-          throw new InputValueError(
-            { file: con.file, line: row.line },
-            `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
-          );
-        }
-        if (!(row.synId >= 0 && row.synId < nSyn)) {
-          throw new InputValueError(
-            { file: con.file, line: row.line },
-            `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
-          );
-        }
+      const nRows = conn.cellId.length;
+      for (let k = 0; k < nRows; k++) {
+        const cellId = conn.cellId[k], synId = conn.synId[k];
         let w: number[][] = NO_WEIGHTS;
         if (rowsPerSynapse !== undefined) {
-          rowsPerSynapse.set(row.synId, (rowsPerSynapse.get(row.synId) ?? 0) + 1);
+          rowsPerSynapse.set(synId, (rowsPerSynapse.get(synId) ?? 0) + 1);
         } else {
-          w = weightsOf.get(row.synId) ?? NO_WEIGHTS;
-          if (w === NO_WEIGHTS) weightsOf.set(row.synId, w = receptors.map(() => []));
+          w = weightsOf.get(synId) ?? NO_WEIGHTS;
+          if (w === NO_WEIGHTS) weightsOf.set(synId, w = receptors.map(() => []));
           assignWeights(receptors, w, random, type.name);
         }
-        const spikes = act.spikes[row.cellId];
-        if (spikes.length === 0 || syns!.pruned[row.synId]) continue;
-        const src = act.sources[row.cellId];
+        const spikes = act.spikes[cellId];
+        if (spikes.length === 0 || syns!.pruned[synId]) continue;
+        const src = act.sources[cellId];
         const times: number[] = [], sources: number[] = [];
         if (typeof rp === "number") {
           const g = random.release(type.name);
@@ -364,7 +411,7 @@ export function createNetworkMapper(
           }
         }
         if (times.length === 0) continue;
-        active.set(row.synId, { times, sources, weights: w });
+        active.set(synId, { times, sources, weights: w });
         // ISF seeds a NEURON Random for "dynamic" synapses from one global draw.
         if (rp === "dynamic") random.release(type.name).random();
       }
@@ -379,6 +426,7 @@ export function createNetworkMapper(
         }
       }
     }
+    anatomy = undefined; // every file is now in its compact form above
     applyModifyFunctions(released);
 
     const out: ActiveSynapse[] = [];

@@ -179,3 +179,26 @@ Deno.test("createReplayMapper() warns with counts when rows name other section l
     'a.csv: 2 of 3 synapses are on sections whose label differs from the file\'s "dendrite label" (first at line 2: section 2 is Dendrite in c.hoc, the file says ApicalDendrite); the file may have been made on another morphology',
   ]);
 });
+
+Deno.test("createNetworkMapper() reads the anatomy files in the first sweep only", () => {
+  const files: Record<string, string> = {
+    "n.syn": "A\t2\t0.5\nA\t0\t0.9\n",
+    "n.con": "A\t0\t0\nA\t1\t1\n",
+  };
+  const cache = createAnatomyCache((p) => files[p]);
+  let calls = 0;
+  const m = createNetworkMapper(CELL, NET(), {
+    anatomy: { syn: (p) => (calls++, cache.syn(p)), con: (p) => (calls++, cache.con(p)) },
+    tStop: 100,
+    random: createNetworkRandom("simrun", 1),
+  });
+  const first = m.realizeSweep(0);
+  const afterFirst = calls;
+  assert.ok(afterFirst >= 2, `${afterFirst} calls in the first sweep`);
+  const second = m.realizeSweep(1);
+  assert.equal(calls, afterFirst, "the second sweep asked the anatomy cache again");
+  assert.deepEqual(
+    second.synapses.map((s) => [s.synapseId, s.somaDist]),
+    first.synapses.map((s) => [s.synapseId, s.somaDist]),
+  );
+});
