@@ -59,12 +59,13 @@ export interface ActiveSynapse {
    * Key of the synapse's own random stream (`synapseStream`), shared by its receptors as ISF
    * shares one NEURON `Random` (`releaseProb: "dynamic"`): used by receptors whose mechanism
    * draws random numbers (ProbAMPANMDA2, ProbUDFsyn2). Depends only on the seed, the sweep (a
-   * replay: the file), the type and the synapse.
+   * replay: the file), the type and the synapse. Undefined when the mapper was created with
+   * `synapseStreamKeys: false`.
    */
-  readonly randomKey: string;
+  readonly randomKey: string | undefined;
 }
 
-/** Spike times of one presynaptic cell with at least one spike. */
+/** Spike times of one presynaptic cell with at least one spike (a line of the CSV file). */
 export interface PresynapticSpikes {
   /** Presynaptic cell type name. */
   readonly type: string;
@@ -74,12 +75,53 @@ export interface PresynapticSpikes {
   readonly spikes: Float64Array;
 }
 
+/**
+ * Spike times of every cell of one presynaptic type in one sweep, in one buffer (no object per
+ * cell; {@linkcode presynapticCells} lists them as records).
+ */
+export interface TypeSpikes {
+  /** Presynaptic cell type name. */
+  readonly type: string;
+  /** Cell c's spikes are `times[start[c] … start[c + 1])` (one entry per cell, plus one). */
+  readonly start: Int32Array;
+  /** Spike times of cell 0, then cell 1, …; ascending within a cell (replays: as in the file) [ms]. */
+  readonly times: Float64Array;
+}
+
 /** Everything one sweep's network contributes. */
 export interface NetworkRealization {
   /** Sorted by type name (code-point order), then synapse ID. */
   readonly synapses: ActiveSynapse[];
-  /** Sorted by type name, then cell ID. */
-  readonly presynaptic: PresynapticSpikes[];
+  /** Every presynaptic type with its cells' spikes, sorted by type name. */
+  readonly presynaptic: readonly TypeSpikes[];
+}
+
+/**
+ * The presynaptic cells of a realization that have at least one spike, one record each (views
+ * into the realization's buffers), sorted by type name, then cell ID: what
+ * `formatPresynapticSpikes` writes.
+ *
+ * @param realization a sweep's realization
+ * @returns the records
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { presynapticCells } from "./network_mapper.ts";
+ * const cells = presynapticCells({ synapses: [], presynaptic: [
+ *   { type: "A", start: Int32Array.from([0, 0, 2]), times: Float64Array.from([1.5, 7]) },
+ * ] });
+ * assert.deepEqual(cells.map((c) => [c.type, c.cellId, Array.from(c.spikes)]), [["A", 1, [1.5, 7]]]);
+ * ```
+ */
+export function presynapticCells(realization: NetworkRealization): PresynapticSpikes[] {
+  const out: PresynapticSpikes[] = [];
+  for (const t of realization.presynaptic) {
+    for (let c = 0; c + 1 < t.start.length; c++) {
+      const a = t.start[c], b = t.start[c + 1];
+      if (a < b) out.push({ type: t.type, cellId: c, spikes: t.times.subarray(a, b) });
+    }
+  }
+  return out;
 }
 
 /** Parsed `.syn`/`.con` files, each parsed once per job. */
@@ -221,6 +263,11 @@ export interface NetworkMapperOptions {
   /** The job's random policy. */
   random: NetworkRandom;
   /**
+   * Whether each active synapse gets the key of its random stream (`randomKey`): only receptors
+   * that draw random numbers need it. Default: true.
+   */
+  synapseStreamKeys?: boolean;
+  /**
    * Receives one-line warnings about inputs that are accepted but suspect (a `.syn` made for
    * another cell); default: none are reported.
    */
@@ -273,6 +320,7 @@ export function createNetworkMapper(
 ): NetworkMapper {
   // The closures below must not hold `options`: it refers to the anatomy cache.
   const { tStop, random, onWarning } = options;
+  const streamKeys = options.synapseStreamKeys ?? true;
   const typeByName = typesByName(network);
   /** The parsed files: needed in the first sweep only. */
   let anatomy: AnatomyCache | undefined = options.anatomy;
@@ -392,22 +440,21 @@ export function createNetworkMapper(
           if (w === NO_WEIGHTS) weightsOf.set(synId, w = receptors.map(() => []));
           assignWeights(receptors, w, random, type.name);
         }
-        const spikes = act.spikes[cellId];
-        if (spikes.length === 0 || syns!.pruned[synId]) continue;
-        const src = act.sources[cellId];
+        const first = act.start[cellId], end = act.start[cellId + 1];
+        if (first === end || syns!.pruned[synId]) continue;
         const times: number[] = [], sources: number[] = [];
         if (typeof rp === "number") {
           const g = random.release(type.name);
-          for (let k = 0; k < spikes.length; k++) {
+          for (let j = first; j < end; j++) {
             if (g.random() < rp) {
-              times.push(spikes[k]);
-              sources.push(src[k]);
+              times.push(act.times[j]);
+              sources.push(act.sources[j]);
             }
           }
         } else {
-          for (let k = 0; k < spikes.length; k++) {
-            times.push(spikes[k]);
-            sources.push(src[k]);
+          for (let j = first; j < end; j++) {
+            times.push(act.times[j]);
+            sources.push(act.sources[j]);
           }
         }
         if (times.length === 0) continue;
@@ -430,6 +477,13 @@ export function createNetworkMapper(
     applyModifyFunctions(released);
 
     const out: ActiveSynapse[] = [];
+    // Every release time of the sweep in one buffer; each synapse gets a view.
+    let total = 0;
+    for (const active of released.values()) {
+      for (const a of active.values()) total += a.times.length;
+    }
+    const buffer = new Float64Array(total);
+    let at = 0;
     for (const name of [...synapses.keys()].sort(compareNames)) {
       const active = released.get(name);
       if (active === undefined || active.size === 0) continue;
@@ -438,7 +492,9 @@ export function createNetworkMapper(
       for (const id of [...active.keys()].sort((a, b) => a - b)) {
         const a = active.get(id)!;
         const section = syns.section[id], ptId = syns.ptId[id];
-        const releaseTimes = Float64Array.from(a.times).sort();
+        const releaseTimes = buffer.subarray(at, at += a.times.length);
+        releaseTimes.set(a.times);
+        releaseTimes.sort();
         out.push({
           type: name,
           synapseId: id,
@@ -454,16 +510,14 @@ export function createNetworkMapper(
             params: r.params,
             delay: r.delay,
           })),
-          randomKey: random.synapseStreamKey(name, id),
+          randomKey: streamKeys ? random.synapseStreamKey(name, id) : undefined,
         });
       }
     }
-    const presynaptic: PresynapticSpikes[] = [];
+    const presynaptic: TypeSpikes[] = [];
     for (const name of [...activity.keys()].sort(compareNames)) {
-      const spikes = activity.get(name)!.spikes;
-      for (let c = 0; c < spikes.length; c++) {
-        if (spikes[c].length > 0) presynaptic.push({ type: name, cellId: c, spikes: spikes[c] });
-      }
+      const { start, times } = activity.get(name)!;
+      presynaptic.push({ type: name, start, times });
     }
     return { synapses: out, presynaptic };
   }
@@ -509,6 +563,11 @@ export interface ReplayMapperOptions {
    */
   random?: NetworkRandom;
   /**
+   * Whether each synapse gets the key of its random stream (`randomKey`): only receptors that
+   * draw random numbers need it. Default: true.
+   */
+  synapseStreamKeys?: boolean;
+  /**
    * Receives one-line warnings (a file whose rows name other section labels than the cell's:
    * it was recorded on another morphology); default: none are reported.
    */
@@ -553,7 +612,8 @@ export function createReplayMapper(
       list.push(row);
     }
     const synapses: ActiveSynapse[] = [];
-    const presynaptic: PresynapticSpikes[] = [];
+    const presynaptic: TypeSpikes[] = [];
+    const streamKeys = options.synapseStreamKeys ?? true;
     let otherLabel = 0;
     let firstOther: { row: ActivationRow; label: string } | undefined;
     for (const [name, rows] of perType) {
@@ -568,6 +628,12 @@ export function createReplayMapper(
       const drawsWeights = receptors.some((r) => r.lognormal);
       const base = created.get(name) ?? 0;
       created.set(name, base + rows.length);
+      // One presynaptic "cell" per row (cell ID = the row's index within its type).
+      const start = new Int32Array(rows.length + 1);
+      for (let i = 0; i < rows.length; i++) start[i + 1] = start[i] + rows[i].times.length;
+      const times = new Float64Array(start[rows.length]);
+      for (let i = 0; i < rows.length; i++) times.set(rows[i].times, start[i]);
+      presynaptic.push({ type: name, start, times });
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
         const sec = cell.sections[row.section];
@@ -596,7 +662,6 @@ export function createReplayMapper(
             `Replaying type "${name}" with lognormal weights needs a random policy`,
           );
         }
-        presynaptic.push({ type: name, cellId: i, spikes: Float64Array.from(row.times) });
         const weights = receptors.map(() => [] as number[]);
         assignWeights(receptors, weights, random!, name);
         const x = sec.relPts[row.ptId];
@@ -616,7 +681,7 @@ export function createReplayMapper(
             delay: r.delay,
           })),
           // The file and the row: the same for any split of the files over jobs.
-          randomKey: `replay/${file.file}/${name}/${i}`,
+          randomKey: streamKeys ? `replay/${file.file}/${name}/${i}` : undefined,
         });
       }
     }
@@ -627,7 +692,7 @@ export function createReplayMapper(
       );
     }
     synapses.sort((a, b) => compareNames(a.type, b.type) || a.synapseId - b.synapseId);
-    presynaptic.sort((a, b) => compareNames(a.type, b.type) || a.cellId - b.cellId);
+    presynaptic.sort((a, b) => compareNames(a.type, b.type));
     return { synapses, presynaptic };
   }
 

@@ -5,6 +5,7 @@ import {
   createAnatomyCache,
   createNetworkMapper,
   createReplayMapper,
+  presynapticCells,
   snapToPoint,
 } from "./network_mapper.ts";
 import { readNetworkSpec } from "./network_param.ts";
@@ -92,7 +93,7 @@ Deno.test("createNetworkMapper() places synapses, measures geometric distance an
     params: { e: -80 },
     delay: 0.5,
   }]);
-  const pre = r.presynaptic.find((p) => p.cellId === 0)!;
+  const pre = presynapticCells(r).find((p) => p.cellId === 0)!;
   assert.deepEqual(Array.from(s0.releaseTimes), Array.from(pre.spikes)); // no releaseProb: every spike
 });
 
@@ -132,7 +133,7 @@ Deno.test("createReplayMapper() renumbers synapses, keeps counting across files,
     f("A\t9\t1.0\t1\t3\tDendrite\t7.0,\nA\t8\t1.0\t1\t2\tDendrite\t8.0,\n"),
   );
   assert.deepEqual(r1.synapses.map((s) => s.synapseId), [1, 2]);
-  assert.deepEqual(r1.presynaptic.map((p) => p.cellId), [0, 1]);
+  assert.deepEqual(presynapticCells(r1).map((p) => p.cellId), [0, 1]);
   assert.throws(() => rep.replayFile(f("A\t0\t1.0\t1\t9\tDendrite\t1.0,\n")), /a\.csv:2: Point 9/);
   assert.throws(
     () => rep.replayFile(f("B\t0\t1.0\t1\t0\tDendrite\t1.0,\n")),
