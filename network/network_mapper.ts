@@ -254,6 +254,14 @@ function assignWeights(
   }
 }
 
+/** `w` repeated `n` times, in an array of exactly that length. */
+function repeated(w: readonly number[], n: number): number[] {
+  if (n === 1) return w.slice();
+  const out = new Array<number>(n * w.length);
+  for (let k = 0; k < out.length; k++) out[k] = w[k % w.length];
+  return out;
+}
+
 /** Options of {@linkcode createNetworkMapper}. */
 export interface NetworkMapperOptions {
   /** Parsed `.syn`/`.con` files (shared by all sweeps of a job). */
@@ -462,15 +470,15 @@ export function createNetworkMapper(
         // ISF seeds a NEURON Random for "dynamic" synapses from one global draw.
         if (rp === "dynamic") random.release(type.name).random();
       }
+      // The weight lists live as long as the sweep: exactly as long as needed (a list grown
+      // by push() keeps room for 17 or more numbers).
       if (rowsPerSynapse !== undefined) {
         for (const [synId, a] of active) {
           const n = rowsPerSynapse.get(synId)!;
-          a.weights = receptors.map((rec) => {
-            const list: number[] = [];
-            for (let k = 0; k < n; k++) list.push(...rec.weights);
-            return list;
-          });
+          a.weights = receptors.map((rec) => repeated(rec.weights, n));
         }
+      } else {
+        for (const a of active.values()) a.weights = a.weights.map((list) => list.slice());
       }
     }
     anatomy = undefined; // every file is now in its compact form above

@@ -203,3 +203,29 @@ Deno.test("createNetworkMapper() reads the anatomy files in the first sweep only
     first.synapses.map((s) => [s.synapseId, s.somaDist]),
   );
 });
+
+Deno.test("createNetworkMapper() gives a synapse of two .con rows each receptor's weights once per row", () => {
+  const files = { "n.syn": "A\t2\t0.5\n", "n.con": "A\t0\t0\nA\t1\t0\n" };
+  const net = (wd: string) =>
+    readNetworkSpec(parseParam(
+      `{"network": {"A": {"cellNr": 2, "celltype": "spiketrain", "interval": 5.0,
+      "synapses": {"distributionFile": "n.syn", "connectionFile": "n.con",
+      "receptors": {"glutamate_syn": {"weight": [1.5, 0.5], ${wd} "delay": 0.5, "threshold": 0.0}}}}}}`,
+      "n.param",
+    ));
+  const realize = (wd: string) =>
+    createNetworkMapper(CELL, net(wd), {
+      anatomy: createAnatomyCache((p) => files[p as keyof typeof files]),
+      tStop: 100,
+      random: createNetworkRandom("simrun", 1),
+    }).realizeSweep(0).synapses[0].receptors[0].weights;
+  assert.deepEqual(realize(""), [1.5, 0.5, 1.5, 0.5]);
+  // Lognormal: one draw per entry and row, in row order, from the type's release stream.
+  const r = createNetworkRandom("simrun", 1);
+  r.beginSweep(0);
+  const expected = [1.5, 0.5, 1.5, 0.5].map((mean) => {
+    const sigma = Math.sqrt(Math.log(1 + (mean ** 2) ** 2 / mean ** 2));
+    return r.release("A").lognormal(Math.log(mean) - 0.5 * sigma ** 2, sigma);
+  });
+  assert.deepEqual(realize(`"weightDistribution": "lognormal",`), expected);
+});
