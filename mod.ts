@@ -137,8 +137,13 @@ export { createNetworkRandom, loadSeedrandom } from "./network/mod.ts";
 export type { NetworkRandom, NetworkRandomKind } from "./network/mod.ts";
 export { readNetworkSpec } from "./network/mod.ts";
 export type { NetworkSpec, PresynapticTypeSpec } from "./network/mod.ts";
-export { createAnatomyCache, createNetworkMapper } from "./network/mod.ts";
-export type { ActiveSynapse, NetworkMapper, NetworkRealization } from "./network/mod.ts";
+export { createAnatomyCache, createNetworkMapper, presynapticCells } from "./network/mod.ts";
+export type {
+  ActiveSynapse,
+  NetworkMapper,
+  NetworkRealization,
+  TypeSpikes,
+} from "./network/mod.ts";
 
 // Cell-modify functions
 export { applyCellModifyFunctions, BUILTIN_CELL_MODIFY_FUNCTIONS } from "./plugins/mod.ts";

@@ -89,6 +89,15 @@ const CH_PLUS = 43, CH_COMMA = 44, CH_MINUS = 45, CH_DOT = 46, CH_SLASH = 47;
 const CH_0 = 48, CH_9 = 57, CH_COLON = 58, CH_LBRACKET = 91, CH_BACKSLASH = 92;
 const CH_RBRACKET = 93, CH_LBRACE = 123, CH_RBRACE = 125, CH_E = 69, CH_e = 101;
 
+/**
+ * The string with its own characters: V8 makes a slice of 13 or more characters a view of the
+ * whole text, so one kept key or value would keep the file's text alive for as long as the
+ * parsed tree (a job keeps its network param to the end). Flattening the concatenation copies.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
 /** True for a character that starts a number literal (malformed ones included: `+1`, `.5`). */
 function isNumberStart(c: number): boolean {
   return c === CH_MINUS || (c >= CH_0 && c <= CH_9) || c === CH_PLUS || c === CH_DOT;
@@ -504,7 +513,7 @@ class Parser {
     }
     out += t.slice(chunk, p);
     this.pos = p + 1;
-    return out;
+    return detached(out);
   }
 
   /** Whether the last number {@link parseNumber} read was written as a float. */

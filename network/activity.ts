@@ -28,16 +28,18 @@ export const SPIKE_SOURCES: readonly string[] = [
 const SRC_TRAIN = 0, SRC_PSTH = 1, SRC_ABS = 2, SRC_PT = 3, SRC_V2 = 4, SRC_MOD = 5;
 const SRC_NORMAL = 6, SRC_UNIFORM = 7, SRC_LOGNORMAL = 8;
 
-/** Spike times of every cell of one presynaptic type in one sweep. */
+/**
+ * Spike times of every cell of one presynaptic type in one sweep (structure of arrays: one
+ * buffer for the type, no object per cell).
+ */
 export interface TypeActivity {
-  /** Per cell ID: spike times ascending (duplicates kept) [ms]; length 0 = inactive cell. */
-  readonly spikes: Float64Array[];
-  /** Per cell ID: spike-source code (index into {@linkcode SPIKE_SOURCES}) of each spike. */
-  readonly sources: Uint8Array[];
+  /** Cell c's spikes are `times[start[c] … start[c + 1])` (cellNr + 1 entries). */
+  readonly start: Int32Array;
+  /** Spike times, ascending within each cell (duplicates kept) [ms]. */
+  readonly times: Float64Array;
+  /** Spike-source code (index into {@linkcode SPIKE_SOURCES}) of each spike in `times`. */
+  readonly sources: Uint8Array;
 }
-
-const EMPTY_F64 = new Float64Array(0);
-const EMPTY_U8 = new Uint8Array(0);
 
 /** Spikes being collected for one type: flat growable arrays, grouped per cell at the end. */
 class Collector {
@@ -77,16 +79,9 @@ class Collector {
       times[k] = this.time[i];
       srcs[k] = this.src[i];
     }
-    const spikes = new Array<Float64Array>(n);
-    const sources = new Array<Uint8Array>(n);
     for (let c = 0; c < n; c++) {
-      const a = start[c], b = start[c + 1];
-      if (a === b) {
-        spikes[c] = EMPTY_F64;
-        sources[c] = EMPTY_U8;
-        continue;
-      }
       // insertion sort by time (stable; a cell has a handful of spikes)
+      const a = start[c], b = start[c + 1];
       for (let i = a + 1; i < b; i++) {
         const t = times[i], s = srcs[i];
         let j = i - 1;
@@ -98,10 +93,8 @@ class Collector {
         times[j + 1] = t;
         srcs[j + 1] = s;
       }
-      spikes[c] = times.subarray(a, b);
-      sources[c] = srcs.subarray(a, b);
     }
-    return { spikes, sources };
+    return { start, times, sources: srcs };
   }
 }
 
@@ -379,7 +372,7 @@ function spikeTrains(
  * @param type the presynaptic type
  * @param random the job's random policy (after `beginSweep`)
  * @param tStop end of the simulation [ms] (spike trains stop there)
- * @returns per-cell spike times, ascending
+ * @returns every cell's spike times, ascending per cell
  * @throws {InputValueError} for activity that cannot be generated with this tStop (a spike train
  *   starting after it without `nspikes`, a `poissontrain_modulated` whose offset is not before it)
  * @example
@@ -394,7 +387,8 @@ function spikeTrains(
  * const type = { name: "A", cellNr: 3, location: { file: "n.param" },
  *   sources: [{ kind: "spiketrain" as const, interval: 10, noise: 1, start: 0, nspikes: 2 }],
  *   synapses: { releaseProb: undefined, distributionFile: "", connectionFile: "", receptors: [], location: { file: "n.param" } } };
- * assert.equal(generateTypeActivity(type, r, 345).spikes[2].length, 2);
+ * const a = generateTypeActivity(type, r, 345);
+ * assert.equal(a.start[3] - a.start[2], 2); // cell 2 fires twice
  * ```
  */
 export function generateTypeActivity(

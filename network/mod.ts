@@ -31,7 +31,12 @@ export type {
   SpikeTrainSource,
   SynapseSpec,
 } from "./network_param.ts";
-export { createAnatomyCache, createNetworkMapper, createReplayMapper } from "./network_mapper.ts";
+export {
+  createAnatomyCache,
+  createNetworkMapper,
+  createReplayMapper,
+  presynapticCells,
+} from "./network_mapper.ts";
 export type {
   ActiveReceptor,
   ActiveSynapse,
@@ -42,6 +47,7 @@ export type {
   PresynapticSpikes,
   ReplayMapper,
   ReplayMapperOptions,
+  TypeSpikes,
 } from "./network_mapper.ts";
 export { createNetworkRandom, JS_MATH, loadSeedrandom, synapseStream } from "./rng/mod.ts";
 export type {

@@ -9,7 +9,14 @@
  * @module
  */
 import type { ActivationFile, ActivationRow } from "../io/mod.ts";
-import { type ConFile, InputValueError, parseCon, parseSyn, type SynFile } from "../io/mod.ts";
+import {
+  type ConFile,
+  InputValueError,
+  InternalError,
+  parseCon,
+  parseSyn,
+  type SynFile,
+} from "../io/mod.ts";
 import type { Cell } from "../solver/mod.ts";
 import { geometricSomaDistance } from "../solver/mod.ts";
 import { generateTypeActivity, SPIKE_SOURCES, type TypeActivity } from "./activity.ts";
@@ -52,12 +59,13 @@ export interface ActiveSynapse {
    * Key of the synapse's own random stream (`synapseStream`), shared by its receptors as ISF
    * shares one NEURON `Random` (`releaseProb: "dynamic"`): used by receptors whose mechanism
    * draws random numbers (ProbAMPANMDA2, ProbUDFsyn2). Depends only on the seed, the sweep (a
-   * replay: the file), the type and the synapse.
+   * replay: the file), the type and the synapse. Undefined when the mapper was created with
+   * `synapseStreamKeys: false`.
    */
-  readonly randomKey: string;
+  readonly randomKey: string | undefined;
 }
 
-/** Spike times of one presynaptic cell with at least one spike. */
+/** Spike times of one presynaptic cell with at least one spike (a line of the CSV file). */
 export interface PresynapticSpikes {
   /** Presynaptic cell type name. */
   readonly type: string;
@@ -67,12 +75,53 @@ export interface PresynapticSpikes {
   readonly spikes: Float64Array;
 }
 
+/**
+ * Spike times of every cell of one presynaptic type in one sweep, in one buffer (no object per
+ * cell; {@linkcode presynapticCells} lists them as records).
+ */
+export interface TypeSpikes {
+  /** Presynaptic cell type name. */
+  readonly type: string;
+  /** Cell c's spikes are `times[start[c] … start[c + 1])` (one entry per cell, plus one). */
+  readonly start: Int32Array;
+  /** Spike times of cell 0, then cell 1, …; ascending within a cell (replays: as in the file) [ms]. */
+  readonly times: Float64Array;
+}
+
 /** Everything one sweep's network contributes. */
 export interface NetworkRealization {
   /** Sorted by type name (code-point order), then synapse ID. */
   readonly synapses: ActiveSynapse[];
-  /** Sorted by type name, then cell ID. */
-  readonly presynaptic: PresynapticSpikes[];
+  /** Every presynaptic type with its cells' spikes, sorted by type name. */
+  readonly presynaptic: readonly TypeSpikes[];
+}
+
+/**
+ * The presynaptic cells of a realization that have at least one spike, one record each (views
+ * into the realization's buffers), sorted by type name, then cell ID: what
+ * `formatPresynapticSpikes` writes.
+ *
+ * @param realization a sweep's realization
+ * @returns the records
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { presynapticCells } from "./network_mapper.ts";
+ * const cells = presynapticCells({ synapses: [], presynaptic: [
+ *   { type: "A", start: Int32Array.from([0, 0, 2]), times: Float64Array.from([1.5, 7]) },
+ * ] });
+ * assert.deepEqual(cells.map((c) => [c.type, c.cellId, Array.from(c.spikes)]), [["A", 1, [1.5, 7]]]);
+ * ```
+ */
+export function presynapticCells(realization: NetworkRealization): PresynapticSpikes[] {
+  const out: PresynapticSpikes[] = [];
+  for (const t of realization.presynaptic) {
+    for (let c = 0; c + 1 < t.start.length; c++) {
+      const a = t.start[c], b = t.start[c + 1];
+      if (a < b) out.push({ type: t.type, cellId: c, spikes: t.times.subarray(a, b) });
+    }
+  }
+  return out;
 }
 
 /** Parsed `.syn`/`.con` files, each parsed once per job. */
@@ -133,6 +182,15 @@ interface TypeSynapses {
   readonly ptId: Int32Array;
   readonly pruned: Uint8Array;
   readonly somaDist: Float64Array;
+}
+
+/**
+ * The checked `.con` rows of one type, in file order (structure of arrays): row k connects
+ * presynaptic cell cellId[k] to synapse synId[k].
+ */
+interface TypeConnections {
+  readonly cellId: Int32Array;
+  readonly synId: Int32Array;
 }
 
 /** The releases of one synapse in one sweep, before sorting and output. */
@@ -196,6 +254,14 @@ function assignWeights(
   }
 }
 
+/** `w` repeated `n` times, in an array of exactly that length. */
+function repeated(w: readonly number[], n: number): number[] {
+  if (n === 1) return w.slice();
+  const out = new Array<number>(n * w.length);
+  for (let k = 0; k < out.length; k++) out[k] = w[k % w.length];
+  return out;
+}
+
 /** Options of {@linkcode createNetworkMapper}. */
 export interface NetworkMapperOptions {
   /** Parsed `.syn`/`.con` files (shared by all sweeps of a job). */
@@ -204,6 +270,11 @@ export interface NetworkMapperOptions {
   tStop: number;
   /** The job's random policy. */
   random: NetworkRandom;
+  /**
+   * Whether each active synapse gets the key of its random stream (`randomKey`): only receptors
+   * that draw random numbers need it. Default: true.
+   */
+  synapseStreamKeys?: boolean;
   /**
    * Receives one-line warnings about inputs that are accepted but suspect (a `.syn` made for
    * another cell); default: none are reported.
@@ -238,8 +309,10 @@ export interface NetworkMapper {
 }
 
 /**
- * Creates the network mapper of one job: anatomical synapses are mapped once (first sweep),
- * activity, connections and releases anew every sweep (spec/algorithm.md §6).
+ * Creates the network mapper of one job: anatomical synapses are mapped and the connections
+ * checked once (first sweep), activity, weights and releases drawn anew every sweep
+ * (spec/algorithm.md §6). After the first sweep the mapper keeps its own compact copy of what
+ * it needs from the `.syn`/`.con` files and no longer refers to the anatomy cache.
  *
  * @param cell the postsynaptic cell
  * @param network the validated network
@@ -253,20 +326,33 @@ export function createNetworkMapper(
   network: NetworkSpec,
   options: NetworkMapperOptions,
 ): NetworkMapper {
-  const { anatomy, tStop, random } = options;
+  // The closures below must not hold `options`: it refers to the anatomy cache.
+  const { tStop, random, onWarning } = options;
+  const streamKeys = options.synapseStreamKeys ?? true;
   const typeByName = typesByName(network);
+  /** The parsed files: needed in the first sweep only. */
+  let anatomy: AnatomyCache | undefined = options.anatomy;
   let synapses: Map<string, TypeSynapses> | undefined;
+  /** Per type of the network: its checked connections (null: none in the `.con`). */
+  const connections = new Map<string, TypeConnections | null>();
+
+  function files(): AnatomyCache {
+    if (anatomy === undefined) {
+      throw new InternalError("anatomy files needed after the first sweep");
+    }
+    return anatomy;
+  }
 
   function mapAnatomy(): Map<string, TypeSynapses> {
     const out = new Map<string, TypeSynapses>();
     const nSec = cell.sections.length;
     const checked = new Set<SynFile>();
     for (const type of network.types) {
-      const file = anatomy.syn(type.synapses.distributionFile);
+      const file = files().syn(type.synapses.distributionFile);
       if (!checked.has(file)) {
         checked.add(file);
         const w = synCellWarning(file, cell);
-        if (w !== undefined) options.onWarning?.(w);
+        if (w !== undefined) onWarning?.(w);
       }
       for (const [name, rows] of file.types) {
         if (out.has(name)) continue;
@@ -298,6 +384,33 @@ export function createNetworkMapper(
     return out;
   }
 
+  /** The `.con` rows of a type, every cell and synapse ID checked (first sweep). */
+  function checkedConnections(type: PresynapticTypeSpec, nSyn: number): TypeConnections | null {
+    const con = files().con(type.synapses.connectionFile);
+    const rows = con.types.get(type.name);
+    if (rows === undefined) return null;
+    const n = rows.length;
+    const out: TypeConnections = { cellId: new Int32Array(n), synId: new Int32Array(n) };
+    for (let k = 0; k < n; k++) {
+      const row = rows[k];
+      if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
+        throw new InputValueError(
+          { file: con.file, line: row.line },
+          `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
+        );
+      }
+      if (!(row.synId >= 0 && row.synId < nSyn)) {
+        throw new InputValueError(
+          { file: con.file, line: row.line },
+          `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
+        );
+      }
+      out.cellId[k] = row.cellId;
+      out.synId[k] = row.synId;
+    }
+    return out;
+  }
+
   function realizeSweep(sweep: number): NetworkRealization {
     synapses ??= mapAnatomy();
     random.beginSweep(sweep);
@@ -309,11 +422,11 @@ export function createNetworkMapper(
     // Per type: synapse ID → release times / source codes / weights.
     const released = new Map<string, Map<number, Releases>>();
     for (const type of network.types) {
-      const con = anatomy.con(type.synapses.connectionFile);
-      const rows = con.types.get(type.name);
-      if (rows === undefined) continue;
       const syns = synapses.get(type.name);
       const nSyn = syns === undefined ? 0 : syns.section.length;
+      let conn = connections.get(type.name);
+      if (conn === undefined) connections.set(type.name, conn = checkedConnections(type, nSyn));
+      if (conn === null) continue;
       const act = activity.get(type.name)!;
       const rp = type.synapses.releaseProb;
       const receptors = type.synapses.receptors;
@@ -324,64 +437,61 @@ export function createNetworkMapper(
       const rowsPerSynapse = drawsWeights ? undefined : new Map<number, number>();
       const active = new Map<number, Releases>();
       released.set(type.name, active);
-      for (const row of rows) {
-        if (!(row.cellId >= 0 && row.cellId < type.cellNr)) {
-          throw new InputValueError(
-            { file: con.file, line: row.line },
-            `Cell ID ${row.cellId} of type "${type.name}" is out of range: cellNr is ${type.cellNr}`,
-          );
-        }
-        if (!(row.synId >= 0 && row.synId < nSyn)) {
-          throw new InputValueError(
-            { file: con.file, line: row.line },
-            `Synapse ID ${row.synId} of type "${type.name}" does not exist: ${type.synapses.distributionFile} has ${nSyn} synapses of that type`,
-          );
-        }
+      const nRows = conn.cellId.length;
+      for (let k = 0; k < nRows; k++) {
+        const cellId = conn.cellId[k], synId = conn.synId[k];
         let w: number[][] = NO_WEIGHTS;
         if (rowsPerSynapse !== undefined) {
-          rowsPerSynapse.set(row.synId, (rowsPerSynapse.get(row.synId) ?? 0) + 1);
+          rowsPerSynapse.set(synId, (rowsPerSynapse.get(synId) ?? 0) + 1);
         } else {
-          w = weightsOf.get(row.synId) ?? NO_WEIGHTS;
-          if (w === NO_WEIGHTS) weightsOf.set(row.synId, w = receptors.map(() => []));
+          w = weightsOf.get(synId) ?? NO_WEIGHTS;
+          if (w === NO_WEIGHTS) weightsOf.set(synId, w = receptors.map(() => []));
           assignWeights(receptors, w, random, type.name);
         }
-        const spikes = act.spikes[row.cellId];
-        if (spikes.length === 0 || syns!.pruned[row.synId]) continue;
-        const src = act.sources[row.cellId];
+        const first = act.start[cellId], end = act.start[cellId + 1];
+        if (first === end || syns!.pruned[synId]) continue;
         const times: number[] = [], sources: number[] = [];
         if (typeof rp === "number") {
           const g = random.release(type.name);
-          for (let k = 0; k < spikes.length; k++) {
+          for (let j = first; j < end; j++) {
             if (g.random() < rp) {
-              times.push(spikes[k]);
-              sources.push(src[k]);
+              times.push(act.times[j]);
+              sources.push(act.sources[j]);
             }
           }
         } else {
-          for (let k = 0; k < spikes.length; k++) {
-            times.push(spikes[k]);
-            sources.push(src[k]);
+          for (let j = first; j < end; j++) {
+            times.push(act.times[j]);
+            sources.push(act.sources[j]);
           }
         }
         if (times.length === 0) continue;
-        active.set(row.synId, { times, sources, weights: w });
+        active.set(synId, { times, sources, weights: w });
         // ISF seeds a NEURON Random for "dynamic" synapses from one global draw.
         if (rp === "dynamic") random.release(type.name).random();
       }
+      // The weight lists live as long as the sweep: exactly as long as needed (a list grown
+      // by push() keeps room for 17 or more numbers).
       if (rowsPerSynapse !== undefined) {
         for (const [synId, a] of active) {
           const n = rowsPerSynapse.get(synId)!;
-          a.weights = receptors.map((rec) => {
-            const list: number[] = [];
-            for (let k = 0; k < n; k++) list.push(...rec.weights);
-            return list;
-          });
+          a.weights = receptors.map((rec) => repeated(rec.weights, n));
         }
+      } else {
+        for (const a of active.values()) a.weights = a.weights.map((list) => list.slice());
       }
     }
+    anatomy = undefined; // every file is now in its compact form above
     applyModifyFunctions(released);
 
     const out: ActiveSynapse[] = [];
+    // Every release time of the sweep in one buffer; each synapse gets a view.
+    let total = 0;
+    for (const active of released.values()) {
+      for (const a of active.values()) total += a.times.length;
+    }
+    const buffer = new Float64Array(total);
+    let at = 0;
     for (const name of [...synapses.keys()].sort(compareNames)) {
       const active = released.get(name);
       if (active === undefined || active.size === 0) continue;
@@ -390,7 +500,9 @@ export function createNetworkMapper(
       for (const id of [...active.keys()].sort((a, b) => a - b)) {
         const a = active.get(id)!;
         const section = syns.section[id], ptId = syns.ptId[id];
-        const releaseTimes = Float64Array.from(a.times).sort();
+        const releaseTimes = buffer.subarray(at, at += a.times.length);
+        releaseTimes.set(a.times);
+        releaseTimes.sort();
         out.push({
           type: name,
           synapseId: id,
@@ -406,16 +518,14 @@ export function createNetworkMapper(
             params: r.params,
             delay: r.delay,
           })),
-          randomKey: random.synapseStreamKey(name, id),
+          randomKey: streamKeys ? random.synapseStreamKey(name, id) : undefined,
         });
       }
     }
-    const presynaptic: PresynapticSpikes[] = [];
+    const presynaptic: TypeSpikes[] = [];
     for (const name of [...activity.keys()].sort(compareNames)) {
-      const spikes = activity.get(name)!.spikes;
-      for (let c = 0; c < spikes.length; c++) {
-        if (spikes[c].length > 0) presynaptic.push({ type: name, cellId: c, spikes: spikes[c] });
-      }
+      const { start, times } = activity.get(name)!;
+      presynaptic.push({ type: name, start, times });
     }
     return { synapses: out, presynaptic };
   }
@@ -461,6 +571,11 @@ export interface ReplayMapperOptions {
    */
   random?: NetworkRandom;
   /**
+   * Whether each synapse gets the key of its random stream (`randomKey`): only receptors that
+   * draw random numbers need it. Default: true.
+   */
+  synapseStreamKeys?: boolean;
+  /**
    * Receives one-line warnings (a file whose rows name other section labels than the cell's:
    * it was recorded on another morphology); default: none are reported.
    */
@@ -505,7 +620,8 @@ export function createReplayMapper(
       list.push(row);
     }
     const synapses: ActiveSynapse[] = [];
-    const presynaptic: PresynapticSpikes[] = [];
+    const presynaptic: TypeSpikes[] = [];
+    const streamKeys = options.synapseStreamKeys ?? true;
     let otherLabel = 0;
     let firstOther: { row: ActivationRow; label: string } | undefined;
     for (const [name, rows] of perType) {
@@ -520,6 +636,12 @@ export function createReplayMapper(
       const drawsWeights = receptors.some((r) => r.lognormal);
       const base = created.get(name) ?? 0;
       created.set(name, base + rows.length);
+      // One presynaptic "cell" per row (cell ID = the row's index within its type).
+      const start = new Int32Array(rows.length + 1);
+      for (let i = 0; i < rows.length; i++) start[i + 1] = start[i] + rows[i].times.length;
+      const times = new Float64Array(start[rows.length]);
+      for (let i = 0; i < rows.length; i++) times.set(rows[i].times, start[i]);
+      presynaptic.push({ type: name, start, times });
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
         const sec = cell.sections[row.section];
@@ -548,7 +670,6 @@ export function createReplayMapper(
             `Replaying type "${name}" with lognormal weights needs a random policy`,
           );
         }
-        presynaptic.push({ type: name, cellId: i, spikes: Float64Array.from(row.times) });
         const weights = receptors.map(() => [] as number[]);
         assignWeights(receptors, weights, random!, name);
         const x = sec.relPts[row.ptId];
@@ -568,7 +689,7 @@ export function createReplayMapper(
             delay: r.delay,
           })),
           // The file and the row: the same for any split of the files over jobs.
-          randomKey: `replay/${file.file}/${name}/${i}`,
+          randomKey: streamKeys ? `replay/${file.file}/${name}/${i}` : undefined,
         });
       }
     }
@@ -579,7 +700,7 @@ export function createReplayMapper(
       );
     }
     synapses.sort((a, b) => compareNames(a.type, b.type) || a.synapseId - b.synapseId);
-    presynaptic.sort((a, b) => compareNames(a.type, b.type) || a.cellId - b.cellId);
+    presynaptic.sort((a, b) => compareNames(a.type, b.type));
     return { synapses, presynaptic };
   }
 

@@ -5,6 +5,7 @@ import {
   createAnatomyCache,
   createNetworkMapper,
   createReplayMapper,
+  presynapticCells,
   snapToPoint,
 } from "./network_mapper.ts";
 import { readNetworkSpec } from "./network_param.ts";
@@ -92,7 +93,7 @@ Deno.test("createNetworkMapper() places synapses, measures geometric distance an
     params: { e: -80 },
     delay: 0.5,
   }]);
-  const pre = r.presynaptic.find((p) => p.cellId === 0)!;
+  const pre = presynapticCells(r).find((p) => p.cellId === 0)!;
   assert.deepEqual(Array.from(s0.releaseTimes), Array.from(pre.spikes)); // no releaseProb: every spike
 });
 
@@ -132,7 +133,7 @@ Deno.test("createReplayMapper() renumbers synapses, keeps counting across files,
     f("A\t9\t1.0\t1\t3\tDendrite\t7.0,\nA\t8\t1.0\t1\t2\tDendrite\t8.0,\n"),
   );
   assert.deepEqual(r1.synapses.map((s) => s.synapseId), [1, 2]);
-  assert.deepEqual(r1.presynaptic.map((p) => p.cellId), [0, 1]);
+  assert.deepEqual(presynapticCells(r1).map((p) => p.cellId), [0, 1]);
   assert.throws(() => rep.replayFile(f("A\t0\t1.0\t1\t9\tDendrite\t1.0,\n")), /a\.csv:2: Point 9/);
   assert.throws(
     () => rep.replayFile(f("B\t0\t1.0\t1\t0\tDendrite\t1.0,\n")),
@@ -178,4 +179,53 @@ Deno.test("createReplayMapper() warns with counts when rows name other section l
   assert.deepEqual(warnings, [
     'a.csv: 2 of 3 synapses are on sections whose label differs from the file\'s "dendrite label" (first at line 2: section 2 is Dendrite in c.hoc, the file says ApicalDendrite); the file may have been made on another morphology',
   ]);
+});
+
+Deno.test("createNetworkMapper() reads the anatomy files in the first sweep only", () => {
+  const files: Record<string, string> = {
+    "n.syn": "A\t2\t0.5\nA\t0\t0.9\n",
+    "n.con": "A\t0\t0\nA\t1\t1\n",
+  };
+  const cache = createAnatomyCache((p) => files[p]);
+  let calls = 0;
+  const m = createNetworkMapper(CELL, NET(), {
+    anatomy: { syn: (p) => (calls++, cache.syn(p)), con: (p) => (calls++, cache.con(p)) },
+    tStop: 100,
+    random: createNetworkRandom("simrun", 1),
+  });
+  const first = m.realizeSweep(0);
+  const afterFirst = calls;
+  assert.ok(afterFirst >= 2, `${afterFirst} calls in the first sweep`);
+  const second = m.realizeSweep(1);
+  assert.equal(calls, afterFirst, "the second sweep asked the anatomy cache again");
+  assert.deepEqual(
+    second.synapses.map((s) => [s.synapseId, s.somaDist]),
+    first.synapses.map((s) => [s.synapseId, s.somaDist]),
+  );
+});
+
+Deno.test("createNetworkMapper() gives a synapse of two .con rows each receptor's weights once per row", () => {
+  const files = { "n.syn": "A\t2\t0.5\n", "n.con": "A\t0\t0\nA\t1\t0\n" };
+  const net = (wd: string) =>
+    readNetworkSpec(parseParam(
+      `{"network": {"A": {"cellNr": 2, "celltype": "spiketrain", "interval": 5.0,
+      "synapses": {"distributionFile": "n.syn", "connectionFile": "n.con",
+      "receptors": {"glutamate_syn": {"weight": [1.5, 0.5], ${wd} "delay": 0.5, "threshold": 0.0}}}}}}`,
+      "n.param",
+    ));
+  const realize = (wd: string) =>
+    createNetworkMapper(CELL, net(wd), {
+      anatomy: createAnatomyCache((p) => files[p as keyof typeof files]),
+      tStop: 100,
+      random: createNetworkRandom("simrun", 1),
+    }).realizeSweep(0).synapses[0].receptors[0].weights;
+  assert.deepEqual(realize(""), [1.5, 0.5, 1.5, 0.5]);
+  // Lognormal: one draw per entry and row, in row order, from the type's release stream.
+  const r = createNetworkRandom("simrun", 1);
+  r.beginSweep(0);
+  const expected = [1.5, 0.5, 1.5, 0.5].map((mean) => {
+    const sigma = Math.sqrt(Math.log(1 + (mean ** 2) ** 2 / mean ** 2));
+    return r.release("A").lognormal(Math.log(mean) - 0.5 * sigma ** 2, sigma);
+  });
+  assert.deepEqual(realize(`"weightDistribution": "lognormal",`), expected);
 });

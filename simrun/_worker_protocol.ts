@@ -233,6 +233,10 @@ export function packSweep(
       if (m === undefined) {
         throw new InternalError(`receptor "${r.mechanism}" was not validated before the run`);
       }
+      const key = m.randomStreams === true ? s.randomKey : undefined;
+      if (m.randomStreams === true && key === undefined) {
+        throw new InternalError(`synapse ${s.type} ${s.synapseId} has no random stream key`);
+      }
       const start = at;
       for (let i = 0; i < s.releaseTimes.length; i++) times[at++] = s.releaseTimes[i]! + r.delay;
       inputs.push({
@@ -243,7 +247,7 @@ export function packSweep(
         weights: r.weights,
         start,
         end: at,
-        ...(m.randomStreams === true ? { randomKey: s.randomKey } : {}),
+        ...(key !== undefined ? { randomKey: key } : {}),
       });
     }
   }

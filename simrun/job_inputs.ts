@@ -35,6 +35,7 @@ import {
   type NetworkRandomKind,
   type NetworkRealization,
   type NetworkSpec,
+  presynapticCells,
   readNetworkSpec,
 } from "../network/mod.ts";
 import { type UserPluginOptions, userPluginResolver } from "../plugins/mod.ts";
@@ -218,6 +219,11 @@ function networkSpec(
   });
 }
 
+/** Whether a receptor mechanism draws from its synapse's random stream (`randomStreams`). */
+function drawsRandomStreams(mechanisms: Record<string, PointMechanism>): boolean {
+  return Object.values(mechanisms).some((m) => m.randomStreams === true);
+}
+
 /**
  * The point mechanisms of every receptor in the network (the job's receptor catalogue: built-in
  * synapses and compiled point processes), with their parameters checked (known names, physical
@@ -225,11 +231,6 @@ function networkSpec(
  * failed to compile reports that file's error. Warns once about files that failed and that
  * neither the cell nor the network uses.
  */
-/** Whether a receptor mechanism draws from its synapse's random stream (`randomStreams`). */
-function drawsRandomStreams(mechanisms: Record<string, PointMechanism>): boolean {
-  return Object.values(mechanisms).some((m) => m.randomStreams === true);
-}
-
 function receptorMechanisms(net: NetworkSpec, built: CreatedCell): Record<string, PointMechanism> {
   const mechanisms: JobMechanisms = built.mechanisms;
   const byName = new Map(mechanisms.synapses.map((m) => [m.name, m]));
@@ -277,7 +278,7 @@ function realizedEarly(
       return {
         synapses: r.synapses,
         synapsesCsv: () => formatSynapseActivations(r.synapses),
-        presynapticCsv: () => formatPresynapticSpikes(r.presynaptic),
+        presynapticCsv: () => formatPresynapticSpikes(presynapticCells(r)),
       };
     },
   };
@@ -303,13 +304,15 @@ export async function prepareNetwork(
 ): Promise<PreparedNetwork> {
   const net = networkSpec(networkParam, spec);
   const mechanisms = receptorMechanisms(net, built);
-  if (spec.rng === "simrun" || drawsRandomStreams(mechanisms)) await loadSeedrandom();
+  const streams = drawsRandomStreams(mechanisms);
+  if (spec.rng === "simrun" || streams) await loadSeedrandom();
   const mapper = createNetworkMapper(built.cell, net, {
     anatomy: createAnatomyCache((p) =>
       readTextInputSync(p, { what: "anatomical realization file" })
     ),
     tStop: spec.tStop,
     random: createNetworkRandom(spec.rng, spec.seed, { math: isfMath(spec.rng) }),
+    synapseStreamKeys: streams,
     onWarning: warn,
   });
   let next = 0;
@@ -369,6 +372,7 @@ export async function prepareReplayNetwork(
   // from the default policy's streams for seed 0, so a replay is reproducible.
   const mapper = createReplayMapper(built.cell, net, {
     random: createNetworkRandom("simrun", 0),
+    synapseStreamKeys: drawsRandomStreams(mechanisms),
     onWarning: warn,
   });
   return realizedEarly(mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));

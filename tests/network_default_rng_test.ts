@@ -9,6 +9,7 @@ import {
   createAnatomyCache,
   createNetworkMapper,
   type NetworkMapper,
+  presynapticCells,
 } from "../network/network_mapper.ts";
 import { readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom } from "../network/rng/network_random.ts";
@@ -88,7 +89,7 @@ Deno.test("default random policy: mean spike counts per type within 3 standard e
   const sweeps = 200;
   const sum = { A: 0, B: 0 };
   for (let s = 0; s < sweeps; s++) {
-    for (const p of m.realizeSweep(s).presynaptic) sum[p.type as "A" | "B"] += p.spikes.length;
+    for (const p of m.realizeSweep(s).presynaptic) sum[p.type as "A" | "B"] += p.times.length;
   }
   // A: Poisson count with mean = variance = N·T/I per sweep.
   const meanA = N_A * T_STOP / INTERVAL_A, varA = meanA;
@@ -110,20 +111,22 @@ Deno.test("default random policy: sweeps 5..9 alone equal the same sweeps of a 0
   for (let s = 0; s < 10; s++) {
     const r = full.realizeSweep(s);
     if (s >= 5) {
-      files.push(formatSynapseActivations(r.synapses) + formatPresynapticSpikes(r.presynaptic));
+      files.push(
+        formatSynapseActivations(r.synapses) + formatPresynapticSpikes(presynapticCells(r)),
+      );
     }
   }
   for (let s = 5; s < 10; s++) {
     const r = part.realizeSweep(s);
     assert.equal(
-      formatSynapseActivations(r.synapses) + formatPresynapticSpikes(r.presynaptic),
+      formatSynapseActivations(r.synapses) + formatPresynapticSpikes(presynapticCells(r)),
       files[s - 5],
       `sweep ${s}`,
     );
   }
   const other = mapper(778).realizeSweep(5);
   assert.notEqual(
-    formatPresynapticSpikes(other.presynaptic),
+    formatPresynapticSpikes(presynapticCells(other)),
     files[0].slice(files[0].indexOf("# presynaptic")),
   );
 });

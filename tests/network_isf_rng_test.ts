@@ -9,7 +9,11 @@
 import { formatPresynapticSpikes, formatSynapseActivations } from "../io/activation_files.ts";
 import { readParamFile } from "../io/param.ts";
 import { mapPath, parsePathMap } from "../io/path_map.ts";
-import { createAnatomyCache, createNetworkMapper } from "../network/network_mapper.ts";
+import {
+  createAnatomyCache,
+  createNetworkMapper,
+  presynapticCells,
+} from "../network/network_mapper.ts";
 import { readNetworkSpec } from "../network/network_param.ts";
 import { createNetworkRandom } from "../network/rng/network_random.ts";
 import { createCell } from "../simrun/create_cell.ts";
@@ -51,7 +55,7 @@ Deno.test({
       const r = mapper.realizeSweep(sweep);
       const n = String(sweep).padStart(4, "0");
       compareFiles(
-        formatPresynapticSpikes(r.presynaptic),
+        formatPresynapticSpikes(presynapticCells(r)),
         Deno.readTextFileSync(`${dir}/simulation_run${n}_presynaptic_cells.csv`),
         `sweep ${sweep} presynaptic cells`,
         2,

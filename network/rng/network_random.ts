@@ -37,7 +37,8 @@ export interface NetworkRandom {
   /**
    * Hint: the next `count` `spikeTrain()` calls are for cells 0..count−1 of this type and part,
    * in that order, with no other draw in between. A policy may prepare their streams at once
-   * (isf: draws the `count` seeds in the same order and seeds the generators side by side).
+   * (isf: draws the `count` seeds in the same order, then seeds a few generators side by side
+   * at a time as `spikeTrain()` hands them out).
    */
   prepareSpikeTrains(typeName: string, part: number, count: number): void;
   /** Stream for connection-time draws of a type: lognormal weights and release tests. */
@@ -72,13 +73,19 @@ export function synapseStream(key: string): () => number {
   return () => s.random();
 }
 
+/**
+ * Generators that prepared spike trains are seeded into, a batch at a time, as `spikeTrain()`
+ * hands them out (a multiple of the 4 that `Mt19937Stream.seedMany` seeds side by side).
+ */
+const SPIKE_TRAIN_RING = 8;
+
 class IsfRandom implements NetworkRandom {
   readonly kind = "isf" as const;
   #global: Mt19937Stream;
   #private: Mt19937Stream;
-  #math: ElementaryFunctions | undefined;
-  /** Generators prepared by prepareSpikeTrains(), handed out in order. */
-  #pool: Mt19937Stream[] = [];
+  /** Generators of prepared spike trains, reused: train k uses ring[k % SPIKE_TRAIN_RING]. */
+  #ring: Mt19937Stream[] = [];
+  /** Seeds of the prepared spike trains, drawn from the global generator at once. */
   #seeds = new Int32Array(0);
   #prepared = 0;
   #preparedCount = 0;
@@ -88,9 +95,9 @@ class IsfRandom implements NetworkRandom {
 
   constructor(seed: number, math: ElementaryFunctions | undefined) {
     this.#seed = seed;
-    this.#math = math;
     this.#global = new Mt19937Stream(seed, math);
     this.#private = new Mt19937Stream(0, math);
+    for (let k = 0; k < SPIKE_TRAIN_RING; k++) this.#ring.push(new Mt19937Stream(0, math));
   }
 
   beginSweep(sweep: number): void {
@@ -119,18 +126,26 @@ class IsfRandom implements NetworkRandom {
   }
 
   spikeTrain(_typeName: string, _cellId: number, _part: number): RandomStream {
-    if (this.#prepared < this.#preparedCount) return this.#pool[this.#prepared++];
+    const k = this.#prepared;
+    if (k < this.#preparedCount) {
+      this.#prepared++;
+      const slot = k % SPIKE_TRAIN_RING;
+      if (slot === 0) {
+        // The next batch: its trains' seeds were drawn in prepareSpikeTrains().
+        const n = Math.min(SPIKE_TRAIN_RING, this.#preparedCount - k);
+        Mt19937Stream.seedMany(this.#ring, this.#seeds.subarray(k, k + n), n);
+      }
+      return this.#ring[slot];
+    }
     this.#private.seed(this.#global.randint(123456, 1234567));
     return this.#private;
   }
 
   prepareSpikeTrains(_typeName: string, _part: number, count: number): void {
     this.#checkNoPrepared();
-    while (this.#pool.length < count) this.#pool.push(new Mt19937Stream(0, this.#math));
     if (this.#seeds.length < count) this.#seeds = new Int32Array(count);
     const seeds = this.#seeds;
     for (let k = 0; k < count; k++) seeds[k] = this.#global.randint(123456, 1234567);
-    Mt19937Stream.seedMany(this.#pool, seeds, count);
     this.#prepared = 0;
     this.#preparedCount = count;
   }

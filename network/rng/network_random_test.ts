@@ -44,3 +44,26 @@ Deno.test("createNetworkRandom('simrun') streams depend only on seed, sweep and 
   c.beginSweep(3);
   assert.notEqual(c.activity("X").random(), b.activity("X").random());
 });
+
+Deno.test("createNetworkRandom('isf') prepared spike trains draw as unprepared ones, batch after batch", () => {
+  // 21 trains: two full batches of the generator ring and a partial one; each train is drawn
+  // before the next is asked for, as activity.ts does.
+  const count = 21;
+  const prepared = createNetworkRandom("isf", 20250101);
+  const plain = createNetworkRandom("isf", 20250101);
+  prepared.beginSweep(0);
+  plain.beginSweep(0);
+  prepared.prepareSpikeTrains("T", 0, count);
+  for (let c = 0; c < count; c++) {
+    const a = prepared.spikeTrain("T", c, 0), b = plain.spikeTrain("T", c, 0);
+    for (let k = 0; k < 5 + c; k++) assert.equal(a.exponential(1), b.exponential(1), `train ${c}`);
+  }
+  // A global draw while trains are pending is refused; after the last one both continue alike.
+  prepared.prepareSpikeTrains("T", 1, 2);
+  prepared.spikeTrain("T", 0, 1);
+  assert.throws(() => prepared.activity("T"), /1 prepared spike trains pending/);
+  plain.spikeTrain("T", 0, 1);
+  prepared.spikeTrain("T", 1, 1);
+  plain.spikeTrain("T", 1, 1);
+  assert.equal(prepared.activity("T").random(), plain.activity("T").random());
+});
