@@ -10,6 +10,7 @@
  */
 import {
   type ActivationFile,
+  formatParamJson,
   formatPresynapticSpikes,
   formatSynapseActivations,
   type InputLocation,
@@ -104,8 +105,14 @@ export interface PreparedCell {
   readonly networkParam: ParamObject;
 }
 
-/** Everything one job needs before its folder is created. */
-export interface PreparedJob extends PreparedCell {
+/**
+ * Everything one job needs before its folder is created. The network param is kept as the text
+ * the job saves: its parsed tree (about 3 MB for ISF's example) is dropped once the network is
+ * prepared.
+ */
+export interface PreparedJob extends Omit<PreparedCell, "networkParam"> {
+  /** The network param as the job saves it (`formatParamJson` of it as read). */
+  readonly networkParamJson: string;
   /** The prepared network. */
   readonly net: PreparedNetwork;
   /** `seed<S>_pid<P>` (run) or `seed00000_pid<P>` (replay). */
@@ -191,6 +198,25 @@ export async function prepareCell(
     })),
   );
   return { built, settings, model, recordSites, probes, networkParam };
+}
+
+/**
+ * The cell side, then the network side from it ({@link prepareCell}, then `network`), with the
+ * network param kept only as the text the job saves: the parsed tree is not referenced once this
+ * returns, so it does not stay alive for the whole job.
+ *
+ * @param spec the job's inputs and settings (as for {@link prepareCell})
+ * @param network prepares the network from the cell side
+ * @returns the job's inputs but its naming and sweeps
+ * @throws InputSyntaxError / InputValueError for any bad input (nothing is written yet)
+ */
+export async function prepareJobSides(
+  spec: Parameters<typeof prepareCell>[0],
+  network: (cell: PreparedCell) => Promise<PreparedNetwork>,
+): Promise<Omit<PreparedJob, "uniqueId" | "sweeps" | "sweepFilePrefix" | "startFiles">> {
+  const { networkParam, ...cell } = await prepareCell(spec);
+  const net = await network({ ...cell, networkParam });
+  return { ...cell, net, networkParamJson: formatParamJson(networkParam) };
 }
 
 /** Reads the network param's types with `.syn`/`.con` paths resolved (relative to the param file, then the path map). */

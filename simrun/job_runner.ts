@@ -260,7 +260,7 @@ export async function executeJob(
   );
   await Deno.writeTextFile(
     folder.file(`${uniqueId}_network_model.param`),
-    formatParamJson(job.networkParam),
+    job.networkParamJson,
   );
   // §3 steps 10–11.
   const output = await folder.finish({ tar: settings.tar });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { prepareCell, prepareReplayNetwork } from "./job_inputs.ts";
+import { prepareJobSides, prepareReplayNetwork } from "./job_inputs.ts";
 import { executeJob, startSweepPool } from "./job_runner.ts";
 import { type JobHooks, type JobResult, type ReplayJobSpec, replayPrefix } from "./job_spec.ts";
 
@@ -56,12 +56,13 @@ export function synapseFilePathsCsv(files: readonly string[]): string {
 export async function runReplayJob(spec: ReplayJobSpec, hooks: JobHooks = {}): Promise<JobResult> {
   const pool = startSweepPool(spec, spec.synapseFiles.length);
   try {
-    const cell = await prepareCell(spec);
-    const net = await prepareReplayNetwork(cell.built, cell.networkParam, spec);
+    const job = await prepareJobSides(
+      spec,
+      (cell) => prepareReplayNetwork(cell.built, cell.networkParam, spec),
+    );
     return await executeJob(
       {
-        ...cell,
-        net,
+        ...job,
         uniqueId: `seed00000_pid${hooks.pid ?? Deno.pid}`,
         sweeps: spec.synapseFiles.map((_, i) => i),
         sweepFilePrefix: replayPrefix,

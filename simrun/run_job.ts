@@ -5,7 +5,7 @@
  * @module
  */
 import { InputValueError } from "../io/mod.ts";
-import { prepareCell, prepareNetwork } from "./job_inputs.ts";
+import { prepareJobSides, prepareNetwork } from "./job_inputs.ts";
 import { executeJob, startSweepPool } from "./job_runner.ts";
 import { type JobHooks, type JobResult, type JobSpec, runPrefix, sweepList } from "./job_spec.ts";
 
@@ -28,12 +28,13 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<JobRe
   }
   const pool = startSweepPool(spec, sweeps.length);
   try {
-    const cell = await prepareCell(spec);
-    const net = await prepareNetwork(cell.built, cell.networkParam, spec);
+    const job = await prepareJobSides(
+      spec,
+      (cell) => prepareNetwork(cell.built, cell.networkParam, spec),
+    );
     const result = await executeJob(
       {
-        ...cell,
-        net,
+        ...job,
         uniqueId: `seed${spec.seed}_pid${hooks.pid ?? Deno.pid}`,
         sweeps,
         sweepFilePrefix: runPrefix,
