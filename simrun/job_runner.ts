@@ -22,6 +22,7 @@ import { pluginOptions, type PreparedJob, type SweepNetwork } from "./job_inputs
 import type { JobHooks, JobResult, JobSettings, PluginSettings } from "./job_spec.ts";
 import { JobFolder, resultsDir } from "./output_dir.ts";
 import { packSweep } from "./_worker_protocol.ts";
+import { returnFreeMemory } from "./free_memory.ts";
 import { SweepPool } from "./sweep_pool.ts";
 import { withPath } from "./_file_errors.ts";
 
@@ -229,6 +230,8 @@ export async function executeJob(
         }
         const head = inFlight.shift()!;
         await sweepDone(sweeps[k]!, head.realization, await head.result);
+        // A group written, the next about to be realized: the C heap's free pages go back.
+        if ((k + 1) % pool.lanes === 0 && k + 1 < sweeps.length) returnFreeMemory();
       }
       // Before the folder is renamed: a failing recorder leaves only the `_running` folder.
       await recorder?.close();
