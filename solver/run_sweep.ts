@@ -126,7 +126,7 @@ export function initializeSweep(
   const base = model.points.length;
   let weightTotal = 0;
   let synInstances = 0;
-  const ordered = canonicalOrder(model, synapses);
+  const { ordered, nodeOf } = canonicalOrder(model, synapses);
   for (let s = 0; s < ordered.length; s++) {
     const syn = ordered[s];
     let gi = groupOf.get(syn.mechanism);
@@ -158,7 +158,7 @@ export function initializeSweep(
       }
       g.checked.add(syn.params);
     }
-    const node = segmentNodeAt(lowered, syn.section, syn.x);
+    const node = nodeOf[s];
     let instance = -1;
     let key = -1;
     if (model.lump) {
@@ -269,21 +269,34 @@ export function initializeSweep(
 function canonicalOrder(
   model: PreparedModel,
   synapses: readonly SynapticInput[],
-): readonly SynapticInput[] {
+): { readonly ordered: readonly SynapticInput[]; readonly nodeOf: Int32Array } {
+  // Synapses of one receptor type share one parameter record: its text is made once (per
+  // mechanism: a record could be shared by two).
+  const textOf = new Map<PointMechanism, Map<Readonly<Record<string, number>>, string>>();
+  const paramsText = (syn: SynapticInput): string => {
+    let texts = textOf.get(syn.mechanism);
+    if (texts === undefined) textOf.set(syn.mechanism, texts = new Map());
+    let text = texts.get(syn.params);
+    if (text === undefined) {
+      text = Object.keys(syn.mechanism.parameters).map((p) =>
+        String(Object.hasOwn(syn.params, p) ? syn.params[p] : syn.mechanism.parameters[p].default)
+      ).join(",");
+      texts.set(syn.params, text);
+    }
+    return text;
+  };
   const keyed = synapses.map((syn, j) => ({
     syn,
     j,
     name: syn.mechanism.name,
     node: segmentNodeAt(model.lowered, syn.section, syn.x),
-    params: Object.keys(syn.mechanism.parameters).map((p) =>
-      String(Object.hasOwn(syn.params, p) ? syn.params[p] : syn.mechanism.parameters[p].default)
-    ).join(","),
+    params: paramsText(syn),
   }));
   keyed.sort((a, b) =>
     (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.node - b.node ||
     (a.params < b.params ? -1 : a.params > b.params ? 1 : 0) || a.j - b.j
   );
-  return keyed.map((k) => k.syn);
+  return { ordered: keyed.map((k) => k.syn), nodeOf: Int32Array.from(keyed, (k) => k.node) };
 }
 
 /** eca = (k_T/2)·ln(cao/cai) at the nodes where cai is dynamic. */
