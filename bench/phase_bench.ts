@@ -141,15 +141,16 @@ async function timeProcess(denoArgs: string[], cwd: string): Promise<ProcessTime
   return { wallS, cpuS: user! + sys!, rssMiB: rssKb! / 1024, code: out.code };
 }
 
-/** Best (lowest) wall and CPU of `runs` processes, peak RSS of all. */
+/** Best (lowest) wall and CPU of `runs` processes, peak RSS of all and of each. */
 async function best(
   runs: number,
   denoArgs: (dir: string) => string[],
   expectCode: number,
-): Promise<{ wallS: number; cpuS?: number; rssMiB?: number }> {
+): Promise<{ wallS: number; cpuS?: number; rssMiB?: number; rssEachMiB: number[] }> {
   let wallS = Infinity;
   let cpuS: number | undefined;
   let rssMiB: number | undefined;
+  const rssEachMiB: number[] = [];
   for (let i = 0; i < runs; i++) {
     const dir = await Deno.makeTempDir({ prefix: "simrun_phase_bench_" });
     try {
@@ -159,7 +160,10 @@ async function best(
       }
       wallS = Math.min(wallS, r.wallS);
       if (r.cpuS !== undefined) cpuS = Math.min(cpuS ?? Infinity, r.cpuS);
-      if (r.rssMiB !== undefined) rssMiB = Math.max(rssMiB ?? 0, r.rssMiB);
+      if (r.rssMiB !== undefined) {
+        rssMiB = Math.max(rssMiB ?? 0, r.rssMiB);
+        rssEachMiB.push(r.rssMiB);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -168,6 +172,7 @@ async function best(
     wallS,
     ...(cpuS !== undefined ? { cpuS } : {}),
     ...(rssMiB !== undefined ? { rssMiB } : {}),
+    rssEachMiB,
   };
 }
 
@@ -285,7 +290,10 @@ async function memoryLine(runs: number): Promise<string> {
     return cliCommand(a);
   };
   const r = await best(runs, args, 0);
-  const rss = r.rssMiB === undefined ? "n/a" : `${r.rssMiB.toFixed(0)} MiB`;
+  // The peak varies by several MiB from run to run (when V8 collects): the largest, and each.
+  const rss = r.rssMiB === undefined
+    ? "n/a"
+    : `${r.rssMiB.toFixed(0)} MiB (runs: ${r.rssEachMiB.map((m) => m.toFixed(0)).join(", ")})`;
   return `phase memory: run of ${MEMORY_SWEEPS} ISF sweeps, process ${
     seconds(r)
   } (best of ${runs}), ` +
