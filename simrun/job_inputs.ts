@@ -387,7 +387,12 @@ export async function prepareReplayNetwork(
 ): Promise<PreparedNetwork> {
   const net = networkSpec(networkParam, spec);
   const mechanisms = receptorMechanisms(net, built);
-  await loadSeedrandom(); // the replay's weights and any synapse streams
+  // seedrandom (CommonJS: it loads Deno's Node layer, about 5 MiB and 30 ms) only for a replay
+  // that draws: lognormal weights or stochastic receptors.
+  if (
+    drawsRandomStreams(mechanisms) ||
+    net.types.some((t) => t.synapses.receptors.some((r) => r.lognormal))
+  ) await loadSeedrandom();
   const files: ActivationFile[] = [];
   for (const f of spec.synapseFiles) {
     files.push(

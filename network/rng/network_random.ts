@@ -15,7 +15,7 @@ import { InternalError } from "../../io/mod.ts";
 import type { ElementaryFunctions } from "./elementary_functions.ts";
 import { Mt19937Stream } from "./mt19937.ts";
 import type { RandomStream } from "./random_stream.ts";
-import { seedrandomLoaded, SeedrandomStream } from "./seedrandom_stream.ts";
+import { SeedrandomStream } from "./seedrandom_stream.ts";
 
 /** Names of the two policies. */
 export type NetworkRandomKind = "isf" | "simrun";
@@ -229,11 +229,13 @@ export interface NetworkRandomOptions {
  * Creates the random-number policy of one job.
  *
  * @param kind `"isf"` (bit-exact ISF reproduction) or `"simrun"` (per-sweep derived streams;
- *   await `loadSeedrandom()` first)
+ *   await `loadSeedrandom()` before its first draw)
  * @param seed the job seed, integer in [0, 2³²)
  * @param options the libm functions for the isf policy
  * @returns the policy object
- * @throws {InternalError} for `"simrun"` before `loadSeedrandom()` has completed
+ * @throws {RangeError} for a seed outside [0, 2³²); a `"simrun"` policy's first draw throws
+ *   InternalError before `loadSeedrandom()` has completed (a replay without lognormal weights or
+ *   stochastic receptors never draws, and never loads the CommonJS package)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -250,9 +252,6 @@ export function createNetworkRandom(
 ): NetworkRandom {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-  }
-  if (kind === "simrun" && !seedrandomLoaded()) {
-    throw new InternalError('createNetworkRandom("simrun") before loadSeedrandom()');
   }
   return kind === "isf" ? new IsfRandom(seed, options.math) : new SimrunRandom(seed);
 }

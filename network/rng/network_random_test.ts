@@ -19,13 +19,19 @@ Deno.test("createNetworkRandom('isf') refuses sweeps out of order", () => {
   assert.throws(() => r.beginSweep(2));
 });
 
-Deno.test("createNetworkRandom('simrun') needs loadSeedrandom() first, and says so", async () => {
+Deno.test("createNetworkRandom('simrun') draws only after loadSeedrandom(), and says so", async () => {
   // Each test file runs in its own module graph: nothing has loaded seedrandom before this test.
   assert.equal(seedrandomLoaded(), false);
-  assert.throws(() => createNetworkRandom("simrun", 7), /before loadSeedrandom\(\)/);
+  const early = createNetworkRandom("simrun", 7); // a policy that never draws needs no package
+  early.beginSweep(0);
+  assert.equal(early.synapseStreamKey("L5tt_C2", 3), "simrun/7/0/L5tt_C2/synapse/3");
+  assert.throws(() => early.release("L5tt_C2"), /before loadSeedrandom\(\)/);
+  assert.throws(() => early.spikeTrain("L5tt_C2", 0, 0), /before loadSeedrandom\(\)/);
   assert.equal(createNetworkRandom("isf", 7).kind, "isf"); // the isf policy never needs it
   await loadSeedrandom();
-  assert.equal(createNetworkRandom("simrun", 7).kind, "simrun");
+  const r = createNetworkRandom("simrun", 7);
+  r.beginSweep(0);
+  assert.equal(typeof r.release("L5tt_C2").random(), "number");
 });
 
 Deno.test("createNetworkRandom('simrun') streams depend only on seed, sweep and key", async () => {
