@@ -290,6 +290,11 @@ interface EmitOptions {
   /** Local holding the presence flags (lock-step synapses): node writes only where present. */
   readonly present?: number;
   /**
+   * False: each current pass looks its tabulated calls up alone (the engine never sets it;
+   * tests compare the shared lookups with it).
+   */
+  readonly shareLookups?: boolean;
+  /**
    * Gate-function mode (fast-mode fallback): fields read a shared "uniform" region at entry
    * `index`, node loads give these locals, `rhs` slots are locals.
    */
@@ -1360,7 +1365,9 @@ export class IrEmitter {
    */
   #pairedSites(c: CurrentKernelIR): Expr[] {
     const tables = this.options.vTables;
-    if (tables === undefined || c.v.space !== "local") return [];
+    if (tables === undefined || c.v.space !== "local" || this.options.shareLookups === false) {
+      return [];
+    }
     const vLocal = c.v.index;
     const out: Expr[] = [];
     let writesV = false;
