@@ -290,6 +290,11 @@ interface EmitOptions {
   /** Local holding the presence flags (lock-step synapses): node writes only where present. */
   readonly present?: number;
   /**
+   * False: each current pass looks its tabulated calls up alone (the engine never sets it;
+   * tests compare the shared lookups with it).
+   */
+  readonly shareLookups?: boolean;
+  /**
    * Gate-function mode (fast-mode fallback): fields read a shared "uniform" region at entry
    * `index`, node loads give these locals, `rhs` slots are locals.
    */
@@ -299,6 +304,16 @@ interface EmitOptions {
     readonly cArg: number;
     readonly rhs: readonly number[];
   };
+}
+
+/** The current kernel's two passes while they share their tabulated lookups. */
+interface PairedLookups {
+  /** The pass being emitted: 1 at V + 0.001, 2 at V. */
+  pass: 1 | 2;
+  /** Local holding V (the node's v). */
+  readonly v: number;
+  /** Per tabulated call: i32 local, set when the first pass left the value at V in `value`. */
+  readonly sites: ReadonlyMap<Expr, { readonly ready: number; readonly value: number }>;
 }
 
 /**
@@ -329,6 +344,8 @@ export class IrEmitter {
   #scratchUse = { f: 0, v: 0, i64: 0 };
   /** The argument local of inline `exp` clamps. */
   #expArg: number | undefined;
+  /** The current kernel's two passes sharing their tabulated lookups (see {@link current}). */
+  #pair: PairedLookups | undefined;
 
   constructor(
     fb: FunctionEmitter,
@@ -704,7 +721,7 @@ export class IrEmitter {
         return;
       case "pow": {
         const vt = this.options.vTables?.get(e);
-        if (vt !== undefined) this.#tabulated(vt, "pow", [e.a, e.b]);
+        if (vt !== undefined) this.#tabulated(e, vt, "pow", [e.a, e.b]);
         else this.#call("pow", [e.a, e.b]);
         return;
       }
@@ -713,7 +730,7 @@ export class IrEmitter {
         return;
       case "call": {
         const vt = this.options.vTables?.get(e);
-        if (vt !== undefined) this.#tabulated(vt, e.fn, e.args);
+        if (vt !== undefined) this.#tabulated(e, vt, e.fn, e.args);
         else this.#call(e.fn, e.args);
         return;
       }
@@ -800,10 +817,144 @@ export class IrEmitter {
   }
 
   /**
-   * A tabulated call: its value at the v local from the call's cubic table over v (the rate
-   * tables' grid), the call itself outside the table; lane by lane in vector layouts.
+   * A tabulated call `e`: its value at the v local from the call's cubic table over v (the rate
+   * tables' grid), the call itself outside the table. In the current kernel's two passes
+   * (V + 0.001, then V) the first pass also looks V up when both lie in the same interval of
+   * the table (nearly always): coefficients gathered once, the second pass's value kept for it.
    */
   #tabulated(
+    e: Expr,
+    vt: { readonly region: string; readonly vLocal: number },
+    fn: string,
+    args: readonly Expr[],
+  ): void {
+    const site = this.#pair?.sites.get(e);
+    if (site === undefined) this.#lookup(vt, fn, args);
+    else if (this.#pair!.pass === 1) this.#pairedLookup(vt, fn, args, this.#pair!.v, site);
+    else {
+      // Second pass: the value the first pass left, else the lookup as usual.
+      const fb = this.fb;
+      fb.op("local.get", site.ready);
+      fb.op("i32.eqz");
+      fb.if();
+      this.#lookup(vt, fn, args);
+      fb.op("local.set", site.value);
+      fb.op("end");
+      fb.op("local.get", site.value);
+    }
+  }
+
+  /**
+   * First pass of a shared lookup: the v local (V + 0.001) and local `v` (V) on the table and in
+   * the same interval i, in every lane: the coefficients at i gathered once, the cubic at both
+   * fractions (f = u − i, the operations of {@link #lookup} lane for lane), V's value into
+   * `site.value` and `site.ready` set; otherwise `site.ready` cleared and {@link #lookup}.
+   */
+  #pairedLookup(
+    vt: { readonly region: string; readonly vLocal: number },
+    fn: string,
+    args: readonly Expr[],
+    v: number,
+    site: { readonly ready: number; readonly value: number },
+  ): void {
+    const fb = this.fb;
+    const vector = this.vector;
+    const table = this.#offset(vt.region);
+    const vl = this.localOf(vt.vLocal);
+    const kind = vector ? "v" : "f";
+    const u1 = this.#temp(kind), u2 = this.#temp(kind), fi = this.#temp(kind);
+    const res = this.#temp(kind);
+    const c = [this.#temp(kind), this.#temp(kind), this.#temp(kind), this.#temp(kind)];
+    const i = vector ? this.#temp("v") : fb.local("i32");
+    // Both on the table and trunc(u1) = trunc(u2) (as f64: exact for |u| < 2^31).
+    fb.op("local.get", vl);
+    emitTableCoordinate(fb, u1, vector);
+    fb.op("local.get", v);
+    emitTableCoordinate(fb, u2, vector);
+    if (vector) {
+      fb.op("v128.and");
+      fb.op("local.get", u1);
+      fb.op("i32x4.trunc_sat_f64x2_s_zero");
+      fb.op("local.tee", i);
+      fb.op("f64x2.convert_low_i32x4_s");
+      fb.op("local.tee", fi);
+      fb.op("local.get", u2);
+      fb.op("i32x4.trunc_sat_f64x2_s_zero");
+      fb.op("f64x2.convert_low_i32x4_s");
+      fb.op("f64x2.eq");
+      fb.op("v128.and");
+      fb.op("i64x2.all_true");
+    } else {
+      fb.op("i32.and");
+      fb.op("local.get", u1);
+      fb.op("i32.trunc_sat_f64_s");
+      fb.op("local.tee", i);
+      fb.op("local.get", u2);
+      fb.op("i32.trunc_sat_f64_s");
+      fb.op("i32.eq");
+      fb.op("i32.and");
+    }
+    fb.op("local.tee", site.ready);
+    fb.if();
+    if (vector) {
+      // Lane l's coefficients at byte a_l = i_l·32: c_k = (T[a_0 + 8k], T[a_1 + 8k]).
+      const a0 = fb.local("i32"), a1 = fb.local("i32");
+      for (const [lane, a] of [[0, a0], [1, a1]]) {
+        fb.op("local.get", i);
+        fb.op("i32x4.extract_lane", lane);
+        fb.i32Const(5);
+        fb.op("i32.shl");
+        fb.op("local.set", a);
+      }
+      c.forEach((ck, k) => {
+        fb.op("local.get", a1);
+        fb.op("local.get", a0);
+        fb.op("v128.load64_splat", table + 8 * k);
+        fb.op("v128.load64_lane", table + 8 * k, 1);
+        fb.op("local.set", ck);
+      });
+    } else {
+      fb.op("local.get", i);
+      fb.op("f64.convert_i32_s");
+      fb.op("local.set", fi);
+      fb.op("local.get", i);
+      fb.i32Const(5);
+      fb.op("i32.shl");
+      fb.op("local.set", i);
+      c.forEach((ck, k) => {
+        fb.op("local.get", i);
+        fb.op("f64.load", table + 8 * k);
+        fb.op("local.set", ck);
+      });
+    }
+    const ar = (name: "sub" | "mul" | "add") => fb.op(`${vector ? "f64x2" : "f64"}.${name}`);
+    // ((c3·f + c2)·f + c1)·f + c0 at f = u − i, as emitCubic.
+    for (const [u, out] of [[u1, res], [u2, site.value]]) {
+      fb.op("local.get", u);
+      fb.op("local.get", fi);
+      ar("sub");
+      fb.op("local.set", u);
+      fb.op("local.get", c[3]);
+      for (const k of [2, 1, 0]) {
+        fb.op("local.get", u);
+        ar("mul");
+        fb.op("local.get", c[k]);
+        ar("add");
+      }
+      fb.op("local.set", out);
+    }
+    fb.op("else");
+    this.#lookup(vt, fn, args);
+    fb.op("local.set", res);
+    fb.op("end");
+    fb.op("local.get", res);
+  }
+
+  /**
+   * The table lookup of a tabulated call at the v local (see {@link #tabulated}); lane by lane in
+   * vector layouts unless both lanes lie on the table.
+   */
+  #lookup(
     vt: { readonly region: string; readonly vLocal: number },
     fn: string,
     args: readonly Expr[],
@@ -1209,6 +1360,74 @@ export class IrEmitter {
   }
 
   /**
+   * The tabulated calls (over the v local) in the current kernel's body, when the body writes
+   * neither the v local nor node v: then both passes look the same V and V + 0.001 up at each.
+   */
+  #pairedSites(c: CurrentKernelIR): Expr[] {
+    const tables = this.options.vTables;
+    if (tables === undefined || c.v.space !== "local" || this.options.shareLookups === false) {
+      return [];
+    }
+    const vLocal = c.v.index;
+    const out: Expr[] = [];
+    let writesV = false;
+    const isV = (s: Slot) => s.space === "local" && s.index === vLocal;
+    const expr = (e: Expr): void => {
+      const vt = tables.get(e);
+      if (vt !== undefined) {
+        if (vt.vLocal === vLocal && !out.includes(e)) out.push(e);
+        return;
+      }
+      switch (e.op) {
+        case "const":
+        case "read":
+          return;
+        case "neg":
+        case "not":
+          return expr(e.arg);
+        case "call":
+          return e.args.forEach(expr);
+        default:
+          expr(e.a);
+          expr(e.b);
+      }
+    };
+    const stmts = (list: readonly Stmt[]): void => {
+      for (const s of list) {
+        switch (s.op) {
+          case "assign":
+            if (isV(s.slot)) writesV = true;
+            expr(s.value);
+            break;
+          case "loadNode":
+            if (isV(s.slot)) writesV = true;
+            break;
+          case "if":
+            expr(s.cond);
+            stmts(s.then);
+            stmts(s.otherwise);
+            break;
+          case "storeNode":
+          case "addNode":
+            if (this.#nodeVar(s.node).name === "v") writesV = true;
+            expr(s.value);
+            break;
+          case "table":
+            if (s.outputs.some(isV)) writesV = true;
+            expr(s.arg);
+            stmts(s.direct);
+            break;
+          default:
+            // Other statements are not lowered in current kernels: no sharing then.
+            writesV = true;
+        }
+      }
+    };
+    stmts(c.body);
+    return writesV ? [] : out;
+  }
+
+  /**
    * The current evaluation of NEURON's `nrn_cur` for the instance (see CurrentKernelIR): body at
    * V + 0.001 and V (or once with the closed-form conductance), currents summed from 0 in
    * order, point processes scaled by 100/area, node i and g updated (electrodes: subtracted),
@@ -1236,14 +1455,35 @@ export class IrEmitter {
       this.expr(c.conductance);
       fb.op("local.set", g);
     } else {
-      this.loadNodeArray("v", 0.001);
+      // The tabulated calls both passes share (see #tabulated): V kept in a local, each call's
+      // value at V ready for the second pass when the first pass found it.
+      const shared = this.#pairedSites(c);
+      const v = shared.length > 0 ? fb.local(this.vt) : undefined;
+      if (v !== undefined) {
+        const sites = new Map<Expr, { ready: number; value: number }>();
+        for (const e of shared) {
+          const ready = fb.local("i32");
+          fb.i32Const(0);
+          fb.op("local.set", ready);
+          sites.set(e, { ready, value: fb.local(this.vt) });
+        }
+        this.#pair = { pass: 1, v, sites };
+        this.loadNodeArray("v");
+        fb.op("local.tee", v);
+        this.constant(0.001);
+        this.#arith("add");
+      } else this.loadNodeArray("v", 0.001);
       fb.op("local.set", vl);
       this.stmts(c.body);
       sum();
       fb.op("local.set", g);
-      this.loadNodeArray("v");
+      if (v !== undefined) {
+        this.#pair!.pass = 2;
+        fb.op("local.get", v);
+      } else this.loadNodeArray("v");
       fb.op("local.set", vl);
       this.stmts(c.body);
+      this.#pair = undefined;
       sum();
       fb.op("local.set", rhs);
       // g = (g − rhs)/0.001
