@@ -18,9 +18,10 @@ Deno.test("returnFreeMemory() gives freed C-heap pages back on glibc, and is a n
     assert.equal(returnFreeMemory(), false);
     return;
   }
-  // 32 MiB in 2,048 blocks of 16 KiB, each followed by a small block that stays: below glibc's
+  // 64 MiB in 4,096 blocks of 16 KiB, each followed by a small block that stays: below glibc's
   // mmap threshold and pinned by their neighbours, the freed blocks stay in the heap (glibc trims
-  // only a free heap top by itself) until malloc_trim gives their pages back.
+  // only a free heap top by itself) until malloc_trim gives their pages back (the whole pages
+  // inside each free chunk: 3 of its 4–5).
   const lib = Deno.dlopen("libc.so.6", {
     malloc: { parameters: ["usize"], result: "pointer" },
     free: { parameters: ["pointer"], result: "void" },
@@ -28,7 +29,7 @@ Deno.test("returnFreeMemory() gives freed C-heap pages back on glibc, and is a n
   });
   const pins: Deno.PointerValue[] = [];
   try {
-    const blocks = Array.from({ length: 2048 }, () => {
+    const blocks = Array.from({ length: 4096 }, () => {
       const b = lib.symbols.malloc(16384n);
       pins.push(lib.symbols.malloc(64n));
       return b;
