@@ -7,6 +7,35 @@
 import type { Expr, Slot, Stmt } from "./ir.ts";
 
 /**
+ * The operands of an expression, in evaluation order: none for a constant or a read.
+ *
+ * @param e an expression
+ * @returns its direct subexpressions
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exprOperands } from "./ir_slots.ts";
+ * const one = { op: "const", value: 1 } as const;
+ * assert.deepEqual(exprOperands({ op: "add", a: one, b: one }), [one, one]);
+ * assert.deepEqual(exprOperands(one), []);
+ * ```
+ */
+export function exprOperands(e: Expr): readonly Expr[] {
+  switch (e.op) {
+    case "const":
+    case "read":
+      return [];
+    case "neg":
+    case "not":
+      return [e.arg];
+    case "call":
+      return e.args;
+    default:
+      return [e.a, e.b];
+  }
+}
+
+/**
  * Calls `visit` for every slot that the statements (nested blocks included: `if`, table
  * fallbacks, Newton and kinetic bodies) and the extra expressions read or write.
  *
@@ -32,21 +61,8 @@ export function forEachSlot(
   visit: (s: Slot) => void,
 ): void {
   const expr = (e: Expr): void => {
-    switch (e.op) {
-      case "const":
-        return;
-      case "read":
-        return visit(e.slot);
-      case "neg":
-      case "not":
-        return expr(e.arg);
-      case "call":
-        for (const a of e.args) expr(a);
-        return;
-      default:
-        expr(e.a);
-        expr(e.b);
-    }
+    if (e.op === "read") visit(e.slot);
+    else for (const x of exprOperands(e)) expr(x);
   };
   const stmts = (l: readonly Stmt[]): void => {
     for (const s of l) {

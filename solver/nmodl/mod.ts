@@ -49,7 +49,7 @@ export {
 export type { FastModeLayout } from "./adapter.ts";
 export { GLOBALS_SLOT, QUIET_FLAGS_SLOT, TABLE_META_SLOT, TABLES_SLOT } from "./js_backend.ts";
 export { generateJs } from "./js_backend.ts";
-export { forEachSlot } from "./ir_slots.ts";
+export { exprOperands, forEachSlot } from "./ir_slots.ts";
 export { evalBinary, MATH_FUNCTIONS } from "./_math.ts";
 export type {
   GeneratedKernel,

@@ -35,6 +35,7 @@ import { buildRateTable } from "../mechanisms/_rate_table.ts";
 import {
   evalBinary,
   type Expr,
+  exprOperands,
   type FastModeLayout,
   fastModeLayout,
   GLOBALS_SLOT,
@@ -387,19 +388,7 @@ function tabulableCalls(ir: MechanismIR, written: ReadonlySet<number>): Expr[] {
         return;
       }
     }
-    switch (e.op) {
-      case "const":
-      case "read":
-        return;
-      case "neg":
-      case "not":
-        return visit(e.arg);
-      case "call":
-        return e.args.forEach(visit);
-      default:
-        visit(e.a);
-        visit(e.b);
-    }
+    exprOperands(e).forEach(visit);
   };
   const stmts = (list: readonly Stmt[]): void => {
     for (const s of list) {

@@ -21,7 +21,7 @@
  * @module
  */
 import type { CurrentKernelIR, Expr, MechanismIR, NodeVarIR, Slot, Stmt } from "../nmodl/mod.ts";
-import { forEachSlot } from "../nmodl/mod.ts";
+import { exprOperands, forEachSlot } from "../nmodl/mod.ts";
 import { TABLE_STEP, TABLE_V_MAX, TABLE_V_MIN } from "../mechanisms/_rate_table.ts";
 import type { EngineMemory } from "./engine_memory.ts";
 import type { FunctionEmitter, OpName, ValType } from "./wasm_builder.ts";
@@ -1378,19 +1378,7 @@ export class IrEmitter {
         if (vt.vLocal === vLocal && !out.includes(e)) out.push(e);
         return;
       }
-      switch (e.op) {
-        case "const":
-        case "read":
-          return;
-        case "neg":
-        case "not":
-          return expr(e.arg);
-        case "call":
-          return e.args.forEach(expr);
-        default:
-          expr(e.a);
-          expr(e.b);
-      }
+      exprOperands(e).forEach(expr);
     };
     const stmts = (list: readonly Stmt[]): void => {
       for (const s of list) {
