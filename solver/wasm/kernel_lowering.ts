@@ -897,20 +897,10 @@ export class IrEmitter {
     fb.op("local.tee", site.ready);
     fb.if();
     if (vector) {
-      // Lane l's coefficients at byte a_l = i_l·32: c_k = (T[a_0 + 8k], T[a_1 + 8k]).
       const a0 = fb.local("i32"), a1 = fb.local("i32");
-      for (const [lane, a] of [[0, a0], [1, a1]]) {
-        fb.op("local.get", i);
-        fb.op("i32x4.extract_lane", lane);
-        fb.i32Const(5);
-        fb.op("i32.shl");
-        fb.op("local.set", a);
-      }
+      emitLaneIntervalAddresses(fb, i, a0, a1);
       c.forEach((ck, k) => {
-        fb.op("local.get", a1);
-        fb.op("local.get", a0);
-        fb.op("v128.load64_splat", table + 8 * k);
-        fb.op("v128.load64_lane", table + 8 * k, 1);
+        emitLaneCoefficients(fb, a0, a1, table, k);
         fb.op("local.set", ck);
       });
     } else {
@@ -979,27 +969,14 @@ export class IrEmitter {
       fb.if();
       fb.op("local.get", uv);
       fb.op("i32x4.trunc_sat_f64x2_s_zero");
-      fb.op("local.tee", iv);
-      fb.op("i32x4.extract_lane", 0);
-      fb.i32Const(5);
-      fb.op("i32.shl");
-      fb.op("local.set", a0);
-      fb.op("local.get", iv);
-      fb.op("i32x4.extract_lane", 1);
-      fb.i32Const(5);
-      fb.op("i32.shl");
-      fb.op("local.set", a1);
+      fb.op("local.set", iv);
+      emitLaneIntervalAddresses(fb, iv, a0, a1);
       fb.op("local.get", uv);
       fb.op("local.get", iv);
       fb.op("f64x2.convert_low_i32x4_s");
       fb.op("f64x2.sub");
       fb.op("local.set", fv);
-      const coef = (k: number): void => {
-        fb.op("local.get", a1);
-        fb.op("local.get", a0);
-        fb.op("v128.load64_splat", table + 8 * k);
-        fb.op("v128.load64_lane", table + 8 * k, 1);
-      };
+      const coef = (k: number): void => emitLaneCoefficients(fb, a0, a1, table, k);
       coef(3);
       fb.op("local.get", fv);
       fb.op("f64x2.mul");
@@ -1686,6 +1663,47 @@ export function emitCubic(fb: FunctionEmitter, addr: number, off: number, f: num
   fb.op("local.get", addr);
   fb.op("f64.load", off);
   fb.op("f64.add");
+}
+
+/**
+ * The byte addresses a_l = i_l·32 of both lanes' table intervals (4 f64 coefficients each) from
+ * the interval indices in lanes 0 and 1 of the i32x4 local `iv`.
+ *
+ * @param fb the function
+ * @param iv i32x4 local: the lanes' interval indices (as `i32x4.trunc_sat_f64x2_s_zero` gives)
+ * @param a0 i32 local for lane 0's address
+ * @param a1 i32 local for lane 1's address
+ */
+function emitLaneIntervalAddresses(fb: FunctionEmitter, iv: number, a0: number, a1: number): void {
+  for (const [lane, a] of [[0, a0], [1, a1]]) {
+    fb.op("local.get", iv);
+    fb.op("i32x4.extract_lane", lane);
+    fb.i32Const(5);
+    fb.op("i32.shl");
+    fb.op("local.set", a);
+  }
+}
+
+/**
+ * Pushes coefficient k of both lanes' intervals as one f64x2: (T[a0 + 8k], T[a1 + 8k]).
+ *
+ * @param fb the function
+ * @param a0 i32 local: lane 0's interval address ({@link emitLaneIntervalAddresses})
+ * @param a1 i32 local: lane 1's interval address
+ * @param table the table's byte offset
+ * @param k coefficient index 0–3
+ */
+function emitLaneCoefficients(
+  fb: FunctionEmitter,
+  a0: number,
+  a1: number,
+  table: number,
+  k: number,
+): void {
+  fb.op("local.get", a1);
+  fb.op("local.get", a0);
+  fb.op("v128.load64_splat", table + 8 * k);
+  fb.op("v128.load64_lane", table + 8 * k, 1);
 }
 
 /**
