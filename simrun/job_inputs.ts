@@ -389,10 +389,10 @@ export async function prepareReplayNetwork(
   const mechanisms = receptorMechanisms(net, built);
   // seedrandom (CommonJS: it loads Deno's Node layer, about 5 MiB and 30 ms) only for a replay
   // that draws: lognormal weights or stochastic receptors.
-  if (
-    drawsRandomStreams(mechanisms) ||
-    net.types.some((t) => t.synapses.receptors.some((r) => r.lognormal))
-  ) await loadSeedrandom();
+  const streams = drawsRandomStreams(mechanisms);
+  if (streams || net.types.some((t) => t.synapses.receptors.some((r) => r.lognormal))) {
+    await loadSeedrandom();
+  }
   const files: ActivationFile[] = [];
   for (const f of spec.synapseFiles) {
     files.push(
@@ -403,7 +403,7 @@ export async function prepareReplayNetwork(
   // from the default policy's streams for seed 0, so a replay is reproducible.
   const mapper = createReplayMapper(built.cell, net, {
     random: createNetworkRandom("simrun", 0),
-    synapseStreamKeys: drawsRandomStreams(mechanisms),
+    synapseStreamKeys: streams,
     onWarning: warn,
   });
   return realizedEarly(mechanisms, 0, (sweep) => mapper.replayFile(files[sweep]!));
